@@ -1,1 +1,20 @@
+//! Common library of the HubSpot ⇄ QuickBooks Online integration.
+//!
+//! Every Lambda wires these pieces together in its `main.rs`; handlers parse and verify a request, call one
+//! function here and map the result to a response.
 
+pub mod app;
+pub mod config;
+pub mod connections;
+pub mod error;
+pub mod http;
+pub mod installs;
+pub mod store;
+pub mod vault;
+pub mod verify;
+
+pub use app::App;
+pub use config::{AppCredentials, Config};
+pub use error::{AppError, ErrorCode};
+pub use store::Store;
+pub use vault::{TokenSet, Vault};

@@ -1,1 +1,8 @@
-fn main() {}
+use lambda_http::{run, service_fn, tracing, Error};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let app = shared::App::from_env().await?;
+    run(service_fn(|req| oauth_callback::handle(&app, req))).await
+}

@@ -1,0 +1,45 @@
+//! Everything a handler needs, built once per cold start in `main.rs` and passed by reference.
+
+use crate::config::{AppCredentials, Config, ConfigError};
+use crate::store::Store;
+use crate::vault::{Vault, VaultError};
+use aws_config::{BehaviorVersion, SdkConfig};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("reading the app-credentials secret failed: {0}")]
+    Credentials(#[from] VaultError),
+}
+
+#[derive(Clone, Debug)]
+pub struct App {
+    pub config: Config,
+    pub credentials: AppCredentials,
+    pub store: Store,
+    pub vault: Vault,
+}
+
+impl App {
+    /// What `main.rs` calls: configuration from the environment, AWS clients from the Lambda's role (or
+    /// `AWS_ENDPOINT_URL` locally), and the app credentials from Secrets Manager.
+    pub async fn from_env() -> Result<Self, StartupError> {
+        let config = Config::from_env()?;
+        let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+        Self::new(config, &sdk).await
+    }
+
+    pub async fn new(config: Config, sdk: &SdkConfig) -> Result<Self, StartupError> {
+        let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+        let raw = Vault::read_raw(&secrets, &config.app_secret_id).await?;
+        let credentials = AppCredentials::from_json(&raw)?;
+        Ok(Self {
+            store: Store::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name),
+            vault: Vault::new(secrets, &config.token_secret_prefix),
+            credentials,
+            config,
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! QuickBooks companies connected to a HubSpot account (`PORTAL#{portalId}` / `QBO#{realmId}`), with the
+//! reverse look-up `REALM#{realmId}` in `gsi1` for webhooks and the sync.
+
+use crate::store::{Extras, Key, Put, Store, StoreError};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    Production,
+    Sandbox,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    /// The grant was revoked or expired (`invalid_grant`); the user must reconnect.
+    ReconnectNeeded,
+    /// Disconnected by the user; kept for history.
+    Disconnected,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub portal_id: u64,
+    pub realm_id: String,
+    pub company_name: String,
+    pub environment: Environment,
+    pub status: Status,
+    pub connected_at: DateTime<Utc>,
+    #[serde(default)]
+    pub last_success_at: Option<DateTime<Utc>>,
+}
+
+pub fn connection_key(portal_id: u64, realm_id: &str) -> Key {
+    Key::new(format!("PORTAL#{portal_id}"), format!("QBO#{realm_id}"))
+}
+
+const REALM_PREFIX: &str = "REALM#";
+
+impl Connection {
+    pub async fn save(&self, store: &Store, now_epoch: i64) -> Result<(), StoreError> {
+        let extras = Extras {
+            gsi1: Some(Key::new(
+                format!("{REALM_PREFIX}{}", self.realm_id),
+                format!("PORTAL#{}", self.portal_id),
+            )),
+            expires_at: None,
+        };
+        let key = connection_key(self.portal_id, &self.realm_id);
+        store
+            .put(&key, self, &extras, Put::Always, now_epoch)
+            .await?;
+        Ok(())
+    }
+
+    /// The companies of one HubSpot account, in realm order.
+    pub async fn list_for_portal(
+        store: &Store,
+        portal_id: u64,
+        now_epoch: i64,
+    ) -> Result<Vec<Connection>, StoreError> {
+        store
+            .query_prefix(&format!("PORTAL#{portal_id}"), "QBO#", now_epoch)
+            .await
+    }
+
+    /// Every connection of every HubSpot account (the sync's work list).
+    pub async fn list_all(store: &Store, now_epoch: i64) -> Result<Vec<Connection>, StoreError> {
+        store.scan_index_prefix(REALM_PREFIX, now_epoch).await
+    }
+}
+
+/// A company as the card, the settings page and the connections API show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanySummary {
+    pub realm_id: String,
+    pub name: String,
+    pub environment: Environment,
+    pub status: Status,
+    pub last_success_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Connection> for CompanySummary {
+    fn from(c: &Connection) -> Self {
+        Self {
+            realm_id: c.realm_id.clone(),
+            name: c.company_name.clone(),
+            environment: c.environment,
+            status: c.status,
+            last_success_at: c.last_success_at,
+        }
+    }
+}
+
+/// The companies of an installed portal; an unknown portal is an error the caller can act on.
+pub async fn companies_of_installed_portal(
+    store: &Store,
+    portal_id: u64,
+    now_epoch: i64,
+) -> Result<Vec<Connection>, crate::AppError> {
+    crate::installs::Install::require(store, portal_id, now_epoch).await?;
+    Ok(Connection::list_for_portal(store, portal_id, now_epoch).await?)
+}
+
+/// The companies of an installed portal as the card and settings page list them.
+pub async fn company_summaries(
+    store: &Store,
+    portal_id: u64,
+    now_epoch: i64,
+) -> Result<Vec<CompanySummary>, crate::AppError> {
+    let companies = companies_of_installed_portal(store, portal_id, now_epoch).await?;
+    Ok(companies.iter().map(CompanySummary::from).collect())
+}

@@ -1,0 +1,89 @@
+//! The errors every feature can end in, each with a stable code and the HTTP status a handler answers with.
+//! Messages say what failed and what to do; they never contain a token or a secret.
+
+use serde::Serialize;
+use thiserror::Error;
+
+/// Stable, machine-readable codes. The card and the workflow-action definitions map them to readable text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnknownPortal,
+    Conflict,
+    Upstream,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest => 400,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::NotFound | ErrorCode::UnknownPortal => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Conflict => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Upstream => 502,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("method not allowed: {0}")]
+    MethodNotAllowed(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("HubSpot account {0} has not installed this app; install it first")]
+    UnknownPortal(u64),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{service} failed: {detail}")]
+    Upstream {
+        service: &'static str,
+        detail: String,
+    },
+    #[error("storage failed: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("token vault failed: {0}")]
+    Vault(#[from] crate::vault::VaultError),
+}
+
+impl AppError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::BadRequest(_) => ErrorCode::BadRequest,
+            AppError::Unauthorized(_) => ErrorCode::Unauthorized,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::MethodNotAllowed(_) => ErrorCode::MethodNotAllowed,
+            AppError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            AppError::UnknownPortal(_) => ErrorCode::UnknownPortal,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::Upstream { .. } => ErrorCode::Upstream,
+            AppError::Store(_) | AppError::Vault(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The text shown to the caller. Internal failures are logged in full but answered generically, so AWS
+    /// error details never leak to a browser.
+    pub fn public_message(&self) -> String {
+        match self.code() {
+            ErrorCode::Internal => {
+                "an internal error occurred; it has been logged, try again shortly".into()
+            }
+            _ => self.to_string(),
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! What the three HTTP Lambdas share: reading a request's body and public URL, verifying HubSpot's signature,
+//! and answering JSON (errors as `{ "error": { "code", "message" } }`).
+
+use crate::error::AppError;
+use crate::verify::hubspot::{self, SignedHeaders};
+use crate::Config;
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+
+/// Larger bodies are refused before parsing; HubSpot's own limit for `hubspot.fetch` is 1 MB.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn json<T: Serialize>(status: u16, value: &T) -> Response<Body> {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Body::Text(body))
+        .expect("a response from a status code and a JSON text is always valid")
+}
+
+/// The JSON error answer. Internal failures are logged here with their detail and answered generically.
+pub fn error(err: &AppError) -> Response<Body> {
+    let code = err.code();
+    if code.status() >= 500 {
+        tracing::error!(error = %err, "request failed");
+    } else {
+        tracing::info!(error = %err, "request refused");
+    }
+    json(
+        code.status(),
+        &serde_json::json!({ "error": { "code": code, "message": err.public_message() } }),
+    )
+}
+
+/// The raw body bytes, refused when over [`MAX_BODY_BYTES`].
+pub fn body_bytes(req: &Request) -> Result<&[u8], AppError> {
+    let bytes: &[u8] = req.body().as_ref();
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(AppError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// The URL the caller used, rebuilt from the configured public base (API Gateway hands us its internal host).
+pub fn public_url(config: &Config, req: &Request) -> String {
+    let uri = req.uri();
+    let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    config.public_url(path_and_query)
+}
+
+/// Verifies `X-HubSpot-Signature-v3` against the app's client secret.
+pub fn verify_hubspot(
+    config: &Config,
+    client_secret: &str,
+    req: &Request,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    hubspot::verify_v3(
+        client_secret,
+        req.method().as_str(),
+        &public_url(config, req),
+        body_bytes(req)?,
+        SignedHeaders {
+            signature: header(hubspot::SIGNATURE_HEADER),
+            timestamp: header(hubspot::TIMESTAMP_HEADER),
+        },
+        now_ms,
+    )
+    .map_err(|e| AppError::Unauthorized(format!("HubSpot signature check failed: {e}")))
+}
+
+/// A query parameter, percent-decoded.
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    let query = req.uri().query()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The portal of a signed `hubspot.fetch` call: HubSpot appends `portalId` to the signed URL.
+pub fn signed_portal_id(req: &Request) -> Result<u64, AppError> {
+    let raw = query_param(req, "portalId")
+        .ok_or_else(|| AppError::BadRequest("the portalId query parameter is missing".into()))?;
+    raw.parse()
+        .map_err(|_| AppError::BadRequest(format!("portalId {raw:?} is not a HubSpot account id")))
+}
+
+/// The answer for a path this function does not serve, or a method a path does not take.
+pub fn no_route(req: &Request, allowed: &[&str]) -> AppError {
+    if allowed.is_empty() {
+        AppError::NotFound(format!(
+            "no route for {} {}",
+            req.method(),
+            req.uri().path()
+        ))
+    } else {
+        AppError::MethodNotAllowed(format!(
+            "{} (allowed: {})",
+            req.method(),
+            allowed.join(", ")
+        ))
+    }
+}
+
+/// Runs a handler body and turns its error into the JSON error answer: handlers answer 4xx for bad input
+/// instead of failing the invocation.
+pub async fn respond<F>(work: F) -> Result<Response<Body>, lambda_http::Error>
+where
+    F: std::future::Future<Output = Result<Response<Body>, AppError>>,
+{
+    Ok(work.await.unwrap_or_else(|e| error(&e)))
+}
