@@ -83,14 +83,18 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
     }
     let mut tasks = tokio::task::JoinSet::new();
     for schedule in schedules {
+        anyhow::ensure!(
+            schedule.code_uri == "functions/scheduled-sync",
+            "no local scheduler target for CodeUri {}",
+            schedule.code_uri
+        );
         let period = scheduler::rate_period(&schedule.expression)
             .with_context(|| format!("unsupported schedule {}", schedule.expression))?
             / SCHEDULE_SPEEDUP;
         let period = period.max(Duration::from_secs(10));
         println!(
-            "  scheduler  {} → {} every {}s (template: {})",
+            "  scheduler  EventBridge event → {} every {}s (template: {})",
             schedule.code_uri,
-            "scheduled-sync",
             period.as_secs(),
             schedule.expression
         );
