@@ -1,9 +1,12 @@
 //! Everything a handler needs, built once per cold start in `main.rs` and passed by reference.
 
 use crate::config::{AppCredentials, Config, ConfigError};
+use crate::outbound::Outbound;
 use crate::store::Store;
+use crate::tokens::TokenBroker;
 use crate::vault::{Vault, VaultError};
 use aws_config::{BehaviorVersion, SdkConfig};
+use std::sync::Arc;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -20,6 +23,9 @@ pub struct App {
     pub credentials: AppCredentials,
     pub store: Store,
     pub vault: Vault,
+    /// One HTTP client for HubSpot and Intuit, reused by every invocation of this process.
+    pub http: Outbound,
+    pub tokens: Arc<TokenBroker>,
 }
 
 impl App {
@@ -38,6 +44,8 @@ impl App {
         Ok(Self {
             store: Store::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name),
             vault: Vault::new(secrets, &config.token_secret_prefix),
+            http: Outbound::new(),
+            tokens: Arc::default(),
             credentials,
             config,
         })

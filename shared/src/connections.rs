@@ -1,6 +1,7 @@
 //! QuickBooks companies connected to a HubSpot account (`PORTAL#{portalId}` / `QBO#{realmId}`), with the
 //! reverse look-up `REALM#{realmId}` in `gsi1` for webhooks and the sync.
 
+use crate::quickbooks::CompanyProfile;
 use crate::store::{Extras, Key, Put, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,8 @@ pub enum Status {
 pub struct Connection {
     pub portal_id: u64,
     pub realm_id: String,
-    pub company_name: String,
+    /// Name, country, currency and the preferences that shape documents, read at connect time.
+    pub profile: CompanyProfile,
     pub environment: Environment,
     pub status: Status,
     pub connected_at: DateTime<Utc>,
@@ -88,7 +90,7 @@ impl From<&Connection> for CompanySummary {
     fn from(c: &Connection) -> Self {
         Self {
             realm_id: c.realm_id.clone(),
-            name: c.company_name.clone(),
+            name: c.profile.name.clone(),
             environment: c.environment,
             status: c.status,
             last_success_at: c.last_success_at,

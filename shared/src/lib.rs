@@ -8,8 +8,13 @@ pub mod config;
 pub mod connections;
 pub mod error;
 pub mod http;
+pub mod hubspot;
 pub mod installs;
+pub mod oauth;
+pub mod outbound;
+pub mod quickbooks;
 pub mod store;
+pub mod tokens;
 pub mod vault;
 pub mod verify;
 

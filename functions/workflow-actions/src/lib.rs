@@ -42,7 +42,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
             let options: Vec<_> = companies
                 .iter()
                 .filter(|c| c.status == Status::Active)
-                .map(|c| serde_json::json!({ "label": c.company_name, "value": c.realm_id }))
+                .map(|c| serde_json::json!({ "label": c.profile.name, "value": c.realm_id }))
                 .collect();
             Ok(http::json(
                 200,

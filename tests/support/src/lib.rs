@@ -183,7 +183,14 @@ pub async fn seed_portal(
         Connection {
             portal_id,
             realm_id: realm.to_string(),
-            company_name: name.to_string(),
+            profile: shared::quickbooks::CompanyProfile {
+                name: name.to_string(),
+                country: "US".into(),
+                home_currency: "USD".into(),
+                multi_currency: false,
+                custom_txn_numbers: false,
+                line_tax_codes_required: false,
+            },
             environment: Environment::Production,
             status: *status,
             connected_at: now,

@@ -1,0 +1,228 @@
+//! The HubSpot APIs we call with an install's access token (hubspot-api.md §5, §6).
+
+use crate::outbound::{Outbound, Repeat, Reply};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use thiserror::Error;
+use url::Url;
+
+const SERVICE: &str = "HubSpot";
+
+#[derive(Debug, Error)]
+pub enum HubSpotError {
+    #[error("HubSpot refused the access token; reinstall the app if this persists")]
+    Unauthorized,
+    #[error("HubSpot is rate-limiting this account ({policy}); try again shortly")]
+    Throttled { policy: String },
+    #[error("HubSpot answered {status} ({category}): {message}")]
+    Api {
+        status: u16,
+        category: String,
+        message: String,
+    },
+    #[error("HubSpot answered {status} with an unreadable body: {snippet}")]
+    Garbled { status: u16, snippet: String },
+    #[error(transparent)]
+    Transport(#[from] crate::outbound::OutboundError),
+}
+
+/// The error body (hubspot-api.md §6); every field is optional in practice.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ErrorBody {
+    message: String,
+    category: String,
+    policy_name: String,
+}
+
+pub struct HubSpotApi<'a> {
+    pub http: &'a Outbound,
+    pub base: &'a Url,
+    pub access_token: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDetails {
+    pub portal_id: u64,
+    pub company_currency: String,
+}
+
+/// A deal property this integration writes (I11), created at install.
+pub struct PropertySpec {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: &'static str,
+    pub field_type: &'static str,
+}
+
+pub const PROPERTY_GROUP: &str = "quickbooks";
+
+pub const DEAL_PROPERTIES: &[PropertySpec] = &[
+    PropertySpec {
+        name: "qbo_invoice_amount",
+        label: "QuickBooks invoice amount",
+        kind: "number",
+        field_type: "number",
+    },
+    PropertySpec {
+        name: "qbo_invoice_balance",
+        label: "QuickBooks invoice balance",
+        kind: "number",
+        field_type: "number",
+    },
+    PropertySpec {
+        name: "qbo_invoice_recipient",
+        label: "QuickBooks invoice recipient",
+        kind: "string",
+        field_type: "text",
+    },
+    PropertySpec {
+        name: "qbo_invoice_number",
+        label: "QuickBooks invoice number",
+        kind: "string",
+        field_type: "text",
+    },
+    PropertySpec {
+        name: "qbo_invoice_status",
+        label: "QuickBooks invoice status",
+        kind: "string",
+        field_type: "text",
+    },
+    PropertySpec {
+        name: "qbo_invoice_due_date",
+        label: "QuickBooks invoice due date",
+        kind: "date",
+        field_type: "date",
+    },
+    PropertySpec {
+        name: "qbo_invoice_currency",
+        label: "QuickBooks invoice currency",
+        kind: "string",
+        field_type: "text",
+    },
+    PropertySpec {
+        name: "qbo_invoice_id",
+        label: "QuickBooks invoice id",
+        kind: "string",
+        field_type: "text",
+    },
+    PropertySpec {
+        name: "qbo_realm_id",
+        label: "QuickBooks company id",
+        kind: "string",
+        field_type: "text",
+    },
+    PropertySpec {
+        name: "qbo_invoice_link",
+        label: "QuickBooks invoice link",
+        kind: "string",
+        field_type: "text",
+    },
+];
+
+impl HubSpotApi<'_> {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Reply, HubSpotError> {
+        let mut url = self.base.clone();
+        url.set_path(path);
+        let repeat = if method == Method::GET {
+            Repeat::Safe
+        } else {
+            Repeat::Once
+        };
+        let reply = self
+            .http
+            .send(SERVICE, repeat, |c| {
+                let req = c
+                    .request(method.clone(), url.clone())
+                    .bearer_auth(self.access_token)
+                    .header("accept", "application/json");
+                match body {
+                    Some(b) => req.json(b),
+                    None => req,
+                }
+            })
+            .await?;
+        Ok(reply)
+    }
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, HubSpotError> {
+        let reply = self.call(method, path, body).await?;
+        check(&reply)?;
+        serde_json::from_slice(&reply.body).map_err(|_| garbled(&reply))
+    }
+
+    pub async fn account_details(&self) -> Result<AccountDetails, HubSpotError> {
+        self.json(Method::GET, "/account-info/v3/details", None)
+            .await
+    }
+
+    /// Creates our property group and deal properties; ones that exist already (a reinstall) are fine.
+    pub async fn ensure_deal_properties(&self) -> Result<(), HubSpotError> {
+        let group = serde_json::json!({ "name": PROPERTY_GROUP, "label": "QuickBooks", "displayOrder": -1 });
+        self.create_unless_exists("/crm/v3/properties/deals/groups", &group)
+            .await?;
+        for p in DEAL_PROPERTIES {
+            let body = serde_json::json!({
+                "name": p.name, "label": p.label, "type": p.kind, "fieldType": p.field_type,
+                "groupName": PROPERTY_GROUP,
+                "description": "Written by the QuickBooks integration from the deal's linked invoices.",
+            });
+            self.create_unless_exists("/crm/v3/properties/deals", &body)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn create_unless_exists(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<(), HubSpotError> {
+        let reply = self.call(Method::POST, path, Some(body)).await?;
+        if reply.status.as_u16() == 409 {
+            return Ok(());
+        }
+        check(&reply)
+    }
+}
+
+fn check(reply: &Reply) -> Result<(), HubSpotError> {
+    let status = reply.status.as_u16();
+    if reply.status.is_success() {
+        return Ok(());
+    }
+    let body: ErrorBody = serde_json::from_slice(&reply.body).map_err(|_| garbled(reply))?;
+    Err(match status {
+        401 => HubSpotError::Unauthorized,
+        429 => HubSpotError::Throttled {
+            policy: body.policy_name,
+        },
+        _ => HubSpotError::Api {
+            status,
+            category: body.category,
+            message: body.message,
+        },
+    })
+}
+
+fn garbled(reply: &Reply) -> HubSpotError {
+    HubSpotError::Garbled {
+        status: reply.status.as_u16(),
+        snippet: String::from_utf8_lossy(&reply.body)
+            .chars()
+            .take(200)
+            .collect(),
+    }
+}

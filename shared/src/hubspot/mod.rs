@@ -1,0 +1,24 @@
+//! HubSpot: OAuth and the CRM APIs we call (hubspot-api.md).
+
+pub mod api;
+pub mod oauth;
+
+pub use api::{HubSpotApi, HubSpotError};
+pub use oauth::HubSpotOAuth;
+
+/// Required scopes: the card's objects (deals, contacts, companies) read/write, what documents are drafted
+/// from (line items, products, quotes), our deal properties, and workflow callbacks (hubspot-api.md §3b, §4, §5).
+pub const SCOPES: &[&str] = &[
+    "oauth",
+    "crm.objects.deals.read",
+    "crm.objects.deals.write",
+    "crm.objects.contacts.read",
+    "crm.objects.contacts.write",
+    "crm.objects.companies.read",
+    "crm.objects.companies.write",
+    "crm.objects.line_items.read",
+    "crm.objects.products.read",
+    "crm.objects.quotes.read",
+    "crm.schemas.deals.write",
+    "automation",
+];

@@ -1,0 +1,233 @@
+//! Access tokens for every feature (C4), refreshed safely (DESIGN.md, "Token refresh"):
+//! use a held or stored token while it has more than a margin left; otherwise take the DynamoDB lease
+//! `LOCK#refresh#{id}`, re-read (a sibling may have refreshed), refresh only if still needed, persist the new set
+//! (QuickBooks rotates refresh tokens: the old one dies) before using it, release. Inside one warm process a
+//! per-grant mutex makes concurrent callers share one refresh.
+
+use crate::connections::{connection_key, Connection, Status};
+use crate::hubspot::HubSpotOAuth;
+use crate::oauth::{OAuthError, TokenAnswer};
+use crate::quickbooks::IntuitOAuth;
+use crate::store::StoreError;
+use crate::vault::{TokenSet, VaultError};
+use crate::App;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use thiserror::Error;
+
+/// Refresh when less than this is left, so a token never dies mid-request.
+const MARGIN_S: i64 = 300;
+/// Longer than one token call with its retries; a holder that dies frees the lease this much later.
+const LEASE_MS: i64 = 15_000;
+const WAIT_STEP_MS: u64 = 150;
+
+/// Whose tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Grant {
+    HubSpot { portal_id: u64 },
+    QuickBooks { portal_id: u64, realm_id: String },
+}
+
+impl Grant {
+    /// The vault id (secret name suffix) of this grant.
+    pub fn secret_id(&self) -> String {
+        match self {
+            Grant::HubSpot { portal_id } => format!("hubspot-{portal_id}"),
+            Grant::QuickBooks {
+                portal_id,
+                realm_id,
+            } => format!("qbo-{portal_id}-{realm_id}"),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum TokenError {
+    #[error("{0} is not connected")]
+    NotConnected(String),
+    #[error("the grant for {0} was revoked or has expired; reconnect it")]
+    ReconnectNeeded(String),
+    #[error(
+        "another process is refreshing the tokens of {0} and did not finish in time; try again"
+    )]
+    Busy(String),
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+type Cell = Arc<tokio::sync::Mutex<Option<TokenSet>>>;
+
+/// Held once per cold start (inside [`App`]).
+#[derive(Default)]
+pub struct TokenBroker {
+    cells: Mutex<HashMap<Grant, Cell>>,
+}
+
+impl std::fmt::Debug for TokenBroker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenBroker")
+    }
+}
+
+fn fresh(tokens: &TokenSet, now: DateTime<Utc>) -> bool {
+    tokens.access_expires_at - now > Duration::seconds(MARGIN_S)
+}
+
+impl TokenBroker {
+    fn cell(&self, grant: &Grant) -> Cell {
+        let mut cells = self.cells.lock().expect("token cells lock");
+        cells.entry(grant.clone()).or_default().clone()
+    }
+
+    /// Forgets what this process holds for `grant` (after a disconnect or a reconnect).
+    pub fn forget(&self, grant: &Grant) {
+        self.cells.lock().expect("token cells lock").remove(grant);
+    }
+
+    /// A usable access token for `grant`.
+    pub async fn access_token(&self, app: &App, grant: &Grant) -> Result<String, TokenError> {
+        let cell = self.cell(grant);
+        let mut held = cell.lock().await;
+        if let Some(t) = held.as_ref().filter(|t| fresh(t, Utc::now())) {
+            return Ok(t.access_token.clone());
+        }
+        let tokens = obtain(app, grant).await?;
+        let access = tokens.access_token.clone();
+        *held = Some(tokens);
+        Ok(access)
+    }
+}
+
+/// The stored set if fresh, else a refreshed one, under the lease.
+async fn obtain(app: &App, grant: &Grant) -> Result<TokenSet, TokenError> {
+    let id = grant.secret_id();
+    let owner = uuid::Uuid::new_v4().to_string();
+    let deadline = Utc::now() + Duration::milliseconds(LEASE_MS * 2);
+    loop {
+        let stored = app
+            .vault
+            .read(&id)
+            .await?
+            .ok_or_else(|| TokenError::NotConnected(id.clone()))?;
+        let now = Utc::now();
+        if fresh(&stored, now) {
+            return Ok(stored);
+        }
+        let lease_name = format!("refresh#{id}");
+        if let Some(lease) = app
+            .store
+            .acquire_lease(&lease_name, &owner, LEASE_MS, now.timestamp_millis())
+            .await?
+        {
+            let outcome = refresh_under_lease(app, grant, &id).await;
+            if !app.store.release_lease(&lease).await? {
+                tracing::warn!(grant = %id, "the refresh lease expired before release");
+            }
+            return outcome;
+        }
+        if Utc::now() > deadline {
+            return Err(TokenError::Busy(id));
+        }
+        // A sibling holds the lease: wait for its new set to land in the vault.
+        tokio::time::sleep(std::time::Duration::from_millis(WAIT_STEP_MS)).await;
+    }
+}
+
+async fn refresh_under_lease(app: &App, grant: &Grant, id: &str) -> Result<TokenSet, TokenError> {
+    // Re-read under the lease: the previous holder may have refreshed just before we took it.
+    let mut stored = app
+        .vault
+        .read(id)
+        .await?
+        .ok_or_else(|| TokenError::NotConnected(id.to_string()))?;
+    if fresh(&stored, Utc::now()) {
+        return Ok(stored);
+    }
+    let mut tried_fresh_read = false;
+    loop {
+        match call_refresh(app, grant, &stored.refresh_token).await {
+            Ok(answer) => {
+                let tokens = answer.token_set(Utc::now());
+                // Persist before use: once Intuit rotated, only the new refresh token works.
+                app.vault.write(id, &tokens).await?;
+                tracing::info!(grant = %id, "tokens refreshed");
+                return Ok(tokens);
+            }
+            Err(OAuthError::InvalidGrant { .. }) if !tried_fresh_read => {
+                // A holder whose lease ran out may have rotated the token after our read.
+                tried_fresh_read = true;
+                let again = app
+                    .vault
+                    .read(id)
+                    .await?
+                    .ok_or_else(|| TokenError::NotConnected(id.to_string()))?;
+                if again.refresh_token == stored.refresh_token {
+                    mark_reconnect_needed(app, grant).await?;
+                    return Err(TokenError::ReconnectNeeded(id.to_string()));
+                }
+                if fresh(&again, Utc::now()) {
+                    return Ok(again);
+                }
+                stored = again;
+            }
+            Err(OAuthError::InvalidGrant { .. }) => {
+                mark_reconnect_needed(app, grant).await?;
+                return Err(TokenError::ReconnectNeeded(id.to_string()));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+async fn call_refresh(
+    app: &App,
+    grant: &Grant,
+    refresh_token: &str,
+) -> Result<TokenAnswer, OAuthError> {
+    match grant {
+        Grant::HubSpot { .. } => {
+            HubSpotOAuth {
+                http: &app.http,
+                config: &app.config,
+                credentials: &app.credentials,
+            }
+            .refresh(refresh_token)
+            .await
+        }
+        Grant::QuickBooks { .. } => {
+            IntuitOAuth {
+                http: &app.http,
+                config: &app.config,
+                credentials: &app.credentials,
+            }
+            .refresh(refresh_token)
+            .await
+        }
+    }
+}
+
+/// A dead QuickBooks grant shows as "reconnect needed" everywhere; a dead HubSpot grant means reinstalling.
+async fn mark_reconnect_needed(app: &App, grant: &Grant) -> Result<(), StoreError> {
+    let Grant::QuickBooks {
+        portal_id,
+        realm_id,
+    } = grant
+    else {
+        return Ok(());
+    };
+    let now = Utc::now().timestamp();
+    let key = connection_key(*portal_id, realm_id);
+    if let Some(mut c) = app.store.get::<Connection>(&key, now).await? {
+        if c.status == Status::Active {
+            c.status = Status::ReconnectNeeded;
+            c.save(&app.store, now).await?;
+            tracing::warn!(portal_id, realm_id = %realm_id, "QuickBooks grant is dead: reconnect needed");
+        }
+    }
+    Ok(())
+}
