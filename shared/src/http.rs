@@ -114,3 +114,50 @@ where
 {
     Ok(work.await.unwrap_or_else(|e| error(&e)))
 }
+
+/// A browser redirect.
+pub fn redirect(location: &str) -> Response<Body> {
+    Response::builder()
+        .status(302)
+        .header("location", location)
+        .header("cache-control", "no-store")
+        .body(Body::Empty)
+        .expect("a redirect response is always valid")
+}
+
+/// A small HTML page for the browser legs of OAuth: what happened, and where to go next.
+pub fn page(status: u16, title: &str, message: &str, links: &[(&str, &str)]) -> Response<Body> {
+    let links: String = links
+        .iter()
+        .map(|(label, href)| {
+            format!(
+                r#"<p><a class="button" href="{}">{}</a></p>"#,
+                escape(href),
+                escape(label)
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{t}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#33475b}}
+.button{{display:inline-block;padding:.6rem 1rem;background:#2ca01c;color:#fff;border-radius:4px;text-decoration:none}}</style>
+</head><body><h1>{t}</h1><p>{m}</p>{links}</body></html>"#,
+        t = escape(title),
+        m = escape(message),
+    );
+    Response::builder()
+        .status(status)
+        .header("content-type", "text/html; charset=utf-8")
+        .header("cache-control", "no-store")
+        .body(Body::Text(html))
+        .expect("an HTML response is always valid")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}

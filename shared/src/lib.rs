@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod config;
+pub mod connect;
 pub mod connections;
 pub mod error;
 pub mod http;

@@ -19,7 +19,7 @@ pub struct QboApi<'a> {
 }
 
 /// The API host of an environment.
-pub fn base_for<'a>(config: &'a Config, environment: Environment) -> &'a Url {
+pub fn base_for(config: &Config, environment: Environment) -> &Url {
     match environment {
         Environment::Production => &config.qbo_api_base,
         Environment::Sandbox => &config.qbo_sandbox_api_base,

@@ -1,0 +1,341 @@
+//! Installing the HubSpot app (C1) and connecting, reconnecting and disconnecting QuickBooks companies
+//! (C2, C3, B5). Browser round trips carry a single-use `state` (10 minutes) that binds the callback to
+//! what started it: an install, or a connect for one portal, environment and (for a reconnect) company.
+
+use crate::connections::{connection_key, Connection, Environment, Status};
+use crate::error::AppError;
+use crate::hubspot::{HubSpotApi, HubSpotOAuth};
+use crate::installs::Install;
+use crate::oauth::OAuthError;
+use crate::quickbooks::{api::base_for, IntuitOAuth, QboApi};
+use crate::store::Key;
+use crate::tokens::Grant;
+use crate::App;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+const STATE_TTL_S: i64 = 600;
+pub const HUBSPOT_CALLBACK: &str = "/oauth/hubspot/callback";
+pub const QUICKBOOKS_CALLBACK: &str = "/oauth/quickbooks/callback";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum OAuthState {
+    HubSpotInstall,
+    QuickBooksConnect {
+        portal_id: u64,
+        environment: Environment,
+        /// Set for a reconnect: the callback must come back with this company.
+        realm_id: Option<String>,
+    },
+}
+
+fn state_key(nonce: &str) -> Key {
+    Key::new(format!("STATE#{nonce}"), "STATE")
+}
+
+async fn new_state(app: &App, state: &OAuthState, now: DateTime<Utc>) -> Result<String, AppError> {
+    let nonce = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let now_s = now.timestamp();
+    if !app
+        .store
+        .put_single_use(&state_key(&nonce), state, now_s + STATE_TTL_S, now_s)
+        .await?
+    {
+        return Err(AppError::Conflict(
+            "could not create a unique OAuth state; try again".into(),
+        ));
+    }
+    Ok(nonce)
+}
+
+/// Takes the state once; unknown, used and expired states are all the same refusal.
+async fn take_state(app: &App, nonce: &str, now: DateTime<Utc>) -> Result<OAuthState, AppError> {
+    let refused = || {
+        AppError::BadRequest(
+            "this sign-in link has expired or was already used; start again".into(),
+        )
+    };
+    if nonce.is_empty() || nonce.len() > 128 || !nonce.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(refused());
+    }
+    app.store
+        .take_once(&state_key(nonce), now.timestamp())
+        .await?
+        .ok_or_else(refused)
+}
+
+fn upstream(service: &'static str, e: impl std::fmt::Display) -> AppError {
+    AppError::Upstream {
+        service,
+        detail: e.to_string(),
+    }
+}
+
+fn oauth_error(e: OAuthError) -> AppError {
+    match e {
+        OAuthError::InvalidGrant { .. } => AppError::BadRequest(
+            "the authorization code was refused (expired or already used); start again".into(),
+        ),
+        other => upstream("OAuth", other),
+    }
+}
+
+/// Step 1 of the install: where to send the browser.
+pub async fn hubspot_install_url(app: &App, now: DateTime<Utc>) -> Result<String, AppError> {
+    let state = new_state(app, &OAuthState::HubSpotInstall, now).await?;
+    let oauth = HubSpotOAuth {
+        http: &app.http,
+        config: &app.config,
+        credentials: &app.credentials,
+    };
+    Ok(oauth.authorize_url(&app.config.public_url(HUBSPOT_CALLBACK), &state))
+}
+
+/// What a finished install tells the user, with the links to connect QuickBooks.
+#[derive(Debug, Serialize)]
+pub struct Installed {
+    pub portal_id: u64,
+    pub company_currency: String,
+    pub connect_production_url: String,
+    pub connect_sandbox_url: String,
+}
+
+/// Step 2 of the install: check the state, exchange the code, learn the portal and its currency, create our
+/// deal properties, then store the tokens and the install (only after every upstream call succeeded).
+pub async fn finish_hubspot_install(
+    app: &App,
+    code: &str,
+    state: &str,
+    now: DateTime<Utc>,
+) -> Result<Installed, AppError> {
+    if take_state(app, state, now).await? != OAuthState::HubSpotInstall {
+        return Err(AppError::BadRequest(
+            "this link does not belong to a HubSpot install; start again".into(),
+        ));
+    }
+    let oauth = HubSpotOAuth {
+        http: &app.http,
+        config: &app.config,
+        credentials: &app.credentials,
+    };
+    let answer = oauth
+        .exchange_code(code, &app.config.public_url(HUBSPOT_CALLBACK))
+        .await
+        .map_err(oauth_error)?;
+    let portal_id = answer
+        .hub_id
+        .ok_or_else(|| upstream("HubSpot OAuth", "the token answer has no hub_id"))?;
+    let api = HubSpotApi {
+        http: &app.http,
+        base: &app.config.hubspot_api_base,
+        access_token: &answer.access_token,
+    };
+    let account = api
+        .account_details()
+        .await
+        .map_err(|e| upstream("HubSpot", e))?;
+    api.ensure_deal_properties()
+        .await
+        .map_err(|e| upstream("HubSpot", e))?;
+
+    let grant = Grant::HubSpot { portal_id };
+    app.vault
+        .write(&grant.secret_id(), &answer.token_set(now))
+        .await?;
+    app.tokens.forget(&grant);
+    let install = Install {
+        portal_id,
+        installed_at: now,
+        company_currency: account.company_currency,
+    };
+    install.save(&app.store, now.timestamp()).await?;
+    Ok(Installed {
+        portal_id,
+        company_currency: install.company_currency,
+        connect_production_url: quickbooks_connect_url(
+            app,
+            portal_id,
+            Environment::Production,
+            None,
+            now,
+        )
+        .await?,
+        connect_sandbox_url: quickbooks_connect_url(
+            app,
+            portal_id,
+            Environment::Sandbox,
+            None,
+            now,
+        )
+        .await?,
+    })
+}
+
+/// A one-time Intuit consent URL bound to `portal_id` and `environment` (and to `realm_id` for a reconnect).
+pub async fn quickbooks_connect_url(
+    app: &App,
+    portal_id: u64,
+    environment: Environment,
+    realm_id: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let state = new_state(
+        app,
+        &OAuthState::QuickBooksConnect {
+            portal_id,
+            environment,
+            realm_id,
+        },
+        now,
+    )
+    .await?;
+    let oauth = IntuitOAuth {
+        http: &app.http,
+        config: &app.config,
+        credentials: &app.credentials,
+    };
+    Ok(oauth.authorize_url(&app.config.public_url(QUICKBOOKS_CALLBACK), &state))
+}
+
+/// A reconnect URL for a company the portal already has.
+pub async fn quickbooks_reconnect_url(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let connection = existing_connection(app, portal_id, realm_id, now).await?;
+    quickbooks_connect_url(
+        app,
+        portal_id,
+        connection.environment,
+        Some(realm_id.to_string()),
+        now,
+    )
+    .await
+}
+
+/// The Intuit callback: check the state, exchange the code, read the company's profile, store the grant and
+/// the connection. The same company again (reconnect) refreshes the grant in place.
+pub async fn finish_quickbooks_connect(
+    app: &App,
+    code: &str,
+    state: &str,
+    realm_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Connection, AppError> {
+    let OAuthState::QuickBooksConnect {
+        portal_id,
+        environment,
+        realm_id: expected,
+    } = take_state(app, state, now).await?
+    else {
+        return Err(AppError::BadRequest(
+            "this link does not belong to a QuickBooks connect; start again".into(),
+        ));
+    };
+    if realm_id.is_empty() || realm_id.len() > 32 || !realm_id.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::BadRequest(
+            "the callback has no valid realmId".into(),
+        ));
+    }
+    if expected.as_deref().is_some_and(|r| r != realm_id) {
+        return Err(AppError::BadRequest(
+            "you signed in to a different QuickBooks company than the one to reconnect; start again and pick the same company".into(),
+        ));
+    }
+    let oauth = IntuitOAuth {
+        http: &app.http,
+        config: &app.config,
+        credentials: &app.credentials,
+    };
+    let answer = oauth
+        .exchange_code(code, &app.config.public_url(QUICKBOOKS_CALLBACK))
+        .await
+        .map_err(oauth_error)?;
+    let api = QboApi {
+        http: &app.http,
+        base: base_for(&app.config, environment),
+        realm_id,
+        access_token: &answer.access_token,
+    };
+    let profile = api
+        .company_profile()
+        .await
+        .map_err(|e| upstream("QuickBooks", e))?;
+
+    let grant = Grant::QuickBooks {
+        portal_id,
+        realm_id: realm_id.to_string(),
+    };
+    app.vault
+        .write(&grant.secret_id(), &answer.token_set(now))
+        .await?;
+    app.tokens.forget(&grant);
+    let key = connection_key(portal_id, realm_id);
+    let previous: Option<Connection> = app.store.get(&key, now.timestamp()).await?;
+    let connection = Connection {
+        portal_id,
+        realm_id: realm_id.to_string(),
+        profile,
+        environment,
+        status: Status::Active,
+        connected_at: previous.as_ref().map(|c| c.connected_at).unwrap_or(now),
+        last_success_at: Some(now),
+    };
+    connection.save(&app.store, now.timestamp()).await?;
+    Ok(connection)
+}
+
+async fn existing_connection(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Connection, AppError> {
+    Install::require(&app.store, portal_id, now.timestamp()).await?;
+    app.store
+        .get(&connection_key(portal_id, realm_id), now.timestamp())
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "QuickBooks company {realm_id} is not connected to this HubSpot account"
+            ))
+        })
+}
+
+/// Disconnects: revoke at Intuit, delete the secret, keep the connection as history marked disconnected.
+pub async fn disconnect(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Connection, AppError> {
+    let mut connection = existing_connection(app, portal_id, realm_id, now).await?;
+    let grant = Grant::QuickBooks {
+        portal_id,
+        realm_id: realm_id.to_string(),
+    };
+    if let Some(tokens) = app.vault.read(&grant.secret_id()).await? {
+        let oauth = IntuitOAuth {
+            http: &app.http,
+            config: &app.config,
+            credentials: &app.credentials,
+        };
+        oauth
+            .revoke(&tokens.refresh_token)
+            .await
+            .map_err(|e| upstream("Intuit OAuth", e))?;
+    }
+    app.vault.delete(&grant.secret_id()).await?;
+    app.tokens.forget(&grant);
+    connection.status = Status::Disconnected;
+    connection.save(&app.store, now.timestamp()).await?;
+    Ok(connection)
+}
