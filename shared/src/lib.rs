@@ -7,6 +7,7 @@ pub mod app;
 pub mod config;
 pub mod connect;
 pub mod connections;
+pub mod domain;
 pub mod error;
 pub mod http;
 pub mod hubspot;

@@ -1,0 +1,3 @@
+//! Pure logic, no I/O: what the card, the workflow actions and the sync decide.
+
+pub mod status;

@@ -1,0 +1,178 @@
+//! Invoice status (I2). QuickBooks has no reliable status field for invoices (quickbooks-api.md §3), so we
+//! derive one from the amounts, the due date and the e-mail state, top-down, first match wins:
+//!
+//! 1. **voided**: QuickBooks voided it (a void zeroes `TotalAmt` and `Balance` and notes "Voided").
+//! 2. **paid in full**: `Balance` is 0 and `TotalAmt` > 0.
+//! 3. **overdue**: money is still owed and `DueDate` is before the company's today (due today is not late).
+//! 4. **partially paid**: 0 < `Balance` < `TotalAmt`.
+//! 5. **sent**: `EmailStatus` is `EmailSent`.
+//! 6. **awaiting send**: everything else (`NotSet`, `NeedToSend`); a zero-total invoice that is not voided
+//!    has nothing to pay and stays here until sent.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    AwaitingSend,
+    Sent,
+    PartiallyPaid,
+    PaidInFull,
+    Overdue,
+    Voided,
+}
+
+/// The facts the status is derived from.
+#[derive(Clone, Debug)]
+pub struct InvoiceFacts {
+    pub total: Decimal,
+    pub balance: Decimal,
+    pub due_date: Option<NaiveDate>,
+    pub email_sent: bool,
+    pub voided: bool,
+}
+
+impl InvoiceStatus {
+    /// `today` is the company's local date (QuickBooks due dates are company-local).
+    pub fn derive(f: &InvoiceFacts, today: NaiveDate) -> Self {
+        let owed = f.balance > Decimal::ZERO;
+        if f.voided {
+            InvoiceStatus::Voided
+        } else if !owed && f.total > Decimal::ZERO {
+            InvoiceStatus::PaidInFull
+        } else if owed && f.due_date.is_some_and(|d| d < today) {
+            InvoiceStatus::Overdue
+        } else if owed && f.balance < f.total {
+            InvoiceStatus::PartiallyPaid
+        } else if f.email_sent {
+            InvoiceStatus::Sent
+        } else {
+            InvoiceStatus::AwaitingSend
+        }
+    }
+
+    /// What a person reads on the card and in deal properties.
+    pub fn label(self) -> &'static str {
+        match self {
+            InvoiceStatus::AwaitingSend => "Awaiting send",
+            InvoiceStatus::Sent => "Sent to customer",
+            InvoiceStatus::PartiallyPaid => "Partially paid",
+            InvoiceStatus::PaidInFull => "Paid in full",
+            InvoiceStatus::Overdue => "Overdue",
+            InvoiceStatus::Voided => "Voided",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+
+    fn facts(
+        total: Decimal,
+        balance: Decimal,
+        due: Option<(u32, u32)>,
+        sent: bool,
+        voided: bool,
+    ) -> InvoiceFacts {
+        InvoiceFacts {
+            total,
+            balance,
+            due_date: due.map(|(m, d)| NaiveDate::from_ymd_opt(2026, m, d).unwrap()),
+            email_sent: sent,
+            voided,
+        }
+    }
+
+    fn status(f: InvoiceFacts) -> InvoiceStatus {
+        InvoiceStatus::derive(&f, TODAY)
+    }
+
+    #[test]
+    fn unsent_and_sent() {
+        assert_eq!(
+            status(facts(dec!(100), dec!(100), Some((12, 22)), false, false)),
+            InvoiceStatus::AwaitingSend
+        );
+        assert_eq!(
+            status(facts(dec!(100), dec!(100), None, false, false)),
+            InvoiceStatus::AwaitingSend
+        );
+        assert_eq!(
+            status(facts(dec!(100), dec!(100), Some((12, 22)), true, false)),
+            InvoiceStatus::Sent
+        );
+    }
+
+    #[test]
+    fn due_date_boundary_is_exclusive_of_today() {
+        assert_eq!(
+            status(facts(dec!(100), dec!(100), Some((11, 22)), true, false)),
+            InvoiceStatus::Sent
+        );
+        assert_eq!(
+            status(facts(dec!(100), dec!(100), Some((11, 21)), true, false)),
+            InvoiceStatus::Overdue
+        );
+        assert_eq!(
+            status(facts(dec!(100), dec!(100), Some((11, 21)), false, false)),
+            InvoiceStatus::Overdue
+        );
+    }
+
+    #[test]
+    fn balance_boundaries() {
+        // One cent paid is partially paid; one cent owed is not paid.
+        assert_eq!(
+            status(facts(dec!(100), dec!(99.99), None, true, false)),
+            InvoiceStatus::PartiallyPaid
+        );
+        assert_eq!(
+            status(facts(dec!(100), dec!(0.01), None, true, false)),
+            InvoiceStatus::PartiallyPaid
+        );
+        assert_eq!(
+            status(facts(dec!(100), dec!(0), None, true, false)),
+            InvoiceStatus::PaidInFull
+        );
+        assert_eq!(
+            status(facts(dec!(100), dec!(0.00), Some((1, 1)), false, false)),
+            InvoiceStatus::PaidInFull
+        );
+        // Overdue wins over partially paid: the remaining balance is late.
+        assert_eq!(
+            status(facts(dec!(100), dec!(40), Some((11, 1)), true, false)),
+            InvoiceStatus::Overdue
+        );
+    }
+
+    #[test]
+    fn voided_wins_and_zero_totals_are_not_paid() {
+        assert_eq!(
+            status(facts(dec!(0), dec!(0), Some((1, 1)), true, true)),
+            InvoiceStatus::Voided
+        );
+        assert_eq!(
+            status(facts(dec!(0), dec!(0), None, false, false)),
+            InvoiceStatus::AwaitingSend
+        );
+        assert_eq!(
+            status(facts(dec!(0), dec!(0), None, true, false)),
+            InvoiceStatus::Sent
+        );
+    }
+
+    #[test]
+    fn labels_are_the_product_wording() {
+        assert_eq!(InvoiceStatus::PaidInFull.label(), "Paid in full");
+        assert_eq!(
+            serde_json::to_string(&InvoiceStatus::AwaitingSend).unwrap(),
+            r#""awaiting_send""#
+        );
+    }
+}
