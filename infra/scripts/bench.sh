@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: builds the deployable functions exactly as `sam build` does (x86_64 here; release profile tuned
+# for size and start-up in Cargo.toml) and prints each one's size and cold-start time.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+infra/scripts/venv.sh
+(
+  export PATH="$root/.venv/bin:$PATH" SAM_CLI_TELEMETRY=0 AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+  sam build --parameter-overrides Architecture=x86_64 >/dev/null
+)
+# The bench tool itself needs no optimising; the binaries it measures are the release builds above.
+cargo build --locked -p bench
+infra/scripts/with-moto.sh target/debug/bench "$root/.aws-sam/build"

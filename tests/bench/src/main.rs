@@ -1,0 +1,47 @@
+//! `make bench`: figures for the deployable functions. See `infra/scripts/bench.sh`, which builds them with
+//! `sam build` and runs this against a private moto.
+
+mod cold_start;
+mod report;
+mod runtime_api;
+
+use std::path::PathBuf;
+
+/// The template's functions and their build output directories.
+const FUNCTIONS: &[(&str, &str)] = &[
+    ("oauth-callback", "OAuthCallbackFunction"),
+    ("invoice-card", "InvoiceCardFunction"),
+    ("workflow-actions", "WorkflowActionsFunction"),
+    ("scheduled-sync", "ScheduledSyncFunction"),
+];
+const RUNS: usize = 9;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let build_dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| test_support::template::repo_root().join(".aws-sam/build"));
+    let env = cold_start::LambdaEnv::on_moto(&test_support::moto_endpoint()).await?;
+    let mut rows = Vec::new();
+    for (name, logical_id) in FUNCTIONS {
+        let binary = build_dir.join(logical_id).join("bootstrap");
+        let size = std::fs::metadata(&binary)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: {e} (run `make bench`, which builds it)",
+                    binary.display()
+                )
+            })?
+            .len();
+        let samples = cold_start::measure(&binary, &env, RUNS).await?;
+        rows.push(report::Row::new(name, size, &samples));
+    }
+    println!("{}", report::table(&rows, RUNS));
+    println!(
+        "cold start = process start until the runtime asks for its first event (GET .../invocation/next),\n\
+         including the app-credentials read from Secrets Manager (moto on loopback); binaries from {}",
+        build_dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! The simulator's company API, faults, throttling and control API over loopback HTTP.
+
+use qbo_sim::{QboSim, Seed, CLIENT_ID, CLIENT_SECRET};
+use serde_json::{json, Value};
+
+const US: &str = "9130357766900011";
+
+/// An access token for the consent screen's company, obtained the way a client does.
+async fn access_token(sim: &QboSim) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let redirect = "https://app.example.test/cb";
+    let res = http
+        .get(format!("{}/connect/oauth2", sim.base_url()))
+        .query(&[
+            ("client_id", CLIENT_ID),
+            ("response_type", "code"),
+            ("scope", "com.intuit.quickbooks.accounting"),
+            ("redirect_uri", redirect),
+            ("state", "s"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = url::Url::parse(res.headers()["location"].to_str().unwrap()).unwrap();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let body: Value = http
+        .post(format!("{}/oauth2/v1/tokens/bearer", sim.base_url()))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+async fn get(sim: &QboSim, token: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{}/v3/company/{US}/{path}", sim.base_url()))
+        .bearer_auth(token)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn control(sim: &QboSim, path: &str, body: Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/_sim/{path}", sim.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+}
+
+#[tokio::test]
+async fn preferences_entities_and_the_fault_envelope() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let token = access_token(&sim).await;
+    let prefs: Value = get(&sim, &token, "preferences").await.json().await.unwrap();
+    assert_eq!(
+        prefs["Preferences"]["CurrencyPrefs"]["HomeCurrency"]["value"],
+        "USD"
+    );
+    assert_eq!(
+        prefs["Preferences"]["SalesFormsPrefs"]["CustomTxnNumbers"],
+        false
+    );
+    let term: Value = get(&sim, &token, "term/3").await.json().await.unwrap();
+    assert_eq!(term["Term"]["Name"], "Net 30");
+    assert_eq!(term["Term"]["Id"], "3", "ids are strings");
+
+    let missing = get(&sim, &token, "customer/99999").await;
+    assert_eq!(missing.status(), 400);
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(body["Fault"]["Error"][0]["code"], "610");
+    assert_eq!(body["Fault"]["type"], "ValidationFault");
+    // Unknown entities are refused, never answered with an empty success.
+    let unknown = get(&sim, &token, "widget/1").await;
+    assert_eq!(unknown.status(), 400);
+}
+
+#[tokio::test]
+async fn injected_faults_hit_matching_requests_count_times() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let token = access_token(&sim).await;
+    control(&sim, "faults", json!({"path_contains": "/preferences", "kind": {"type": "status", "status": 503, "body": "down"}, "count": 2})).await;
+    assert_eq!(get(&sim, &token, "preferences").await.status(), 503);
+    assert_eq!(get(&sim, &token, "preferences").await.status(), 503);
+    assert_eq!(
+        get(&sim, &token, "preferences").await.status(),
+        200,
+        "the rule is spent"
+    );
+
+    control(
+        &sim,
+        "faults",
+        json!({"path_contains": "/preferences", "kind": {"type": "malformed_json"}}),
+    )
+    .await;
+    let text = get(&sim, &token, "preferences").await.text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&text).is_err());
+
+    control(
+        &sim,
+        "faults",
+        json!({"path_contains": "/preferences", "kind": {"type": "truncated"}}),
+    )
+    .await;
+    let text = get(&sim, &token, "preferences").await.text().await.unwrap();
+    assert!(
+        serde_json::from_str::<Value>(&text).is_err(),
+        "half a body: {text}"
+    );
+
+    control(
+        &sim,
+        "faults",
+        json!({"path_contains": "/term/", "kind": {"type": "timeout"}}),
+    )
+    .await;
+    let timed_out = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap()
+        .get(format!("{}/v3/company/{US}/term/3", sim.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    assert!(timed_out.unwrap_err().is_timeout());
+}
+
+#[tokio::test]
+async fn more_than_ten_requests_a_second_get_the_xml_throttle_fault() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let token = access_token(&sim).await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let res = get(&sim, &token, "preferences").await;
+        statuses.push(res.status().as_u16());
+        if res.status() == 429 {
+            let body = res.text().await.unwrap();
+            assert!(body.contains(r#"<Error code="3001">"#), "{body}");
+        }
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        2,
+        "{statuses:?}"
+    );
+    // Tests that need bursts can turn the limits off.
+    control(&sim, "settings", json!({"rate_limits": false})).await;
+    assert_eq!(get(&sim, &token, "preferences").await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_request_log_records_calls_and_reset_restores_the_seed() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let token = access_token(&sim).await;
+    get(&sim, &token, "preferences?minorversion=75").await;
+    let log: Value = reqwest::get(format!("{}/_sim/requests", sim.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = log["requests"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["method"], "GET");
+    assert_eq!(last["path"], format!("/v3/company/{US}/preferences"));
+    assert_eq!(last["query"], "minorversion=75");
+    assert!(last["headers"]["authorization"]
+        .as_str()
+        .unwrap()
+        .starts_with("Bearer "));
+
+    let res = reqwest::Client::new()
+        .post(format!("{}/_sim/reset", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    assert!(sim.requests().is_empty());
+    assert_eq!(
+        get(&sim, &token, "preferences").await.status(),
+        401,
+        "grants are gone after a reset"
+    );
+}
