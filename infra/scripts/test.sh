@@ -18,6 +18,9 @@ infra/scripts/with-moto.sh cargo test --workspace --all-targets --locked
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "HubSpot project (infra/hubspot): npm ci, typecheck, vitest"
+(cd infra/hubspot && npm ci --no-audit --no-fund && npm run typecheck && npm test)
+
 step "SAM template: cfn-lint, sam validate, sam validate --lint, sam build (x86_64)"
 infra/scripts/template-check.sh
 

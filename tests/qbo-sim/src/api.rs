@@ -2,13 +2,13 @@
 //! lower-case `fault` on failure, the `Fault` envelope for everything else, timestamps in the company's offset.
 
 use crate::state::Sim;
-use crate::Shared;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{json, Value};
+use sim_kit::Shared;
 
 /// `Fault` envelope with one error.
 pub fn fault(
@@ -69,7 +69,7 @@ const ENTITIES: &[(&str, &str)] = &[
 ];
 
 pub async fn company(
-    State(sim): State<Shared>,
+    State(sim): State<Shared<Sim>>,
     Path((realm, rest)): Path<(String, String)>,
     method: Method,
     headers: HeaderMap,

@@ -5,18 +5,15 @@
 
 mod api;
 mod control;
-mod faults;
 mod oauth;
 mod state;
 
-pub use state::{LoggedRequest, Seed};
+pub use sim_kit::LoggedRequest;
+pub use state::{Seed, Sim};
 
 use axum::routing::{any, get, post};
-use std::net::SocketAddr;
+use sim_kit::{Server, Shared};
 use std::sync::{Arc, Mutex};
-use tokio::sync::oneshot;
-
-pub type Shared = Arc<Mutex<state::Sim>>;
 
 /// The app credentials the simulator accepts unless a seed says otherwise.
 pub const CLIENT_ID: &str = "test-intuit-client-id";
@@ -24,9 +21,8 @@ pub const CLIENT_SECRET: &str = "test-intuit-client-secret";
 
 /// A running simulator on 127.0.0.1; stopped when dropped.
 pub struct QboSim {
-    addr: SocketAddr,
-    state: Shared,
-    stop: Option<oneshot::Sender<()>>,
+    server: Server,
+    state: Shared<Sim>,
 }
 
 impl QboSim {
@@ -36,32 +32,18 @@ impl QboSim {
     }
 
     pub async fn start_on(port: u16, seed: Seed) -> std::io::Result<Self> {
-        let state: Shared = Arc::new(Mutex::new(state::Sim::new(seed)));
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let app = router(state.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
-        Ok(Self {
-            addr,
-            state,
-            stop: Some(stop),
-        })
+        let state: Shared<Sim> = Arc::new(Mutex::new(Sim::new(seed)));
+        let server = Server::start(port, router(state.clone())).await?;
+        Ok(Self { server, state })
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.base_url()
     }
 
     /// Every request the simulator received (control calls excluded), oldest first.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.state.lock().expect("sim lock").log.clone()
+        self.with_state(|s| s.recorder.log.clone())
     }
 
     /// How many requests matched `method` and a path containing `path_part`.
@@ -73,28 +55,12 @@ impl QboSim {
     }
 
     /// Direct access for assertions and set-up.
-    pub fn with_state<T>(&self, f: impl FnOnce(&mut state::Sim) -> T) -> T {
+    pub fn with_state<T>(&self, f: impl FnOnce(&mut Sim) -> T) -> T {
         f(&mut self.state.lock().expect("sim lock"))
     }
-
-    pub fn stop(mut self) {
-        self.shutdown();
-    }
-
-    fn shutdown(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
 }
 
-impl Drop for QboSim {
-    fn drop(&mut self) {
-        self.shutdown();
-    }
-}
-
-fn router(state: Shared) -> axum::Router {
+fn router(state: Shared<Sim>) -> axum::Router {
     axum::Router::new()
         .route("/connect/oauth2", get(oauth::authorize))
         .route("/oauth2/v1/tokens/bearer", post(oauth::token))
@@ -104,7 +70,22 @@ fn router(state: Shared) -> axum::Router {
         .fallback(api::unknown_path)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            faults::middleware,
+            sim_kit::middleware::<Sim>,
         ))
+        .layer(axum::middleware::from_fn(intuit_tid))
         .with_state(state)
+}
+
+/// Every QuickBooks answer, faults and throttling included, names its transaction for Intuit support.
+async fn intuit_tid(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut res = next.run(req).await;
+    let tid = format!("1-{}", uuid::Uuid::new_v4().simple());
+    res.headers_mut().insert(
+        "intuit_tid",
+        axum::http::HeaderValue::from_str(&tid).expect("ascii"),
+    );
+    res
 }

@@ -17,6 +17,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = QboSim::start_on(port, seed).await?;
     println!("QuickBooks Online simulator on {}", sim.base_url());
     tokio::signal::ctrl_c().await?;
-    sim.stop();
+    drop(sim);
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Intuit OAuth 2.0 (quickbooks-api.md §1): consent, token (Basic auth, form body, code and refresh grants,
 //! refresh-token rotation), revoke.
 
+use crate::state::Sim;
 use crate::state::{token as new_token, AccessToken, Code, Grant};
-use crate::Shared;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,6 +10,7 @@ use axum::Json;
 use base64::Engine;
 use chrono::Duration;
 use serde_json::json;
+use sim_kit::Shared;
 use std::collections::HashMap;
 
 const ACCESS_TTL_S: i64 = 3600;
@@ -28,7 +29,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 /// The consent screen, simulated: it redirects at once with a code for the chosen company, or with
 /// `error=access_denied` when set to decline.
 pub async fn authorize(
-    State(sim): State<Shared>,
+    State(sim): State<Shared<Sim>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let mut sim = sim.lock().expect("sim lock");
@@ -89,7 +90,7 @@ fn client_ok(sim: &crate::state::Sim, headers: &HeaderMap) -> bool {
 }
 
 /// The token endpoint: `authorization_code` and `refresh_token` grants.
-pub async fn token(State(sim): State<Shared>, headers: HeaderMap, body: String) -> Response {
+pub async fn token(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: String) -> Response {
     let mut sim = sim.lock().expect("sim lock");
     if !client_ok(&sim, &headers) {
         return oauth_error(
@@ -194,7 +195,7 @@ pub async fn token(State(sim): State<Shared>, headers: HeaderMap, body: String) 
 }
 
 /// Revokes a refresh token (and the access tokens from it) or one access token.
-pub async fn revoke(State(sim): State<Shared>, headers: HeaderMap, body: String) -> Response {
+pub async fn revoke(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: String) -> Response {
     let mut sim = sim.lock().expect("sim lock");
     if !client_ok(&sim, &headers) {
         return oauth_error(

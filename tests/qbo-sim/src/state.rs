@@ -1,10 +1,16 @@
 //! The simulator's whole state, in memory: companies (from a seed), OAuth grants, the request log, faults.
 
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sim_kit::{Recorder, Simulated};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Instant;
+
+/// What real QuickBooks sends on throttling, as XML even to JSON clients (quickbooks-api.md §8).
+const THROTTLE_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="2026-11-22T10:00:00.000-08:00"><Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message><Detail>The request limit was reached.  Try again later</Detail></Error></Fault></IntuitResponse>"#;
 
 /// A fixture: the companies the simulator serves.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -39,49 +45,6 @@ impl Seed {
     }
 }
 
-/// One request as received.
-#[derive(Clone, Debug, Serialize)]
-pub struct LoggedRequest {
-    pub method: String,
-    pub path: String,
-    pub query: String,
-    pub headers: BTreeMap<String, String>,
-    pub body: String,
-}
-
-/// A fault to inject on matching requests.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub struct FaultRule {
-    /// Matches when the request path contains this text.
-    pub path_contains: String,
-    #[serde(default)]
-    pub method: Option<String>,
-    pub kind: FaultKind,
-    /// How many matching requests get the fault (then the rule is spent).
-    #[serde(default = "one")]
-    pub count: u32,
-    /// Added before answering (any kind).
-    #[serde(default)]
-    pub delay_ms: u64,
-}
-
-fn one() -> u32 {
-    1
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FaultKind {
-    /// Answer with this status and body instead of the real handler.
-    Status { status: u16, body: String },
-    /// Let the real handler run, then never answer (the client times out).
-    Timeout,
-    /// Answer 200 with a body that is not JSON.
-    MalformedJson,
-    /// Run the real handler, then cut its body in half.
-    Truncated,
-}
-
 pub struct Grant {
     pub realm_id: String,
     pub issued_at: DateTime<Utc>,
@@ -114,7 +77,7 @@ pub struct Sim {
     pub companies: HashMap<String, Company>,
     pub client_id: String,
     pub client_secret: String,
-    pub clock_offset: Duration,
+    pub recorder: Recorder,
     /// Which company the simulated consent screen picks, and whether the user declines.
     pub consent_realm: Option<String>,
     pub consent_denied: bool,
@@ -124,35 +87,11 @@ pub struct Sim {
     pub codes: HashMap<String, Code>,
     pub grants: HashMap<String, Grant>,
     pub access_tokens: HashMap<String, AccessToken>,
-    pub log: Vec<LoggedRequest>,
-    pub faults: Vec<FaultRule>,
 }
 
 impl Sim {
     pub fn new(seed: Seed) -> Self {
-        let mut sim = Self {
-            seed: Seed::default(),
-            companies: HashMap::new(),
-            client_id: crate::CLIENT_ID.into(),
-            client_secret: crate::CLIENT_SECRET.into(),
-            clock_offset: Duration::zero(),
-            consent_realm: None,
-            consent_denied: false,
-            rotation_age: Duration::hours(24),
-            rate_limits: true,
-            codes: HashMap::new(),
-            grants: HashMap::new(),
-            access_tokens: HashMap::new(),
-            log: Vec::new(),
-            faults: Vec::new(),
-        };
-        sim.load(seed);
-        sim
-    }
-
-    /// Replaces everything with `seed` (what reset does, with the seed it started from).
-    pub fn load(&mut self, seed: Seed) {
-        *self = Self {
+        Self {
             companies: seed
                 .companies
                 .iter()
@@ -167,9 +106,9 @@ impl Sim {
                 })
                 .collect(),
             seed,
-            client_id: std::mem::take(&mut self.client_id),
-            client_secret: std::mem::take(&mut self.client_secret),
-            clock_offset: Duration::zero(),
+            client_id: crate::CLIENT_ID.into(),
+            client_secret: crate::CLIENT_SECRET.into(),
+            recorder: Recorder::default(),
             consent_realm: None,
             consent_denied: false,
             rotation_age: Duration::hours(24),
@@ -177,13 +116,11 @@ impl Sim {
             codes: HashMap::new(),
             grants: HashMap::new(),
             access_tokens: HashMap::new(),
-            log: Vec::new(),
-            faults: Vec::new(),
-        };
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.clock_offset
+        self.recorder.now()
     }
 
     /// The realm the consent screen hands out: the chosen one, else the first seeded company.
@@ -201,4 +138,53 @@ pub fn token(prefix: &str) -> String {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     )
+}
+
+/// The realm a path addresses, if it is a company API call.
+fn realm_of(path: &str) -> Option<&str> {
+    path.strip_prefix("/v3/company/")?.split('/').next()
+}
+
+impl Simulated for Sim {
+    fn recorder(&mut self) -> &mut Recorder {
+        &mut self.recorder
+    }
+
+    /// 10 requests a second and 500 a minute per company (quickbooks-api.md §8).
+    fn throttle(&mut self, path: &str) -> Option<Response> {
+        if !self.rate_limits {
+            return None;
+        }
+        let company = self.companies.get_mut(realm_of(path)?)?;
+        let now = Instant::now();
+        while company
+            .recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > std::time::Duration::from_secs(60))
+        {
+            company.recent.pop_front();
+        }
+        let last_second = company
+            .recent
+            .iter()
+            .rev()
+            .take_while(|t| now.duration_since(**t) < std::time::Duration::from_secs(1))
+            .count();
+        if last_second >= 10 || company.recent.len() >= 500 {
+            return Some(
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [("content-type", "application/xml")],
+                    THROTTLE_XML,
+                )
+                    .into_response(),
+            );
+        }
+        company.recent.push_back(now);
+        None
+    }
+
+    fn reset(&mut self) {
+        *self = Sim::new(self.seed.clone());
+    }
 }

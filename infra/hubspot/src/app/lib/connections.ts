@@ -1,0 +1,134 @@
+// Client for the backend's connections API (features C2, C3, C4, B5). It takes a fetch-like function so
+// the UI passes hubspot.fetch (which signs each request and appends portalId) and tests pass a fake.
+
+export type Environment = 'production' | 'sandbox';
+export type ConnectionStatus = 'active' | 'reconnect_needed' | 'disconnected';
+
+export interface Company {
+  realmId: string;
+  name: string;
+  environment: Environment;
+  status: ConnectionStatus;
+  /** ISO-8601 time of the last successful QuickBooks call, or null if there was none yet. */
+  lastSuccessAt: string | null;
+}
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'DELETE';
+  body?: Record<string, unknown>;
+}
+
+export interface ResponseLike {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+
+export type FetchLike = (url: string, options: RequestOptions) => Promise<ResponseLike>;
+
+/** Codes the backend sends, plus `network` and `unexpected_response`, which the client produces itself. */
+export type ErrorCode =
+  | 'unauthorized'
+  | 'bad_request'
+  | 'not_found'
+  | 'unknown_portal'
+  | 'upstream'
+  | 'internal'
+  | 'network'
+  | 'unexpected_response'
+  | (string & {});
+
+export class ConnectionsApiError extends Error {
+  readonly code: ErrorCode;
+  /** HTTP status, or null when no response arrived. */
+  readonly status: number | null;
+
+  constructor(code: ErrorCode, message: string, status: number | null) {
+    super(message);
+    this.name = 'ConnectionsApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export interface ConnectionsApi {
+  list(): Promise<Company[]>;
+  /** A one-time Intuit authorization URL for connecting a new company. */
+  connectUrl(environment: Environment): Promise<string>;
+  disconnect(realmId: string): Promise<Company>;
+  /** A one-time Intuit authorization URL for re-authorizing an existing company. */
+  reconnectUrl(realmId: string): Promise<string>;
+}
+
+export function createConnectionsApi(baseUrl: string, fetch: FetchLike): ConnectionsApi {
+  const root = `${baseUrl.replace(/\/+$/, '')}/connections`;
+  const companyUrl = (realmId: string) => `${root}/${encodeURIComponent(realmId)}`;
+
+  /** Sends one request and returns what `pick` finds in the JSON answer; every failure is a ConnectionsApiError. */
+  async function call<T>(
+    url: string,
+    options: RequestOptions,
+    field: string,
+    pick: (body: Record<string, unknown>) => T | undefined,
+  ): Promise<T> {
+    let response: ResponseLike;
+    try {
+      response = await fetch(url, options);
+    } catch (error) {
+      // hubspot.fetch rejects on timeouts, URLs missing from permittedUrls.fetch and network failures.
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new ConnectionsApiError('network', `Could not reach the integration's API: ${detail}`, null);
+    }
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) throw errorFrom(response.status, body);
+    const value = isObject(body) ? pick(body) : undefined;
+    if (value === undefined) {
+      const message = `The API answered ${response.status} without a valid "${field}".`;
+      throw new ConnectionsApiError('unexpected_response', message, response.status);
+    }
+    return value;
+  }
+
+  return {
+    list: () =>
+      call(root, { method: 'GET' }, 'companies', (body) =>
+        Array.isArray(body.companies) && body.companies.every(isCompany) ? body.companies : undefined,
+      ),
+    connectUrl: (environment) => call(`${root}/connect-url`, { method: 'POST', body: { environment } }, 'url', urlOf),
+    disconnect: (realmId) =>
+      call(companyUrl(realmId), { method: 'DELETE' }, 'company', (body) =>
+        isCompany(body.company) ? body.company : undefined,
+      ),
+    reconnectUrl: (realmId) => call(`${companyUrl(realmId)}/reconnect`, { method: 'POST' }, 'url', urlOf),
+  };
+}
+
+function errorFrom(status: number, body: unknown): ConnectionsApiError {
+  const error = isObject(body) ? body.error : undefined;
+  if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') {
+    return new ConnectionsApiError(error.code, error.message, status);
+  }
+  // An API Gateway or Lambda runtime failure answers without our error envelope.
+  const message = `The API answered ${status} without an error description.`;
+  return new ConnectionsApiError('unexpected_response', message, status);
+}
+
+// The page turns this into a link the admin opens, so accept only an https URL.
+function urlOf(body: Record<string, unknown>): string | undefined {
+  return typeof body.url === 'string' && body.url.startsWith('https://') ? body.url : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Only the fields the page cannot do without are checked: an unknown status still renders (as a grey tag).
+function isCompany(value: unknown): value is Company {
+  return (
+    isObject(value) &&
+    typeof value.realmId === 'string' &&
+    typeof value.name === 'string' &&
+    typeof value.status === 'string' &&
+    (value.lastSuccessAt === null || typeof value.lastSuccessAt === 'string')
+  );
+}
