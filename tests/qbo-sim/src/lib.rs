@@ -8,7 +8,7 @@ mod control;
 mod oauth;
 mod state;
 
-pub use sim_kit::LoggedRequest;
+pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};
 pub use state::{Seed, Sim};
 
 use axum::routing::{any, get, post};
