@@ -27,8 +27,45 @@ async fn main() -> anyhow::Result<()> {
     let moto = moto::Moto::start(&repo).await?;
     let result = serve(&template, &moto.endpoint, port).await;
     moto.stop().await;
-    println!("stopped: gateway, scheduler, moto");
+    println!("stopped: gateway, scheduler, simulators, moto");
     result
+}
+
+/// Where HubSpot and Intuit are: the seeded simulators, unless real app credentials are in the environment.
+struct Upstreams {
+    // Held so the simulators run as long as the stack.
+    _sims: Option<(qbo_sim::QboSim, hubspot_sim::HubSpotSim)>,
+    overrides: Vec<(&'static str, String)>,
+}
+
+async fn upstreams() -> anyhow::Result<Upstreams> {
+    if std::env::var("HUBSPOT_CLIENT_ID").is_ok() && std::env::var("INTUIT_CLIENT_ID").is_ok() {
+        println!(
+            "  HubSpot and Intuit: the real services (app credentials found in the environment)"
+        );
+        return Ok(Upstreams {
+            _sims: None,
+            overrides: Vec::new(),
+        });
+    }
+    let qbo = qbo_sim::QboSim::start(qbo_sim::Seed::demo()).await?;
+    let hubspot = hubspot_sim::HubSpotSim::start(hubspot_sim::Seed::demo()).await?;
+    let (q, hs) = (qbo.base_url(), hubspot.base_url());
+    println!("  QuickBooks Online simulator  {q}   (control API: {q}/_sim/requests, /_sim/faults, /_sim/clock)");
+    println!("  HubSpot simulator            {hs}   (portal 62515, USD)");
+    let overrides = vec![
+        ("HUBSPOT_API_BASE", hs.clone()),
+        ("HUBSPOT_AUTH_BASE", hs),
+        ("INTUIT_AUTHORIZE_URL", format!("{q}/connect/oauth2")),
+        ("INTUIT_TOKEN_URL", format!("{q}/oauth2/v1/tokens/bearer")),
+        ("INTUIT_REVOKE_URL", format!("{q}/v2/oauth2/tokens/revoke")),
+        ("QBO_API_BASE", q.clone()),
+        ("QBO_SANDBOX_API_BASE", q),
+    ];
+    Ok(Upstreams {
+        _sims: Some((qbo, hubspot)),
+        overrides,
+    })
 }
 
 async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::Result<()> {
@@ -38,11 +75,14 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         .create_table(&dynamodb, TABLE)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
+    println!("HubSpot ⇄ QuickBooks local stack");
+    let upstreams = upstreams().await?;
+    // The simulators accept their own test credentials; real services need yours.
     let credentials = serde_json::json!({
-        "hubspot_client_id": env_or("HUBSPOT_CLIENT_ID", "local-hubspot-client-id"),
-        "hubspot_client_secret": env_or("HUBSPOT_CLIENT_SECRET", "local-hubspot-client-secret"),
-        "intuit_client_id": env_or("INTUIT_CLIENT_ID", "local-intuit-client-id"),
-        "intuit_client_secret": env_or("INTUIT_CLIENT_SECRET", "local-intuit-client-secret"),
+        "hubspot_client_id": env_or("HUBSPOT_CLIENT_ID", hubspot_sim::CLIENT_ID),
+        "hubspot_client_secret": env_or("HUBSPOT_CLIENT_SECRET", hubspot_sim::CLIENT_SECRET),
+        "intuit_client_id": env_or("INTUIT_CLIENT_ID", qbo_sim::CLIENT_ID),
+        "intuit_client_secret": env_or("INTUIT_CLIENT_SECRET", qbo_sim::CLIENT_SECRET),
         "intuit_webhook_verifier": env_or("INTUIT_WEBHOOK_VERIFIER", "local-intuit-verifier"),
     });
     aws_sdk_secretsmanager::Client::new(&sdk)
@@ -53,14 +93,19 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         .await
         .context("creating the app-credentials secret in moto")?;
 
-    let public_base = format!("http://127.0.0.1:{port}");
+    let public_base = env_or("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}"));
     let config = shared::Config::from_lookup(|name| match name {
         "STAGE" => Some("local".into()),
         "TABLE_NAME" => Some(TABLE.into()),
         "APP_SECRET_ID" => Some(APP_SECRET.into()),
         "TOKEN_SECRET_PREFIX" => Some(TOKEN_PREFIX.into()),
         "PUBLIC_BASE_URL" => Some(public_base.clone()),
-        other => std::env::var(other).ok(),
+        other => upstreams
+            .overrides
+            .iter()
+            .find(|(k, _)| *k == other)
+            .map(|(_, v)| v.clone())
+            .or_else(|| std::env::var(other).ok()),
     })?;
     let app = shared::App::new(config, &sdk).await?;
 
@@ -75,7 +120,6 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         .await
         .with_context(|| format!("port {port} is taken; set PORT to another"))?;
 
-    println!("HubSpot ⇄ QuickBooks local stack");
     println!("  moto (DynamoDB, Secrets Manager)  {moto_endpoint}   table {TABLE}, app secret {APP_SECRET}");
     println!("  gateway (routes from template.yaml)  {public_base}");
     for (route, function) in &routes {

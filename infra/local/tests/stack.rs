@@ -52,11 +52,22 @@ async fn starts_routes_and_stops_cleanly_on_ctrl_c() {
         }
     }
     let banner = banner.join("\n");
-    let moto = banner
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:") && !w.ends_with(&format!(":{port}")))
-        .expect("moto's URL in the banner")
-        .to_string();
+    let url_after = |label: &str| {
+        banner
+            .lines()
+            .find(|l| l.contains(label))
+            .and_then(|l| {
+                l.split_whitespace()
+                    .find(|w| w.starts_with("http://127.0.0.1:"))
+            })
+            .unwrap_or_else(|| panic!("{label} URL in the banner:\n{banner}"))
+            .to_string()
+    };
+    let moto = url_after("moto");
+    let sims = [
+        url_after("QuickBooks Online simulator"),
+        url_after("HubSpot simulator"),
+    ];
     for route in [
         "/oauth/{proxy+}",
         "/card/{proxy+}",
@@ -85,7 +96,7 @@ async fn starts_routes_and_stops_cleanly_on_ctrl_c() {
     let path = "/card/companies?portalId=62515";
     let ts = chrono::Utc::now().timestamp_millis().to_string();
     let sig = shared::verify::hubspot::sign_v3(
-        "local-hubspot-client-secret",
+        hubspot_sim::CLIENT_SECRET,
         "GET",
         &format!("{base}{path}"),
         b"",
@@ -105,6 +116,33 @@ async fn starts_routes_and_stops_cleanly_on_ctrl_c() {
     let res = http.get(format!("{base}/nowhere")).send().await.unwrap();
     assert_eq!(res.status(), 404);
 
+    // A browser installs the app and connects QuickBooks, through the gateway and both simulators.
+    let page = http
+        .get(format!("{base}/oauth/hubspot/install"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("HubSpot is connected"), "{page}");
+    let connect = page
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let done = http
+        .get(connect)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("QuickBooks is connected"), "{done}");
+
     let pid = stack.0.id().to_string();
     assert!(Command::new("kill")
         .args(["-INT", &pid])
@@ -122,11 +160,13 @@ async fn starts_routes_and_stops_cleanly_on_ctrl_c() {
     assert!(status.success(), "exit status {status}");
     let rest: Vec<String> = lines.try_iter().collect();
     assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
-    let moto_port: u16 = moto.rsplit(':').next().unwrap().parse().unwrap();
-    assert!(
-        std::net::TcpStream::connect(("127.0.0.1", moto_port)).is_err(),
-        "moto still listens on {moto_port}"
-    );
+    for url in sims.iter().chain([&moto]) {
+        let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+        assert!(
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "{url} still listens"
+        );
+    }
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
         "gateway still listens"
