@@ -609,3 +609,90 @@ fn sim_fault(path: &str, status: u16) -> qbo_sim::FaultRule {
         delay_ms: 0,
     }
 }
+
+#[tokio::test]
+async fn one_company_connected_to_two_portals_stays_separate() {
+    let w = World::new().await;
+    let first = w.install().await;
+    w.connect(&first[0], US).await;
+    // A second HubSpot account installs the app and connects the same QuickBooks company.
+    w.hubspot.with_state(|s| s.seed.portal_id = 777);
+    let second = w.install().await;
+    w.connect(&second[0], US).await;
+
+    for portal in [PORTAL, 777] {
+        let (status, body) = json_of(
+            handle(
+                &w.app,
+                signed_request("GET", &format!("/connections?portalId={portal}"), ""),
+            )
+            .await
+            .unwrap(),
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body["companies"].as_array().unwrap().len(),
+            1,
+            "{portal}: {body}"
+        );
+    }
+    let a =
+        w.h.vault
+            .read(&qbo_grant(US).secret_id())
+            .await
+            .unwrap()
+            .unwrap();
+    let b =
+        w.h.vault
+            .read(
+                &Grant::QuickBooks {
+                    portal_id: 777,
+                    realm_id: US.into(),
+                }
+                .secret_id(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    assert_ne!(
+        a.refresh_token, b.refresh_token,
+        "each portal holds its own grant"
+    );
+    // Disconnecting in one portal leaves the other connected.
+    let (status, _) = json_of(
+        handle(
+            &w.app,
+            signed_request("DELETE", &format!("/connections/{US}?portalId=777"), ""),
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(w.list().await[0]["status"], "active");
+}
+
+#[tokio::test]
+async fn hubspot_tokens_are_refreshed_the_same_safe_way() {
+    let w = World::new().await;
+    w.install().await;
+    let grant = Grant::HubSpot { portal_id: PORTAL };
+    let mut tokens = w.h.vault.read(&grant.secret_id()).await.unwrap().unwrap();
+    tokens.access_expires_at = chrono::Utc::now();
+    w.h.vault.write(&grant.secret_id(), &tokens).await.unwrap();
+    let calls = (0..10).map(|_| {
+        let app = w.app.clone();
+        let grant = grant.clone();
+        tokio::spawn(async move { app.tokens.access_token(&app, &grant).await })
+    });
+    for call in calls {
+        call.await.unwrap().expect("a token");
+    }
+    let refreshes = w.hubspot.with_state(|s| {
+        s.recorder
+            .log
+            .iter()
+            .filter(|r| r.path.ends_with("/token") && r.body.contains("grant_type=refresh_token"))
+            .count()
+    });
+    assert_eq!(refreshes, 1);
+}
