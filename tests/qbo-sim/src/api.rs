@@ -2,7 +2,7 @@
 //! lower-case `fault` on failure, the `Fault` envelope for everything else, timestamps in the company's offset.
 
 use crate::state::Sim;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -73,6 +73,8 @@ pub async fn company(
     Path((realm, rest)): Path<(String, String)>,
     method: Method,
     headers: HeaderMap,
+    RawQuery(raw_query): RawQuery,
+    body: String,
 ) -> Response {
     let sim = sim.lock().expect("sim lock");
     let now = sim.now();
@@ -115,6 +117,15 @@ pub async fn company(
         ("GET", ["preferences"]) => {
             Json(json!({"Preferences": company.seed.preferences, "time": time})).into_response()
         }
+        ("GET", ["query"]) => {
+            let statement = url::form_urlencoded::parse(raw_query.unwrap_or_default().as_bytes())
+                .find(|(k, _)| k == "query")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            query(company, &statement, &time)
+        }
+        // QuickBooks takes the statement as the body with Content-Type application/text.
+        ("POST", ["query"]) => query(company, &body, &time),
         ("GET", [entity, id]) => match ENTITIES.iter().find(|(path, _)| path == entity) {
             Some((_, name)) => {
                 let found = company.seed.entities.get(*name).and_then(|list| {
@@ -137,6 +148,38 @@ pub async fn company(
         },
         _ => unsupported(&time),
     }
+}
+
+/// Runs a query statement against the company's records (quickbooks-api.md §4).
+fn query(company: &crate::state::Company, statement: &str, time: &str) -> Response {
+    let q = match crate::query::parse(statement) {
+        Ok(q) => q,
+        Err(e) => {
+            return fault(
+                StatusCode::BAD_REQUEST,
+                "ValidationFault",
+                "4000",
+                "Error parsing query",
+                &format!("QueryParserError: {e}"),
+                time,
+            )
+        }
+    };
+    let records = company
+        .seed
+        .entities
+        .get(&q.entity)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let (page, total) = crate::query::run(&q, records);
+    let response = if q.count {
+        json!({ "totalCount": total })
+    } else if page.is_empty() {
+        json!({})
+    } else {
+        json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len() })
+    };
+    Json(json!({ "QueryResponse": response, "time": time })).into_response()
 }
 
 fn unsupported(time: &str) -> Response {

@@ -6,6 +6,7 @@
 mod api;
 mod control;
 mod oauth;
+mod query;
 mod state;
 
 pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};

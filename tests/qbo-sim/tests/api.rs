@@ -207,3 +207,90 @@ async fn the_request_log_records_calls_and_reset_restores_the_seed() {
         "grants are gone after a reset"
     );
 }
+
+#[tokio::test]
+async fn queries_by_get_and_post_with_the_documented_envelopes() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let token = access_token(&sim).await;
+    let statement = "SELECT * FROM Customer WHERE DisplayName LIKE '%acme%' ORDERBY DisplayName";
+    let by_get: Value = reqwest::Client::new()
+        .get(format!("{}/v3/company/{US}/query", sim.base_url()))
+        .query(&[("query", statement), ("minorversion", "75")])
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<_> = by_get["QueryResponse"]["Customer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["DisplayName"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        ["Acme Ltd", "Acme Ltd."],
+        "near-identical names, the inactive one hidden"
+    );
+    assert_eq!(by_get["QueryResponse"]["startPosition"], 1);
+
+    let post = |body: &'static str| {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/v3/company/{US}/query?minorversion=75",
+                sim.base_url()
+            ))
+            .bearer_auth(&token)
+            .header("content-type", "application/text")
+            .body(body)
+            .send()
+    };
+    let all: Value = post("select * from Customer where Active in (true, false)")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        all["QueryResponse"]["Customer"].as_array().unwrap().len(),
+        4
+    );
+    let count: Value = post("SELECT COUNT(*) FROM Invoice WHERE Balance > '0'")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count["QueryResponse"]["totalCount"], 4);
+    let empty: Value = post("SELECT * FROM Invoice WHERE DocNumber = 'nope'")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        empty["QueryResponse"],
+        json!({}),
+        "the empty envelope has no entity key"
+    );
+    let refused = post("SELECT * FROM Invoice WHERE DocNumber = '1' OR DocNumber = '2'")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["Fault"]["Error"][0]["code"], "4000");
+    // Amounts keep QuickBooks' mix of 275 and 275.0.
+    let invoices: Value = post("SELECT * FROM Invoice WHERE DocNumber IN ('1002', '1003')")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let raw = invoices.to_string();
+    assert!(
+        raw.contains("\"TotalAmt\":275.0") && raw.contains("\"Balance\":275,"),
+        "{raw}"
+    );
+}
