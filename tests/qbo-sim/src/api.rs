@@ -76,9 +76,13 @@ pub async fn company(
     RawQuery(raw_query): RawQuery,
     body: String,
 ) -> Response {
-    let sim = sim.lock().expect("sim lock");
+    let mut sim = sim.lock().expect("sim lock");
     let now = sim.now();
     let time = company_time(&sim, &realm, now);
+    let offset = sim
+        .companies
+        .get(&realm)
+        .and_then(|c| parse_offset(&c.seed.utc_offset));
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -89,7 +93,8 @@ pub async fn company(
     if access.expires_at <= now {
         return auth_fault();
     }
-    if access.realm_id != realm {
+    let token_realm = access.realm_id.clone();
+    if token_realm != realm {
         return fault(
             StatusCode::FORBIDDEN,
             "AUTHORIZATION",
@@ -99,7 +104,7 @@ pub async fn company(
             &time,
         );
     }
-    let Some(company) = sim.companies.get(&realm) else {
+    let Some(company) = sim.companies.get_mut(&realm) else {
         return fault(
             StatusCode::FORBIDDEN,
             "AUTHORIZATION",
@@ -109,45 +114,205 @@ pub async fn company(
             &time,
         );
     };
+    let params: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(raw_query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let ctx = crate::writes::Ctx {
+        now,
+        time: time.clone(),
+        today: now
+            .with_timezone(&offset.unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC")))
+            .date_naive(),
+    };
     let segments: Vec<&str> = rest.split('/').collect();
     match (method.as_str(), segments.as_slice()) {
+        ("POST", [entity]) if *entity != "query" && *entity != "batch" => {
+            let Some((_, name)) = ENTITIES.iter().find(|(path, _)| path == entity) else {
+                return unsupported(&time);
+            };
+            write(company, name, &params, &body, &ctx)
+        }
+        ("POST", ["invoice", id, "send"]) => {
+            let sent = crate::writes::send(company, id, params.get("sendTo").cloned(), &ctx);
+            answer(sent.map(|v| json!({"Invoice": v})), &time)
+        }
+        ("GET", ["invoice", id, "pdf"]) => match company.find("Invoice", id) {
+            Some(invoice) => (
+                StatusCode::OK,
+                [("content-type", "application/pdf")],
+                crate::pdf::invoice(invoice),
+            )
+                .into_response(),
+            None => not_found("Invoice", id, &time),
+        },
+        ("GET", ["cdc"]) => cdc(company, &params, &ctx),
         ("GET", ["companyinfo", id]) if *id == realm => {
             Json(json!({"CompanyInfo": company.seed.company_info, "time": time})).into_response()
         }
         ("GET", ["preferences"]) => {
             Json(json!({"Preferences": company.seed.preferences, "time": time})).into_response()
         }
-        ("GET", ["query"]) => {
-            let statement = url::form_urlencoded::parse(raw_query.unwrap_or_default().as_bytes())
-                .find(|(k, _)| k == "query")
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default();
-            query(company, &statement, &time)
-        }
+        ("GET", ["query"]) => query(
+            company,
+            params.get("query").map(String::as_str).unwrap_or(""),
+            &time,
+        ),
         // QuickBooks takes the statement as the body with Content-Type application/text.
         ("POST", ["query"]) => query(company, &body, &time),
         ("GET", [entity, id]) => match ENTITIES.iter().find(|(path, _)| path == entity) {
-            Some((_, name)) => {
-                let found = company.seed.entities.get(*name).and_then(|list| {
-                    list.iter()
-                        .find(|e| e.get("Id").and_then(Value::as_str) == Some(id))
-                });
-                match found {
-                    Some(e) => Json(json!({ *name: e, "time": time })).into_response(),
-                    None => fault(
-                        StatusCode::BAD_REQUEST,
-                        "ValidationFault",
-                        "610",
-                        "Object Not Found",
-                        &format!("Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. ({name} {id})"),
-                        &time,
-                    ),
-                }
-            }
+            Some((_, name)) => match company.find(name, id) {
+                Some(e) => Json(json!({ *name: e, "time": time })).into_response(),
+                None => not_found(name, id, &time),
+            },
             None => unsupported(&time),
         },
         _ => unsupported(&time),
     }
+}
+
+fn not_found(entity: &str, id: &str, time: &str) -> Response {
+    fault(
+        StatusCode::BAD_REQUEST,
+        "ValidationFault",
+        "610",
+        "Object Not Found",
+        &format!("Object Not Found : Something you're trying to use has been made inactive or deleted. ({entity} {id})"),
+        time,
+    )
+}
+
+/// A write's answer: the entity envelope, or its fault envelope.
+fn outcome(result: Result<Value, crate::writes::Fault>, time: &str) -> (StatusCode, Value) {
+    match result {
+        Ok(mut envelope) => {
+            envelope["time"] = json!(time);
+            (StatusCode::OK, envelope)
+        }
+        Err(f) => (
+            StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST),
+            json!({
+                "Fault": {"Error": [{"Message": f.message, "Detail": f.detail, "code": f.code, "element": ""}], "type": "ValidationFault"},
+                "time": time,
+            }),
+        ),
+    }
+}
+
+fn answer(result: Result<Value, crate::writes::Fault>, time: &str) -> Response {
+    let (status, body) = outcome(result, time);
+    (status, Json(body)).into_response()
+}
+
+/// Create, sparse update, void or delete, replayed by `requestid` (quickbooks-api.md §7).
+fn write(
+    company: &mut crate::state::Company,
+    entity: &str,
+    params: &std::collections::HashMap<String, String>,
+    body: &str,
+    ctx: &crate::writes::Ctx,
+) -> Response {
+    let request_id = params.get("requestid").cloned();
+    if let Some((status, reply)) = request_id.as_ref().and_then(|r| company.replies.get(r)) {
+        return (
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::OK),
+            Json(reply.clone()),
+        )
+            .into_response();
+    }
+    let result = match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(fields)) => {
+            let is_update = fields.contains_key("Id");
+            match params.get("operation").map(String::as_str) {
+                Some("void") if entity == "Invoice" => {
+                    crate::writes::void(company, entity, fields, ctx)
+                }
+                Some("delete") if entity != "Customer" && entity != "Item" => {
+                    crate::writes::delete(company, entity, fields, ctx)
+                }
+                Some(_) => Err(crate::writes::Fault {
+                    status: 400,
+                    code: "500",
+                    message: "Unsupported Operation",
+                    detail: format!("this operation is not supported on {entity}"),
+                }),
+                None if is_update => crate::writes::update(company, entity, fields, ctx),
+                None => crate::writes::create(company, entity, fields, ctx),
+            }
+        }
+        _ => Err(crate::writes::Fault {
+            status: 400,
+            code: "2010",
+            message: "Request has invalid or unsupported property",
+            detail: "The request body is not a JSON object".into(),
+        }),
+    };
+    let (status, reply) = outcome(result.map(|v| json!({ entity: v })), &ctx.time);
+    if let Some(request_id) = request_id {
+        company
+            .replies
+            .insert(request_id, (status.as_u16(), reply.clone()));
+    }
+    (status, Json(reply)).into_response()
+}
+
+/// Changes since `changedSince` (at most 30 days back) for the listed entities, deletes included (§5).
+fn cdc(
+    company: &crate::state::Company,
+    params: &std::collections::HashMap<String, String>,
+    ctx: &crate::writes::Ctx,
+) -> Response {
+    let since = params
+        .get("changedSince")
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.with_timezone(&Utc));
+    let Some(since) = since.filter(|s| ctx.now - *s <= chrono::Duration::days(30)) else {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "ValidationFault",
+            "2020",
+            "Required param missing, need to supply the required value for the API",
+            "changedSince is required and must be within the last 30 days",
+            &ctx.time,
+        );
+    };
+    let mut responses = Vec::new();
+    for entity in params
+        .get("entities")
+        .map(String::as_str)
+        .unwrap_or("")
+        .split(',')
+        .filter(|e| !e.is_empty())
+    {
+        let Some(name) = crate::query::ENTITIES
+            .iter()
+            .find(|e| e.eq_ignore_ascii_case(entity.trim()))
+        else {
+            return unsupported(&ctx.time);
+        };
+        let updated = |r: &&Value| {
+            r["MetaData"]["LastUpdatedTime"]
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| t.with_timezone(&Utc) >= since)
+        };
+        let mut changed: Vec<Value> = company
+            .records(name)
+            .iter()
+            .filter(updated)
+            .cloned()
+            .collect();
+        changed.extend(company.deleted.iter().filter(|(e, _, at)| e == name && *at >= since).map(|(_, id, _)| {
+            json!({"Id": id, "status": "Deleted", "domain": "QBO", "MetaData": {"LastUpdatedTime": ctx.time}})
+        }));
+        let count = changed.len();
+        responses.push(if count == 0 {
+            json!({})
+        } else {
+            json!({ *name: changed, "startPosition": 1, "maxResults": count, "totalCount": count })
+        });
+    }
+    Json(json!({"CDCResponse": [{"QueryResponse": responses}], "time": ctx.time})).into_response()
 }
 
 /// Runs a query statement against the company's records (quickbooks-api.md §4).

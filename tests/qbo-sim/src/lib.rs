@@ -6,8 +6,10 @@
 mod api;
 mod control;
 mod oauth;
+mod pdf;
 mod query;
 mod state;
+mod writes;
 
 pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};
 pub use state::{Seed, Sim};

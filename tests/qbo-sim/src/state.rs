@@ -67,9 +67,51 @@ pub struct Code {
 }
 
 pub struct Company {
+    /// The company's live data (starts as its seed; writes change it).
     pub seed: CompanySeed,
     /// Recent request instants, for the per-realm rate limits.
     pub recent: VecDeque<Instant>,
+    /// Answers by `requestid`: a repeat gets the first answer again (quickbooks-api.md §7).
+    pub replies: HashMap<String, (u16, Value)>,
+    /// Hard-deleted transactions (entity, id, when), for CDC's `status: Deleted`.
+    pub deleted: Vec<(String, String, DateTime<Utc>)>,
+}
+
+impl Company {
+    pub fn records(&self, entity: &str) -> &[Value] {
+        self.seed
+            .entities
+            .get(entity)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    pub fn find(&self, entity: &str, id: &str) -> Option<&Value> {
+        self.records(entity)
+            .iter()
+            .find(|e| e.get("Id").and_then(Value::as_str) == Some(id))
+    }
+
+    pub fn find_mut(&mut self, entity: &str, id: &str) -> Option<&mut Value> {
+        self.seed
+            .entities
+            .get_mut(entity)?
+            .iter_mut()
+            .find(|e| e.get("Id").and_then(Value::as_str) == Some(id))
+    }
+
+    /// Ids are strings of increasing numbers, unique across the company's entities.
+    pub fn next_id(&self) -> String {
+        let max = self
+            .seed
+            .entities
+            .values()
+            .flatten()
+            .filter_map(|e| e.get("Id")?.as_str()?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0);
+        (max + 1).to_string()
+    }
 }
 
 pub struct Sim {
@@ -101,6 +143,8 @@ impl Sim {
                         Company {
                             seed: c.clone(),
                             recent: VecDeque::new(),
+                            replies: HashMap::new(),
+                            deleted: Vec::new(),
                         },
                     )
                 })
