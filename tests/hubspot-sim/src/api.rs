@@ -47,7 +47,7 @@ pub async fn unknown_path() -> Response {
 
 /// Why a call is refused, if it is: a missing, unknown or expired bearer token (401 with
 /// `INVALID_AUTHENTICATION` / `EXPIRED_AUTHENTICATION`), or an object type HubSpot does not have.
-fn refusal(sim: &Sim, headers: &HeaderMap, object: Option<&str>) -> Option<Response> {
+pub(crate) fn refusal(sim: &Sim, headers: &HeaderMap, object: Option<&str>) -> Option<Response> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())

@@ -4,8 +4,14 @@
 //! moves the clock. See `README.md` for every endpoint and rule.
 
 mod api;
+mod associations;
+mod callbacks;
+mod caller;
+mod crm;
 mod oauth;
 mod state;
+
+pub use caller::{signature as caller_signature, ActionExecution, HubSpotCaller, Sent};
 
 pub use state::{Seed, Sim};
 
@@ -53,10 +59,23 @@ impl HubSpotSim {
     }
 }
 
+/// The object routes under one base path (`/crm/v3/objects/{object}` or the date-versioned one).
+fn crm_routes(base: &str) -> axum::Router<Shared<Sim>> {
+    axum::Router::new()
+        .route(base, get(crm::list).post(crm::create))
+        .route(&format!("{base}/search"), post(crm::search))
+        .route(&format!("{base}/batch/{{op}}"), post(crm::batch))
+        .route(
+            &format!("{base}/{{id}}"),
+            get(crm::get_one).patch(crm::update).delete(crm::archive),
+        )
+}
+
 fn router(state: Shared<Sim>) -> axum::Router {
     axum::Router::new()
         .route("/oauth/authorize", get(oauth::authorize))
         .route("/oauth/{version}/token", post(oauth::token))
+        .route("/oauth/v3/token/introspect", post(oauth::introspect))
         .route("/account-info/v3/details", get(api::account_details))
         .route(
             "/crm/v3/properties/{object}/groups",
@@ -67,6 +86,40 @@ fn router(state: Shared<Sim>) -> axum::Router {
             post(api::create_property).get(api::list_properties),
         )
         .route("/crm/v3/properties/{object}/{name}", get(api::get_property))
+        .merge(crm_routes("/crm/v3/objects/{object}"))
+        .merge(crm_routes("/crm/objects/{version}/{object}"))
+        .route(
+            "/crm/v4/objects/{from}/{id}/associations/{to}",
+            get(associations::read),
+        )
+        .route(
+            "/crm/v4/objects/{from}/{id}/associations/default/{to}/{to_id}",
+            axum::routing::put(associations::create_default),
+        )
+        .route(
+            "/crm/v4/objects/{from}/{id}/associations/{to}/{to_id}",
+            axum::routing::put(associations::create_labelled),
+        )
+        .route(
+            "/crm/v4/associations/{from}/{to}/batch/read",
+            post(associations::batch_read),
+        )
+        .route(
+            "/automation/v4/actions/callbacks/complete",
+            post(callbacks::complete_batch),
+        )
+        .route(
+            "/automation/v4/actions/callbacks/{callback_id}/complete",
+            post(callbacks::complete),
+        )
+        .route(
+            "/automation/actions/callbacks/{version}/complete",
+            post(callbacks::complete_batch),
+        )
+        .route(
+            "/automation/actions/callbacks/{version}/{callback_id}/complete",
+            post(callbacks::complete),
+        )
         .route("/_sim/consent", post(oauth::consent))
         .merge(sim_kit::control_routes::<Sim>())
         .fallback(api::unknown_path)

@@ -142,3 +142,43 @@ pub async fn consent(State(sim): State<Shared<Sim>>, Json(c): Json<Consent>) -> 
     sim.lock().expect("sim lock").consent_denied = c.deny;
     StatusCode::NO_CONTENT
 }
+
+/// `POST /oauth/v3/token/introspect`: accepts the SPEC's `token` and the docs' `access_token` /
+/// `refresh_token` field (hubspot-api.md §1 notes the mismatch).
+pub async fn introspect(State(sim): State<Shared<Sim>>, body: String) -> Response {
+    let sim = sim.lock().expect("sim lock");
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    if get("client_id") != crate::CLIENT_ID || get("client_secret") != crate::CLIENT_SECRET {
+        return oauth_error(
+            "invalid_client",
+            "BAD_CLIENT_ID",
+            "The client id or secret is invalid",
+        );
+    }
+    let token = ["token", "access_token", "refresh_token"]
+        .iter()
+        .map(|k| get(k))
+        .find(|t| !t.is_empty())
+        .unwrap_or("");
+    let base = json!({"token": token, "hub_id": sim.seed.portal_id, "client_id": crate::CLIENT_ID, "app_id": 54321,
+        "user_id": 7, "scopes": ["oauth"], "token_type": "Bearer", "is_private_distribution": false});
+    let mut answer = base;
+    if let Some(access) = sim
+        .access_tokens
+        .get(token)
+        .filter(|a| a.expires_at > sim.now())
+    {
+        answer["active"] = json!(true);
+        answer["token_use"] = json!("access_token");
+        answer["expires_in"] = json!((access.expires_at - sim.now()).num_seconds());
+    } else if sim.refresh_tokens.get(token) == Some(&true) {
+        answer["active"] = json!(true);
+        answer["token_use"] = json!("refresh_token");
+    } else {
+        return Json(json!({"active": false})).into_response();
+    }
+    Json(answer).into_response()
+}
