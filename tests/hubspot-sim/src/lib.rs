@@ -121,6 +121,7 @@ fn router(state: Shared<Sim>) -> axum::Router {
             post(callbacks::complete),
         )
         .route("/_sim/consent", post(oauth::consent))
+        .route("/_sim/seed", post(oauth::seed))
         .merge(sim_kit::control_routes::<Sim>())
         .fallback(api::unknown_path)
         .layer(axum::middleware::from_fn_with_state(

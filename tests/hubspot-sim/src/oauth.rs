@@ -182,3 +182,12 @@ pub async fn introspect(State(sim): State<Shared<Sim>>, body: String) -> Respons
     }
     Json(answer).into_response()
 }
+
+/// Replaces the portal and its records with a new seed.
+pub async fn seed(
+    State(sim): State<Shared<Sim>>,
+    Json(seed): Json<crate::state::Seed>,
+) -> StatusCode {
+    *sim.lock().expect("sim lock") = Sim::new(seed);
+    StatusCode::NO_CONTENT
+}

@@ -386,3 +386,42 @@ async fn unknown_paths_are_errors_and_faults_can_be_injected() {
         200
     );
 }
+
+#[tokio::test]
+async fn seed_and_reset_replace_the_portal() {
+    let sim = HubSpotSim::start(Seed::demo()).await.unwrap();
+    let other = json!({"portalId": 777, "companyCurrency": "EUR", "timeZone": "Europe/Paris"});
+    let res = http()
+        .post(format!("{}/_sim/seed", sim.base_url()))
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let t = access(&sim).await;
+    assert_eq!(t["hub_id"], 777);
+    let (_, details) = call(
+        &sim,
+        reqwest::Method::GET,
+        "/account-info/v3/details",
+        t["access_token"].as_str().unwrap(),
+        None,
+    )
+    .await;
+    assert_eq!(details["companyCurrency"], "EUR");
+    let res = http()
+        .post(format!("{}/_sim/reset", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let (status, _) = call(
+        &sim,
+        reqwest::Method::GET,
+        "/account-info/v3/details",
+        t["access_token"].as_str().unwrap(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401, "tokens are gone after a reset");
+}

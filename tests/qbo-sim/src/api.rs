@@ -127,7 +127,8 @@ pub async fn company(
     };
     let segments: Vec<&str> = rest.split('/').collect();
     match (method.as_str(), segments.as_slice()) {
-        ("POST", [entity]) if *entity != "query" && *entity != "batch" => {
+        ("POST", ["batch"]) => batch(company, &body, &ctx),
+        ("POST", [entity]) if *entity != "query" => {
             let Some((_, name)) = ENTITIES.iter().find(|(path, _)| path == entity) else {
                 return unsupported(&time);
             };
@@ -230,12 +231,7 @@ fn write(
                 Some("delete") if entity != "Customer" && entity != "Item" => {
                     crate::writes::delete(company, entity, fields, ctx)
                 }
-                Some(_) => Err(crate::writes::Fault {
-                    status: 400,
-                    code: "500",
-                    message: "Unsupported Operation",
-                    detail: format!("this operation is not supported on {entity}"),
-                }),
+                Some(_) => Err(unsupported_operation()),
                 None if is_update => crate::writes::update(company, entity, fields, ctx),
                 None => crate::writes::create(company, entity, fields, ctx),
             }
@@ -317,34 +313,103 @@ fn cdc(
 
 /// Runs a query statement against the company's records (quickbooks-api.md §4).
 fn query(company: &crate::state::Company, statement: &str, time: &str) -> Response {
-    let q = match crate::query::parse(statement) {
-        Ok(q) => q,
-        Err(e) => {
-            return fault(
-                StatusCode::BAD_REQUEST,
-                "ValidationFault",
-                "4000",
-                "Error parsing query",
-                &format!("QueryParserError: {e}"),
-                time,
-            )
-        }
-    };
-    let records = company
-        .seed
-        .entities
-        .get(&q.entity)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let (page, total) = crate::query::run(&q, records);
-    let response = if q.count {
+    answer(
+        query_result(company, statement).map(|r| json!({ "QueryResponse": r })),
+        time,
+    )
+}
+
+/// The `QueryResponse` of a statement, or the parse fault (code 4000).
+fn query_result(
+    company: &crate::state::Company,
+    statement: &str,
+) -> Result<Value, crate::writes::Fault> {
+    let q = crate::query::parse(statement).map_err(|e| crate::writes::Fault {
+        status: 400,
+        code: "4000",
+        message: "Error parsing query",
+        detail: format!("QueryParserError: {e}"),
+    })?;
+    let (page, total) = crate::query::run(&q, company.records(&q.entity));
+    Ok(if q.count {
         json!({ "totalCount": total })
     } else if page.is_empty() {
         json!({})
     } else {
         json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len() })
-    };
-    Json(json!({ "QueryResponse": response, "time": time })).into_response()
+    })
+}
+
+/// Batch: items run in order, each answered in place, faults included, inside a 200 (quickbooks-api.md §7).
+fn batch(company: &mut crate::state::Company, body: &str, ctx: &crate::writes::Ctx) -> Response {
+    let items = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v["BatchItemRequest"].as_array().cloned())
+        .unwrap_or_default();
+    if items.is_empty() || items.len() > BATCH_MAX {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "ValidationFault",
+            "1040",
+            "Batch size exceeds allowed limit",
+            &format!(
+                "a batch holds 1 to {BATCH_MAX} items; {} were sent",
+                items.len()
+            ),
+            &ctx.time,
+        );
+    }
+    let mut responses = Vec::new();
+    for item in items {
+        let b_id = item["bId"].clone();
+        let result = if let Some(statement) = item["Query"].as_str() {
+            query_result(company, statement).map(|r| json!({ "QueryResponse": r }))
+        } else {
+            let entity = ENTITIES
+                .iter()
+                .map(|(_, name)| *name)
+                .find(|name| item.get(*name).is_some());
+            match (
+                entity,
+                item[entity.unwrap_or_default()].as_object().cloned(),
+            ) {
+                (Some(entity), Some(fields)) => {
+                    let done = match (item["operation"].as_str(), item["optionsData"].as_str()) {
+                        (Some("create"), _) => crate::writes::create(company, entity, fields, ctx),
+                        (Some("update"), Some("void")) => {
+                            crate::writes::void(company, entity, fields, ctx)
+                        }
+                        (Some("update"), _) => crate::writes::update(company, entity, fields, ctx),
+                        (Some("delete"), _) => crate::writes::delete(company, entity, fields, ctx),
+                        _ => Err(unsupported_operation()),
+                    };
+                    done.map(|v| json!({ entity: v }))
+                }
+                _ => Err(unsupported_operation()),
+            }
+        };
+        let mut response = match result {
+            Ok(v) => v,
+            Err(f) => {
+                json!({"Fault": {"type": "ValidationFault", "Error": [{"Message": f.message, "Detail": f.detail, "code": f.code, "element": ""}]}})
+            }
+        };
+        response["bId"] = b_id;
+        responses.push(response);
+    }
+    Json(json!({"BatchItemResponse": responses, "time": ctx.time})).into_response()
+}
+
+/// The most items a batch takes (quickbooks-api.md §7: limits page, 30).
+const BATCH_MAX: usize = 30;
+
+fn unsupported_operation() -> crate::writes::Fault {
+    crate::writes::Fault {
+        status: 400,
+        code: "500",
+        message: "Unsupported Operation",
+        detail: "Operation is not supported".into(),
+    }
 }
 
 fn unsupported(time: &str) -> Response {

@@ -402,3 +402,34 @@ async fn a_repeated_requestid_returns_the_first_answer_and_creates_nothing() {
     let count = sim.with_state(|s| s.companies[US].seed.entities["Invoice"].len());
     assert_eq!(count, 7, "six seeded, one created");
 }
+
+#[tokio::test]
+async fn batch_answers_each_item_in_place_faults_included() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let us = Company::connect(&sim, US).await;
+    let (status, body) = us
+        .post("batch", json!({"BatchItemRequest": [
+            {"bId": "1", "operation": "create", "Customer": {"DisplayName": "Acme Ltd"}},
+            {"bId": "2", "operation": "create", "Customer": {"DisplayName": "Batch Customer"}},
+            {"bId": "3", "Query": "SELECT * FROM Customer WHERE DisplayName = 'Batch Customer'"},
+            {"bId": "4", "operation": "update", "optionsData": "void", "Invoice": {"Id": "130", "SyncToken": "0"}}
+        ]}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let items = body["BatchItemResponse"].as_array().unwrap();
+    assert_eq!(items[0]["bId"], "1");
+    assert_eq!(items[0]["Fault"]["Error"][0]["code"], "6240");
+    assert_eq!(items[1]["Customer"]["DisplayName"], "Batch Customer");
+    assert_eq!(
+        items[2]["QueryResponse"]["Customer"][0]["DisplayName"], "Batch Customer",
+        "items run in order"
+    );
+    assert_eq!(items[3]["Invoice"]["PrivateNote"], "Voided");
+    let too_many: Vec<Value> = (0..31)
+        .map(|i| json!({"bId": i.to_string(), "Query": "SELECT * FROM Term"}))
+        .collect();
+    let (status, body) = us
+        .post("batch", json!({"BatchItemRequest": too_many}))
+        .await;
+    assert_eq!((status, code(&body)), (400, "1040"));
+}
