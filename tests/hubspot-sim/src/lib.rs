@@ -54,6 +54,12 @@ impl HubSpotSim {
         })
     }
 
+    /// An access token of the portal, as a finished install would hold, for tests of the CRM APIs (the OAuth
+    /// endpoints have their own tests).
+    pub fn issue_access_token(&self) -> String {
+        self.with_state(Sim::issue_access)
+    }
+
     pub fn with_state<T>(&self, f: impl FnOnce(&mut Sim) -> T) -> T {
         f(&mut self.state.lock().expect("sim lock"))
     }

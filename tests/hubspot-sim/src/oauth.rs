@@ -1,18 +1,16 @@
 //! HubSpot OAuth (hubspot-api.md §1): consent redirect, and the token endpoints (`/oauth/v1/token`,
 //! `/oauth/v3/token`, `/oauth/2026-03/token`; form body with client id and secret; the answer carries `hub_id`).
 
-use crate::state::{AccessToken, Sim};
+use crate::state::Sim;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
-use chrono::Duration;
 use serde::Deserialize;
 use serde_json::json;
 use sim_kit::Shared;
 use std::collections::HashMap;
 
-const ACCESS_TTL_S: i64 = 1800;
 const VERSIONS: &[&str] = &["v1", "v3", "2026-03", "2026-09"];
 
 fn token_value(prefix: &str) -> String {
@@ -115,17 +113,14 @@ pub async fn token(
             )
         }
     };
-    let access = token_value("CJT");
-    let expires_at = sim.now() + Duration::seconds(ACCESS_TTL_S);
-    sim.access_tokens
-        .insert(access.clone(), AccessToken { expires_at });
+    let access = sim.issue_access();
     Json(json!({
         "token_type": "bearer",
         "refresh_token": refresh,
         "access_token": access,
         "hub_id": sim.seed.portal_id,
         "scopes": ["oauth", "crm.objects.deals.read"],
-        "expires_in": ACCESS_TTL_S,
+        "expires_in": crate::state::ACCESS_TTL_S,
         "token_use": "access_token",
     }))
     .into_response()

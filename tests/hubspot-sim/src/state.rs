@@ -11,6 +11,7 @@ use sim_kit::{Recorder, Simulated};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+pub const ACCESS_TTL_S: i64 = 1800;
 /// 110 requests every 10 seconds per account for OAuth apps (hubspot-api.md §6).
 const BURST: usize = 110;
 const BURST_WINDOW: Duration = Duration::from_secs(10);
@@ -97,11 +98,6 @@ impl Seed {
     pub fn demo() -> Self {
         serde_json::from_str(include_str!("../fixtures/seed.json"))
             .expect("fixtures/seed.json is a valid seed")
-    }
-
-    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 }
 
@@ -196,6 +192,15 @@ impl Sim {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.recorder.now()
+    }
+
+    /// A new access token (30 minutes, hubspot-api.md §1).
+    pub fn issue_access(&mut self) -> String {
+        let access = format!("CJT-{}", uuid::Uuid::new_v4());
+        let expires_at = self.now() + chrono::Duration::seconds(ACCESS_TTL_S);
+        self.access_tokens
+            .insert(access.clone(), AccessToken { expires_at });
+        access
     }
 
     pub fn next_id(&mut self) -> u64 {

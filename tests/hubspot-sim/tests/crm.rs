@@ -10,47 +10,9 @@ struct Api {
 
 impl Api {
     async fn new(sim: &HubSpotSim) -> Self {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let redirect = "https://app.example.test/cb";
-        let res = http
-            .get(format!("{}/oauth/authorize", sim.base_url()))
-            .query(&[
-                ("client_id", CLIENT_ID),
-                ("redirect_uri", redirect),
-                ("scope", "oauth"),
-                ("state", "s"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let location = url::Url::parse(res.headers()["location"].to_str().unwrap()).unwrap();
-        let code = location
-            .query_pairs()
-            .find(|(k, _)| k == "code")
-            .unwrap()
-            .1
-            .into_owned();
-        let tokens: Value = http
-            .post(format!("{}/oauth/v3/token", sim.base_url()))
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code.as_str()),
-                ("redirect_uri", redirect),
-                ("client_id", CLIENT_ID),
-                ("client_secret", CLIENT_SECRET),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
         Self {
             base: sim.base_url(),
-            token: tokens["access_token"].as_str().unwrap().into(),
+            token: sim.issue_access_token(),
         }
     }
 

@@ -21,6 +21,8 @@ use std::sync::{Arc, Mutex};
 /// The app credentials the simulator accepts unless a seed says otherwise.
 pub const CLIENT_ID: &str = "test-intuit-client-id";
 pub const CLIENT_SECRET: &str = "test-intuit-client-secret";
+/// Intuit access tokens live an hour (quickbooks-api.md §1).
+const ACCESS_TTL_S: i64 = 3600;
 
 /// A running simulator on 127.0.0.1; stopped when dropped.
 pub struct QboSim {
@@ -55,6 +57,12 @@ impl QboSim {
             .iter()
             .filter(|r| r.method == method && r.path.contains(path_part))
             .count()
+    }
+
+    /// An access token for `realm`, as a finished OAuth connect would hold, for tests of the company API
+    /// (the OAuth endpoints have their own tests).
+    pub fn issue_access_token(&self, realm: &str) -> String {
+        self.with_state(|s| s.issue_tokens(realm).0)
     }
 
     /// Direct access for assertions and set-up.

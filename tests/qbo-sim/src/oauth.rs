@@ -2,7 +2,7 @@
 //! refresh-token rotation), revoke.
 
 use crate::state::Sim;
-use crate::state::{token as new_token, AccessToken, Code, Grant};
+use crate::state::{token as new_token, Code};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,7 +13,6 @@ use serde_json::json;
 use sim_kit::Shared;
 use std::collections::HashMap;
 
-const ACCESS_TTL_S: i64 = 3600;
 /// About 101 days, as Intuit's fixtures show.
 const REFRESH_TTL_S: i64 = 8_726_400;
 const SCOPE: &str = "com.intuit.quickbooks.accounting";
@@ -116,17 +115,7 @@ pub async fn token(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: Str
             if code.expires_at < now || code.redirect_uri != get("redirect_uri") {
                 return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Token invalid");
             }
-            let refresh = new_token("RT1");
-            sim.grants.insert(
-                refresh.clone(),
-                Grant {
-                    realm_id: code.realm_id.clone(),
-                    issued_at: now,
-                    rotated: false,
-                    revoked: false,
-                },
-            );
-            (code.realm_id, refresh)
+            (code.realm_id, None)
         }
         "refresh_token" => {
             let presented = get("refresh_token").to_string();
@@ -152,19 +141,9 @@ pub async fn token(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: Str
             if now - grant.issued_at >= rotation_age {
                 // Rotation: a new value, and the old one dies (quickbooks-api.md §1, refresh-token lifecycle).
                 grant.rotated = true;
-                let fresh = new_token("RT1");
-                sim.grants.insert(
-                    fresh.clone(),
-                    Grant {
-                        realm_id: realm_id.clone(),
-                        issued_at: now,
-                        rotated: false,
-                        revoked: false,
-                    },
-                );
-                (realm_id, fresh)
+                (realm_id, None)
             } else {
-                (realm_id, presented)
+                (realm_id, Some(presented))
             }
         }
         _ => {
@@ -175,20 +154,15 @@ pub async fn token(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: Str
             )
         }
     };
-    let access = new_token("eyJlbmMiOiJBMTI4Q0JDLUhTMjU2");
-    sim.access_tokens.insert(
-        access.clone(),
-        AccessToken {
-            realm_id,
-            expires_at: now + Duration::seconds(ACCESS_TTL_S),
-            refresh_token: refresh_token.clone(),
-        },
-    );
+    let (access, refresh_token) = match refresh_token {
+        Some(kept) => (sim.issue_access(&realm_id, &kept), kept),
+        None => sim.issue_tokens(&realm_id),
+    };
     Json(json!({
         "access_token": access,
         "refresh_token": refresh_token,
         "token_type": "bearer",
-        "expires_in": ACCESS_TTL_S,
+        "expires_in": crate::ACCESS_TTL_S,
         "x_refresh_token_expires_in": REFRESH_TTL_S,
     }))
     .into_response()

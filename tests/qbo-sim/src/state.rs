@@ -38,11 +38,6 @@ impl Seed {
         serde_json::from_str(include_str!("../fixtures/seed.json"))
             .expect("fixtures/seed.json is a valid seed")
     }
-
-    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
-    }
 }
 
 pub struct Grant {
@@ -165,6 +160,37 @@ impl Sim {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.recorder.now()
+    }
+
+    /// A new grant for `realm`: (access token, refresh token), as the token endpoint issues them.
+    pub fn issue_tokens(&mut self, realm: &str) -> (String, String) {
+        let now = self.now();
+        let refresh = token("RT1");
+        self.grants.insert(
+            refresh.clone(),
+            Grant {
+                realm_id: realm.into(),
+                issued_at: now,
+                rotated: false,
+                revoked: false,
+            },
+        );
+        (self.issue_access(realm, &refresh), refresh)
+    }
+
+    /// A new access token for `realm` from the grant of `refresh`.
+    pub fn issue_access(&mut self, realm: &str, refresh: &str) -> String {
+        let access = token("eyJlbmMiOiJBMTI4Q0JDLUhTMjU2");
+        let expires_at = self.now() + Duration::seconds(crate::ACCESS_TTL_S);
+        self.access_tokens.insert(
+            access.clone(),
+            AccessToken {
+                realm_id: realm.into(),
+                expires_at,
+                refresh_token: refresh.into(),
+            },
+        );
+        access
     }
 
     /// The realm the consent screen hands out: the chosen one, else the first seeded company.

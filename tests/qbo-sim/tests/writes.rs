@@ -1,6 +1,6 @@
 //! Creates, updates, voids, deletes, sends, PDFs, payments, CDC and `requestid` replay, over loopback HTTP.
 
-use qbo_sim::{QboSim, Seed, CLIENT_ID, CLIENT_SECRET};
+use qbo_sim::{QboSim, Seed};
 use serde_json::{json, Value};
 
 const US: &str = "9130357766900011";
@@ -15,52 +15,11 @@ struct Company<'a> {
 
 impl<'a> Company<'a> {
     async fn connect(sim: &'a QboSim, realm: &'static str) -> Self {
-        sim.with_state(|s| {
-            s.consent_realm = Some(realm.into());
-            s.rate_limits = false;
-        });
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let redirect = "https://app.example.test/cb";
-        let res = http
-            .get(format!("{}/connect/oauth2", sim.base_url()))
-            .query(&[
-                ("client_id", CLIENT_ID),
-                ("response_type", "code"),
-                ("scope", "com.intuit.quickbooks.accounting"),
-                ("redirect_uri", redirect),
-                ("state", "s"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let location = url::Url::parse(res.headers()["location"].to_str().unwrap()).unwrap();
-        let code = location
-            .query_pairs()
-            .find(|(k, _)| k == "code")
-            .unwrap()
-            .1
-            .into_owned();
-        let body: Value = http
-            .post(format!("{}/oauth2/v1/tokens/bearer", sim.base_url()))
-            .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code.as_str()),
-                ("redirect_uri", redirect),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        sim.with_state(|s| s.rate_limits = false);
         Self {
             sim,
             realm,
-            token: body["access_token"].as_str().unwrap().into(),
+            token: sim.issue_access_token(realm),
         }
     }
 

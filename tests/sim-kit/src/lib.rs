@@ -1,6 +1,7 @@
 //! What both simulators share: a server handle that binds to loopback and stops on drop, the request log,
 //! fault injection by path, the simulated clock, and the common part of the control API under `/_sim/`.
 
+pub mod cli;
 mod control;
 mod faults;
 mod server;
