@@ -13,6 +13,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 use sim_kit::Shared;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::MutexGuard;
 
 const VERSIONS: &[&str] = &["v3", "2026-03", "2026-09"];
 const BATCH_MAX: usize = 100;
@@ -46,6 +47,20 @@ fn object_of(params: &Params) -> Result<String, Response> {
             "VALIDATION_ERROR",
             &format!("Unable to infer object type from: {object}"),
         ))
+    }
+}
+
+/// The state, locked, and the path's object type, once the version, the type and the token check out.
+fn open<'a>(
+    sim: &'a Shared<Sim>,
+    p: &Params,
+    headers: &HeaderMap,
+) -> Result<(MutexGuard<'a, Sim>, String), Response> {
+    let sim = sim.lock().expect("sim lock");
+    let object = object_of(p)?;
+    match refusal(&sim, headers, None) {
+        Some(e) => Err(e),
+        None => Ok((sim, object)),
     }
 }
 
@@ -294,14 +309,10 @@ pub async fn get_one(
     Query(q): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let sim = sim.lock().expect("sim lock");
-    let object = match object_of(&p) {
-        Ok(o) => o,
+    let (sim, object) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
         Err(e) => return e,
     };
-    if let Some(e) = refusal(&sim, &headers, None) {
-        return e;
-    }
     let raw = p.get("id").cloned().unwrap_or_default();
     let record = parse_id(&raw)
         .ok()
@@ -325,14 +336,10 @@ pub async fn list(
     Query(q): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let sim = sim.lock().expect("sim lock");
-    let object = match object_of(&p) {
-        Ok(o) => o,
+    let (sim, object) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
         Err(e) => return e,
     };
-    if let Some(e) = refusal(&sim, &headers, None) {
-        return e;
-    }
     let limit: usize = q
         .get("limit")
         .and_then(|l| l.parse().ok())
@@ -367,14 +374,10 @@ pub async fn create(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
-    let object = match object_of(&p) {
-        Ok(o) => o,
+    let (mut sim, object) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
         Err(e) => return e,
     };
-    if let Some(e) = refusal(&sim, &headers, None) {
-        return e;
-    }
     match create_record(&mut sim, &object, &body) {
         Ok(id) => {
             let r = sim.objects[&object][&id].clone();
@@ -400,14 +403,10 @@ pub async fn update(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
-    let object = match object_of(&p) {
-        Ok(o) => o,
+    let (mut sim, object) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
         Err(e) => return e,
     };
-    if let Some(e) = refusal(&sim, &headers, None) {
-        return e;
-    }
     let id = match parse_id(p.get("id").map(String::as_str).unwrap_or("")) {
         Ok(id) => id,
         Err(e) => return e,
@@ -433,14 +432,10 @@ pub async fn archive(
     Path(p): Path<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
-    let object = match object_of(&p) {
-        Ok(o) => o,
+    let (mut sim, object) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
         Err(e) => return e,
     };
-    if let Some(e) = refusal(&sim, &headers, None) {
-        return e;
-    }
     if let Some(id) = p.get("id").and_then(|i| i.parse::<u64>().ok()) {
         if sim
             .objects
@@ -463,14 +458,10 @@ pub async fn batch(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
-    let object = match object_of(&p) {
-        Ok(o) => o,
+    let (mut sim, object) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
         Err(e) => return e,
     };
-    if let Some(e) = refusal(&sim, &headers, None) {
-        return e;
-    }
     let inputs = body["inputs"].as_array().cloned().unwrap_or_default();
     if inputs.len() > BATCH_MAX {
         return validation(&format!(
@@ -641,14 +632,10 @@ pub async fn search(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
-    let object = match object_of(&p) {
-        Ok(o) => o,
+    let (mut sim, object) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
         Err(e) => return e,
     };
-    if let Some(e) = refusal(&sim, &headers, None) {
-        return e;
-    }
     if sim.search_throttled() {
         let body = json!({"status": "error", "message": "You have reached your secondly limit.", "errorType": "RATE_LIMIT", "correlationId": uuid::Uuid::new_v4().to_string()});
         return (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
