@@ -14,6 +14,10 @@ pub enum ErrorCode {
     MethodNotAllowed,
     PayloadTooLarge,
     UnknownPortal,
+    /// A QuickBooks company's grant is dead; the user must reconnect it.
+    ReconnectNeeded,
+    /// Another process is busy with the same thing; try again in a moment.
+    Busy,
     Conflict,
     Upstream,
     Internal,
@@ -26,7 +30,8 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::NotFound | ErrorCode::UnknownPortal => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::ReconnectNeeded => 409,
+            ErrorCode::Busy => 503,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Upstream => 502,
             ErrorCode::Internal => 500,
@@ -55,6 +60,10 @@ pub enum AppError {
         service: &'static str,
         detail: String,
     },
+    #[error("{0}")]
+    ReconnectNeeded(String),
+    #[error("{0}")]
+    Busy(String),
     #[error("storage failed: {0}")]
     Store(#[from] crate::store::StoreError),
     #[error("token vault failed: {0}")]
@@ -71,6 +80,8 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             AppError::UnknownPortal(_) => ErrorCode::UnknownPortal,
             AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::ReconnectNeeded(_) => ErrorCode::ReconnectNeeded,
+            AppError::Busy(_) => ErrorCode::Busy,
             AppError::Upstream { .. } => ErrorCode::Upstream,
             AppError::Store(_) | AppError::Vault(_) => ErrorCode::Internal,
         }
@@ -84,6 +95,25 @@ impl AppError {
                 "an internal error occurred; it has been logged, try again shortly".into()
             }
             _ => self.to_string(),
+        }
+    }
+}
+
+/// What a feature answers when it cannot get a token: the user can act on every one of these.
+impl From<crate::tokens::TokenError> for AppError {
+    fn from(e: crate::tokens::TokenError) -> Self {
+        use crate::tokens::TokenError;
+        match e {
+            TokenError::ReconnectNeeded(_) => AppError::ReconnectNeeded(
+                "QuickBooks refused this company's authorization (revoked or expired); reconnect it in the app settings".into(),
+            ),
+            TokenError::NotConnected(_) => {
+                AppError::NotFound("this company is not connected; connect it in the app settings".into())
+            }
+            TokenError::Busy(_) => AppError::Busy("another request is renewing this company's authorization; try again in a few seconds".into()),
+            TokenError::OAuth(e) => AppError::Upstream { service: "OAuth", detail: e.to_string() },
+            TokenError::Vault(e) => AppError::Vault(e),
+            TokenError::Store(e) => AppError::Store(e),
         }
     }
 }

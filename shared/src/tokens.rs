@@ -103,8 +103,33 @@ impl TokenBroker {
     }
 }
 
+/// A QuickBooks company that needs a reconnect (or was disconnected) is answered at once: asking Intuit again
+/// with a dead grant would fail the same way on every request.
+async fn ensure_usable(app: &App, grant: &Grant) -> Result<(), TokenError> {
+    let Grant::QuickBooks {
+        portal_id,
+        realm_id,
+    } = grant
+    else {
+        return Ok(());
+    };
+    let key = connection_key(*portal_id, realm_id);
+    match app
+        .store
+        .get::<Connection>(&key, Utc::now().timestamp())
+        .await?
+    {
+        Some(c) if c.status == Status::Active => Ok(()),
+        Some(c) if c.status == Status::ReconnectNeeded => {
+            Err(TokenError::ReconnectNeeded(grant.secret_id()))
+        }
+        _ => Err(TokenError::NotConnected(grant.secret_id())),
+    }
+}
+
 /// The stored set if fresh, else a refreshed one, under the lease.
 async fn obtain(app: &App, grant: &Grant) -> Result<TokenSet, TokenError> {
+    ensure_usable(app, grant).await?;
     let id = grant.secret_id();
     let owner = uuid::Uuid::new_v4().to_string();
     let deadline = Utc::now() + Duration::milliseconds(LEASE_MS * 2);
