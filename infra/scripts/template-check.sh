@@ -32,6 +32,9 @@ timed validate
 echo "--> sam validate --lint"
 timed validate --lint
 
+echo "--> no dependency cycles after the SAM transform"
+timed python infra/scripts/template-cycles.py template.yaml
+
 echo "--> sam build (x86_64)"
 timed sam build --parameter-overrides Architecture=x86_64
 for fn in OAuthCallbackFunction InvoiceCardFunction WorkflowActionsFunction ScheduledSyncFunction; do

@@ -32,9 +32,10 @@ pub struct Config {
     pub app_secret_id: String,
     /// Each HubSpot install and QuickBooks company gets the secret `<prefix><id>`; IAM grants only this prefix.
     pub token_secret_prefix: String,
-    /// The URL HubSpot and browsers call (API Gateway or a custom domain), without a trailing slash. Signatures
-    /// are checked against it, never against the internal host.
-    pub public_base_url: Url,
+    /// The URL HubSpot and browsers call when it is a custom domain. Unset, the API Gateway domain of each
+    /// request is used (the template cannot pass the API's own URL in: that would make a dependency cycle).
+    /// Signatures are checked against it, never against an internal host.
+    pub public_base_url: Option<Url>,
     pub hubspot_api_base: Url,
     pub hubspot_auth_base: Url,
     pub intuit_authorize_url: Url,
@@ -65,7 +66,10 @@ impl Config {
             table_name: required("TABLE_NAME")?,
             app_secret_id: required("APP_SECRET_ID")?,
             token_secret_prefix: required("TOKEN_SECRET_PREFIX")?,
-            public_base_url: parse_url("PUBLIC_BASE_URL", &required("PUBLIC_BASE_URL")?)?,
+            public_base_url: lookup("PUBLIC_BASE_URL")
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| parse_url("PUBLIC_BASE_URL", &v))
+                .transpose()?,
             hubspot_api_base: url("HUBSPOT_API_BASE", DEFAULT_HUBSPOT_API_BASE)?,
             hubspot_auth_base: url("HUBSPOT_AUTH_BASE", DEFAULT_HUBSPOT_AUTH_BASE)?,
             intuit_authorize_url: url("INTUIT_AUTHORIZE_URL", DEFAULT_INTUIT_AUTHORIZE_URL)?,
@@ -74,15 +78,6 @@ impl Config {
             qbo_api_base: url("QBO_API_BASE", DEFAULT_QBO_API_BASE)?,
             qbo_sandbox_api_base: url("QBO_SANDBOX_API_BASE", DEFAULT_QBO_SANDBOX_API_BASE)?,
         })
-    }
-
-    /// The public URL of a path we serve, e.g. `public_url("/oauth/hubspot/callback")`.
-    pub fn public_url(&self, path_and_query: &str) -> String {
-        format!(
-            "{}{}",
-            self.public_base_url.as_str().trim_end_matches('/'),
-            path_and_query
-        )
     }
 }
 
@@ -155,9 +150,15 @@ mod tests {
             "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
         );
         assert_eq!(
-            c.public_url("/oauth/hubspot/callback"),
-            "https://api.example.com/oauth/hubspot/callback"
+            c.public_base_url.unwrap().as_str(),
+            "https://api.example.com/"
         );
+        let mut without = MINIMAL.to_vec();
+        without.retain(|(k, _)| *k != "PUBLIC_BASE_URL");
+        assert!(Config::from_lookup(env(&without))
+            .unwrap()
+            .public_base_url
+            .is_none());
     }
 
     #[test]

@@ -86,14 +86,18 @@ fn oauth_error(e: OAuthError) -> AppError {
 }
 
 /// Step 1 of the install: where to send the browser.
-pub async fn hubspot_install_url(app: &App, now: DateTime<Utc>) -> Result<String, AppError> {
+pub async fn hubspot_install_url(
+    app: &App,
+    base: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     let state = new_state(app, &OAuthState::HubSpotInstall, now).await?;
     let oauth = HubSpotOAuth {
         http: &app.http,
         config: &app.config,
         credentials: &app.credentials,
     };
-    Ok(oauth.authorize_url(&app.config.public_url(HUBSPOT_CALLBACK), &state))
+    Ok(oauth.authorize_url(&format!("{base}{HUBSPOT_CALLBACK}"), &state))
 }
 
 /// What a finished install tells the user, with the links to connect QuickBooks.
@@ -109,6 +113,7 @@ pub struct Installed {
 /// deal properties, then store the tokens and the install (only after every upstream call succeeded).
 pub async fn finish_hubspot_install(
     app: &App,
+    base: &str,
     code: &str,
     state: &str,
     now: DateTime<Utc>,
@@ -124,7 +129,7 @@ pub async fn finish_hubspot_install(
         credentials: &app.credentials,
     };
     let answer = oauth
-        .exchange_code(code, &app.config.public_url(HUBSPOT_CALLBACK))
+        .exchange_code(code, &format!("{base}{HUBSPOT_CALLBACK}"))
         .await
         .map_err(oauth_error)?;
     let portal_id = answer
@@ -159,6 +164,7 @@ pub async fn finish_hubspot_install(
         company_currency: install.company_currency,
         connect_production_url: quickbooks_connect_url(
             app,
+            base,
             portal_id,
             Environment::Production,
             None,
@@ -167,6 +173,7 @@ pub async fn finish_hubspot_install(
         .await?,
         connect_sandbox_url: quickbooks_connect_url(
             app,
+            base,
             portal_id,
             Environment::Sandbox,
             None,
@@ -179,6 +186,7 @@ pub async fn finish_hubspot_install(
 /// A one-time Intuit consent URL bound to `portal_id` and `environment` (and to `realm_id` for a reconnect).
 pub async fn quickbooks_connect_url(
     app: &App,
+    base: &str,
     portal_id: u64,
     environment: Environment,
     realm_id: Option<String>,
@@ -200,12 +208,13 @@ pub async fn quickbooks_connect_url(
         config: &app.config,
         credentials: &app.credentials,
     };
-    Ok(oauth.authorize_url(&app.config.public_url(QUICKBOOKS_CALLBACK), &state))
+    Ok(oauth.authorize_url(&format!("{base}{QUICKBOOKS_CALLBACK}"), &state))
 }
 
 /// A reconnect URL for a company the portal already has.
 pub async fn quickbooks_reconnect_url(
     app: &App,
+    base: &str,
     portal_id: u64,
     realm_id: &str,
     now: DateTime<Utc>,
@@ -213,6 +222,7 @@ pub async fn quickbooks_reconnect_url(
     let connection = existing_connection(app, portal_id, realm_id, now).await?;
     quickbooks_connect_url(
         app,
+        base,
         portal_id,
         connection.environment,
         Some(realm_id.to_string()),
@@ -225,6 +235,7 @@ pub async fn quickbooks_reconnect_url(
 /// the connection. The same company again (reconnect) refreshes the grant in place.
 pub async fn finish_quickbooks_connect(
     app: &App,
+    base: &str,
     code: &str,
     state: &str,
     realm_id: &str,
@@ -256,7 +267,7 @@ pub async fn finish_quickbooks_connect(
         credentials: &app.credentials,
     };
     let answer = oauth
-        .exchange_code(code, &app.config.public_url(QUICKBOOKS_CALLBACK))
+        .exchange_code(code, &format!("{base}{QUICKBOOKS_CALLBACK}"))
         .await
         .map_err(oauth_error)?;
     let api = QboApi {

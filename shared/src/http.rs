@@ -44,11 +44,31 @@ pub fn body_bytes(req: &Request) -> Result<&[u8], AppError> {
     Ok(bytes)
 }
 
-/// The URL the caller used, rebuilt from the configured public base (API Gateway hands us its internal host).
-pub fn public_url(config: &Config, req: &Request) -> String {
+/// The public base URL of a request, without a trailing slash: the configured custom domain, else the API
+/// Gateway domain the caller used (from the request context, never from a header a client could set).
+pub fn public_base(config: &Config, req: &Request) -> Result<String, AppError> {
+    if let Some(base) = &config.public_base_url {
+        return Ok(base.as_str().trim_end_matches('/').to_string());
+    }
+    use lambda_http::request::RequestContext;
+    use lambda_http::RequestExt;
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx
+            .domain_name
+            .as_deref()
+            .map(|domain| format!("https://{domain}"))
+            .ok_or_else(|| AppError::BadRequest("the request has no API Gateway domain".into())),
+        _ => Err(AppError::BadRequest(
+            "PUBLIC_BASE_URL is not set and the request did not come through API Gateway".into(),
+        )),
+    }
+}
+
+/// The URL the caller used, rebuilt from the public base (API Gateway hands us its internal host).
+pub fn public_url(config: &Config, req: &Request) -> Result<String, AppError> {
     let uri = req.uri();
     let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    config.public_url(path_and_query)
+    Ok(format!("{}{}", public_base(config, req)?, path_and_query))
 }
 
 /// Verifies `X-HubSpot-Signature-v3` against the app's client secret.
@@ -62,7 +82,7 @@ pub fn verify_hubspot(
     hubspot::verify_v3(
         client_secret,
         req.method().as_str(),
-        &public_url(config, req),
+        &public_url(config, req)?,
         body_bytes(req)?,
         SignedHeaders {
             signature: header(hubspot::SIGNATURE_HEADER),

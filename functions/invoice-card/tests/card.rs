@@ -113,3 +113,54 @@ async fn huge_bodies_are_refused_before_anything_else() {
     );
     assert_eq!(status, 413, "{body}");
 }
+
+/// An HTTP API (payload 2.0) event as API Gateway delivers it for `GET {path}?{query}` on `domain`.
+fn api_gateway_event(
+    domain: &str,
+    path: &str,
+    query: &str,
+    headers: serde_json::Value,
+) -> lambda_http::Request {
+    let event = serde_json::json!({
+        "version": "2.0", "routeKey": "ANY /card/{proxy+}", "rawPath": path, "rawQueryString": query,
+        "headers": headers, "isBase64Encoded": false,
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "abc123", "domainName": domain, "domainPrefix": "abc123",
+            "http": {"method": "GET", "path": path, "protocol": "HTTP/1.1", "sourceIp": "192.0.2.1", "userAgent": "HubSpot"},
+            "requestId": "r1", "routeKey": "ANY /card/{proxy+}", "stage": "$default",
+            "time": "22/Nov/2026:12:00:00 +0000", "timeEpoch": 1795000000000_i64
+        }
+    });
+    lambda_http::request::from_str(&event.to_string()).expect("an API Gateway v2 event")
+}
+
+#[tokio::test]
+async fn without_a_custom_domain_the_api_gateway_domain_is_what_is_signed() {
+    let h = Harness::new().await;
+    let app = h.app(&[("PUBLIC_BASE_URL", "")]).await;
+    seed_portal(&h.store, 62515, &[("9130", "US Co", Status::Active)]).await;
+    let domain = "abc123.execute-api.eu-west-1.amazonaws.com";
+    let query = "portalId=62515&userEmail=jane%40example.com";
+    let ts = now_ms().to_string();
+    let sign = |host: &str| {
+        shared::verify::hubspot::sign_v3(
+            test_support::HUBSPOT_CLIENT_SECRET,
+            "GET",
+            &format!("https://{host}/card/companies?{query}"),
+            b"",
+            &ts,
+        )
+    };
+    let headers = |sig: String| serde_json::json!({"x-hubspot-signature-v3": sig, "x-hubspot-request-timestamp": ts, "host": "internal.example"});
+    let ok = api_gateway_event(domain, "/card/companies", query, headers(sign(domain)));
+    let (status, body) = json_of(handle(&app, ok).await.unwrap());
+    assert_eq!(status, 200, "{body}");
+    // A signature over another host (say, one a client put in the Host header) does not verify.
+    let wrong = api_gateway_event(
+        domain,
+        "/card/companies",
+        query,
+        headers(sign("internal.example")),
+    );
+    assert_eq!(json_of(handle(&app, wrong).await.unwrap()).0, 401);
+}

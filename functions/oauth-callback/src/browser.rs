@@ -9,12 +9,16 @@ pub async fn route(app: &App, req: &Request) -> Response<Body> {
     if req.method() != "GET" {
         return failure(&http::no_route(req, &["GET"]));
     }
+    let base = match http::public_base(&app.config, req) {
+        Ok(base) => base,
+        Err(e) => return failure(&e),
+    };
     let result = match req.uri().path() {
-        "/oauth/hubspot/install" => connect::hubspot_install_url(app, Utc::now())
+        "/oauth/hubspot/install" => connect::hubspot_install_url(app, &base, Utc::now())
             .await
             .map(|url| http::redirect(&url)),
-        connect::HUBSPOT_CALLBACK => hubspot_callback(app, req).await,
-        connect::QUICKBOOKS_CALLBACK => quickbooks_callback(app, req).await,
+        connect::HUBSPOT_CALLBACK => hubspot_callback(app, &base, req).await,
+        connect::QUICKBOOKS_CALLBACK => quickbooks_callback(app, &base, req).await,
         _ => Err(http::no_route(req, &[])),
     };
     result.unwrap_or_else(|e| failure(&e))
@@ -41,9 +45,13 @@ fn callback_params(req: &Request) -> Result<(String, String), AppError> {
     }
 }
 
-async fn hubspot_callback(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
+async fn hubspot_callback(
+    app: &App,
+    base: &str,
+    req: &Request,
+) -> Result<Response<Body>, AppError> {
     let (code, state) = callback_params(req)?;
-    let installed = connect::finish_hubspot_install(app, &code, &state, Utc::now()).await?;
+    let installed = connect::finish_hubspot_install(app, base, &code, &state, Utc::now()).await?;
     Ok(http::page(
         200,
         "HubSpot is connected",
@@ -58,11 +66,15 @@ async fn hubspot_callback(app: &App, req: &Request) -> Result<Response<Body>, Ap
     ))
 }
 
-async fn quickbooks_callback(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
+async fn quickbooks_callback(
+    app: &App,
+    base: &str,
+    req: &Request,
+) -> Result<Response<Body>, AppError> {
     let (code, state) = callback_params(req)?;
     let realm_id = http::query_param(req, "realmId").unwrap_or_default();
     let connection =
-        connect::finish_quickbooks_connect(app, &code, &state, &realm_id, Utc::now()).await?;
+        connect::finish_quickbooks_connect(app, base, &code, &state, &realm_id, Utc::now()).await?;
     Ok(http::page(
         200,
         "QuickBooks is connected",

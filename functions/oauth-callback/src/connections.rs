@@ -21,6 +21,7 @@ pub async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError>
         now.timestamp_millis(),
     )?;
     let portal_id = http::signed_portal_id(req)?;
+    let base = http::public_base(&app.config, req)?;
     let path = req.uri().path();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (req.method().as_str(), segments.as_slice()) {
@@ -39,8 +40,9 @@ pub async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError>
                         r#"expected {{"environment": "production" | "sandbox"}}: {e}"#
                     ))
                 })?;
-            let url = connect::quickbooks_connect_url(app, portal_id, body.environment, None, now)
-                .await?;
+            let url =
+                connect::quickbooks_connect_url(app, &base, portal_id, body.environment, None, now)
+                    .await?;
             Ok(http::json(200, &serde_json::json!({ "url": url })))
         }
         ("DELETE", ["connections", realm_id]) => {
@@ -51,7 +53,8 @@ pub async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError>
             ))
         }
         ("POST", ["connections", realm_id, "reconnect"]) => {
-            let url = connect::quickbooks_reconnect_url(app, portal_id, realm_id, now).await?;
+            let url =
+                connect::quickbooks_reconnect_url(app, &base, portal_id, realm_id, now).await?;
             Ok(http::json(200, &serde_json::json!({ "url": url })))
         }
         (_, ["connections", "connect-url"]) | (_, ["connections", _, "reconnect"]) => {
