@@ -188,20 +188,14 @@ impl Store {
         sk_prefix: &str,
         now_epoch: i64,
     ) -> Result<Vec<T>, StoreError> {
-        let pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", AttributeValue::S(pk.into()))
-            .expression_attribute_values(":prefix", AttributeValue::S(sk_prefix.into()))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Vec<_>>()
-            .await;
-        decode_live(pages, "Query", now_epoch)
+        let condition = "pk = :pk AND begins_with(sk, :prefix)";
+        self.query(
+            None,
+            condition,
+            &[(":pk", pk), (":prefix", sk_prefix)],
+            now_epoch,
+        )
+        .await
     }
 
     /// All live items whose `gsi1pk` equals `gsi1pk` (e.g. every portal a QuickBooks company is connected to).
@@ -210,13 +204,29 @@ impl Store {
         gsi1pk: &str,
         now_epoch: i64,
     ) -> Result<Vec<T>, StoreError> {
-        let pages = self
+        self.query(Some(GSI1), "gsi1pk = :pk", &[(":pk", gsi1pk)], now_epoch)
+            .await
+    }
+
+    /// Every page of a query on the table (strongly consistent) or on an index (which cannot be).
+    async fn query<T: DeserializeOwned>(
+        &self,
+        index: Option<&str>,
+        key_condition: &str,
+        values: &[(&str, &str)],
+        now_epoch: i64,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut req = self
             .client
             .query()
             .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("gsi1pk = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(gsi1pk.into()))
+            .set_index_name(index.map(str::to_string))
+            .consistent_read(index.is_none())
+            .key_condition_expression(key_condition);
+        for (name, value) in values {
+            req = req.expression_attribute_values(*name, AttributeValue::S(value.to_string()));
+        }
+        let pages = req
             .into_paginator()
             .items()
             .send()
