@@ -93,6 +93,11 @@ pub fn verify_hubspot(
     .map_err(|e| AppError::Unauthorized(format!("HubSpot signature check failed: {e}")))
 }
 
+/// Notes the HubSpot account a request comes from in its span (only after its signature was verified).
+pub fn record_portal(portal_id: u64) {
+    tracing::Span::current().record("portal_id", portal_id);
+}
+
 /// A query parameter, percent-decoded.
 pub fn query_param(req: &Request, name: &str) -> Option<String> {
     let query = req.uri().query()?;
@@ -105,8 +110,11 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
 pub fn signed_portal_id(req: &Request) -> Result<u64, AppError> {
     let raw = query_param(req, "portalId")
         .ok_or_else(|| AppError::BadRequest("the portalId query parameter is missing".into()))?;
-    raw.parse()
-        .map_err(|_| AppError::BadRequest(format!("portalId {raw:?} is not a HubSpot account id")))
+    let portal_id: u64 = raw.parse().map_err(|_| {
+        AppError::BadRequest(format!("portalId {raw:?} is not a HubSpot account id"))
+    })?;
+    record_portal(portal_id);
+    Ok(portal_id)
 }
 
 /// The answer for a path this function does not serve, or a method a path does not take.
@@ -126,13 +134,34 @@ pub fn no_route(req: &Request, allowed: &[&str]) -> AppError {
     }
 }
 
-/// Runs a handler body and turns its error into the JSON error answer: handlers answer 4xx for bad input
-/// instead of failing the invocation.
-pub async fn respond<F>(work: F) -> Result<Response<Body>, lambda_http::Error>
+/// Runs a handler body in a span that every log line of the request carries (method, path, and the portal and
+/// company once known; the runtime adds the request id), and turns its error into the JSON error answer:
+/// handlers answer 4xx for bad input instead of failing the invocation.
+pub async fn respond<F>(req: &Request, work: F) -> Result<Response<Body>, lambda_http::Error>
 where
     F: std::future::Future<Output = Result<Response<Body>, AppError>>,
 {
-    Ok(work.await.unwrap_or_else(|e| error(&e)))
+    use tracing::Instrument;
+    let span = request_span(req);
+    Ok(async { work.await.unwrap_or_else(|e| error(&e)) }
+        .instrument(span)
+        .await)
+}
+
+/// The span of one request; `portal_id` and `realm_id` are filled in when they are learned.
+pub fn request_span(req: &Request) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        portal_id = tracing::field::Empty,
+        realm_id = tracing::field::Empty,
+    )
+}
+
+/// Notes the company a request is about in its span.
+pub fn record_realm(realm_id: &str) {
+    tracing::Span::current().record("realm_id", realm_id);
 }
 
 /// A browser redirect.

@@ -7,7 +7,7 @@ use shared::connections::company_summaries;
 use shared::{http, App, AppError};
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
-    http::respond(route(app, &req)).await
+    http::respond(&req, route(app, &req)).await
 }
 
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {

@@ -24,6 +24,9 @@ pub async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError>
     let base = http::public_base(&app.config, req)?;
     let path = req.uri().path();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    if let Some(realm_id) = segments.get(1).filter(|s| **s != "connect-url") {
+        http::record_realm(realm_id);
+    }
     match (req.method().as_str(), segments.as_slice()) {
         ("GET", ["connections"]) => {
             let companies = company_summaries(&app.store, portal_id, now.timestamp()).await?;

@@ -11,7 +11,10 @@ use shared::{http, App};
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
     let path = req.uri().path();
     if path == "/connections" || path.starts_with("/connections/") {
-        return http::respond(connections::route(app, &req)).await;
+        return http::respond(&req, connections::route(app, &req)).await;
     }
-    Ok(browser::route(app, &req).await)
+    use tracing::Instrument;
+    Ok(browser::route(app, &req)
+        .instrument(http::request_span(&req))
+        .await)
 }

@@ -19,7 +19,7 @@ struct Envelope {
 }
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
-    http::respond(route(app, &req)).await
+    http::respond(&req, route(app, &req)).await
 }
 
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
@@ -34,6 +34,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
         AppError::BadRequest(format!("the body is not a HubSpot action request: {e}"))
     })?;
     let portal_id = envelope.origin.portal_id;
+    http::record_portal(portal_id);
     match (req.method().as_str(), req.uri().path()) {
         ("POST", "/actions/options/companies") => {
             // Only companies that can take a document now; a reconnect-needed one would fail every run.
