@@ -142,3 +142,59 @@ pub async fn batch_read(
         .collect();
     Json(json!({"status": "COMPLETE", "results": out})).into_response()
 }
+
+/// `POST /crm/v4/associations/{from}/{to}/batch/create`: `{inputs: [{from: {id}, to: {id}, types: [...]}]}`,
+/// at most 2,000 inputs; every record must exist or nothing is written.
+pub async fn batch_create(
+    State(sim): State<Shared<Sim>>,
+    Path((from, to)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let mut sim = sim.lock().expect("sim lock");
+    if let Some(e) = check(&sim, &headers, &[&from, &to]) {
+        return e;
+    }
+    let inputs = body["inputs"].as_array().cloned().unwrap_or_default();
+    if inputs.is_empty() || inputs.len() > 2000 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Batch create associations takes 1 to 2,000 inputs",
+        );
+    }
+    let id = |v: &Value| v["id"].as_str().and_then(|s| s.parse::<u64>().ok());
+    let mut pairs = Vec::new();
+    for input in &inputs {
+        let (Some(f), Some(t)) = (id(&input["from"]), id(&input["to"])) else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION_ERROR",
+                "inputs need from.id and to.id",
+            );
+        };
+        if !exists(&sim, &from, f) || !exists(&sim, &to, t) {
+            return error(
+                StatusCode::NOT_FOUND,
+                "OBJECT_NOT_FOUND",
+                &format!("{from} {f} or {to} {t} does not exist"),
+            );
+        }
+        let type_id = input["types"][0]["associationTypeId"]
+            .as_u64()
+            .map(|t| t as u32);
+        pairs.push((f, t, type_id));
+    }
+    for (f, t, type_id) in &pairs {
+        link(&mut sim, &from, *f, &to, *t, *type_id);
+    }
+    let results: Vec<Value> = pairs
+        .iter()
+        .map(|(f, _, _)| json!({"fromObjectId": f, "toObjectTypeId": to, "to": results(&sim, &from, *f, &to)}))
+        .collect();
+    (
+        StatusCode::CREATED,
+        Json(json!({"status": "COMPLETE", "results": results})),
+    )
+        .into_response()
+}

@@ -111,6 +111,10 @@ fn router(state: Shared<Sim>) -> axum::Router {
             post(associations::batch_read),
         )
         .route(
+            "/crm/v4/associations/{from}/{to}/batch/create",
+            post(associations::batch_create),
+        )
+        .route(
             "/automation/v4/actions/callbacks/complete",
             post(callbacks::complete_batch),
         )

@@ -333,6 +333,42 @@ async fn associations_v4_with_documented_type_ids() {
         .0,
         404
     );
+    let batch = json!({"inputs": [{"from": {"id": "402"}, "to": {"id": "601"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 63}]}]});
+    assert_eq!(
+        api.call(
+            "POST",
+            "/crm/v4/associations/deals/quotes/batch/create",
+            Some(batch)
+        )
+        .await
+        .0,
+        201
+    );
+    let (_, body) = api
+        .call("GET", "/crm/v4/objects/quotes/601/associations/deals", None)
+        .await;
+    let deals: Vec<i64> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["toObjectId"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        deals,
+        [401, 402],
+        "the reverse of a batch-created association exists too"
+    );
+    let missing = json!({"inputs": [{"from": {"id": "402"}, "to": {"id": "999"}}]});
+    assert_eq!(
+        api.call(
+            "POST",
+            "/crm/v4/associations/deals/quotes/batch/create",
+            Some(missing)
+        )
+        .await
+        .0,
+        404
+    );
 }
 
 #[tokio::test]

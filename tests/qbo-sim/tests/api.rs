@@ -255,3 +255,13 @@ async fn queries_by_get_and_post_with_the_documented_envelopes() {
         "{raw}"
     );
 }
+
+#[tokio::test]
+async fn a_fault_can_delay_an_answer() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let token = access_token(&sim).await;
+    control(&sim, "faults", json!({"path_contains": "/preferences", "kind": {"type": "status", "status": 500, "body": "{}"}, "delay_ms": 300})).await;
+    let started = std::time::Instant::now();
+    assert_eq!(get(&sim, &token, "preferences").await.status(), 500);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}

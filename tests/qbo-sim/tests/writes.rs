@@ -392,3 +392,49 @@ async fn batch_answers_each_item_in_place_faults_included() {
         .await;
     assert_eq!((status, code(&body)), (400, "1040"));
 }
+
+#[tokio::test]
+async fn estimates_and_sales_receipts_follow_their_own_rules() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let us = Company::connect(&sim, US).await;
+    let lines = json!([sales_line("1", 2.0, 150.0, 300.0, Some("NON"))]);
+    let (status, estimate) = us
+        .post(
+            "estimate",
+            json!({"CustomerRef": {"value": "60"}, "Line": lines}),
+        )
+        .await;
+    assert_eq!(status, 200, "{estimate}");
+    assert_eq!(estimate["Estimate"]["TxnStatus"], "Pending");
+    assert_eq!(estimate["Estimate"]["TotalAmt"], 300.0);
+    assert!(
+        estimate["Estimate"].get("DueDate").is_none(),
+        "only invoices get a due date from terms"
+    );
+    let (status, receipt) = us
+        .post(
+            "salesreceipt",
+            json!({"CustomerRef": {"value": "60"}, "Line": lines}),
+        )
+        .await;
+    assert_eq!(status, 200, "{receipt}");
+    assert_eq!(
+        receipt["SalesReceipt"]["Balance"], 0,
+        "a sales receipt is paid when made"
+    );
+    assert_eq!(
+        receipt["SalesReceipt"]["DocNumber"], "1001",
+        "numbered in its own sequence"
+    );
+    let (status, body) = us
+        .post(
+            "salesreceipt",
+            json!({"CustomerRef": {"value": "61"}, "Line": lines}),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (400, "610"),
+        "inactive customers are refused on every document type"
+    );
+}
