@@ -477,6 +477,21 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
         .unwrap_err();
     assert!(matches!(err, TokenError::ReconnectNeeded(_)), "{err}");
     assert_eq!(w.list().await[0]["status"], "reconnect_needed");
+    // Later requests, from any process, get the same clear answer without asking Intuit again.
+    let refreshes = w.refreshes().len();
+    let sibling = w.sibling().await;
+    let again = shared::AppError::from(
+        sibling
+            .tokens
+            .access_token(&sibling, &qbo_grant(US))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (again.code().status(), w.refreshes().len()),
+        (409, refreshes)
+    );
+    assert!(again.to_string().contains("reconnect"), "{again}");
 
     let reconnect = w
         .signed_url(

@@ -142,6 +142,19 @@ async fn starts_routes_and_stops_cleanly_on_ctrl_c() {
         .await
         .unwrap();
     assert!(done.contains("QuickBooks is connected"), "{done}");
+    // HubSpot's own way of calling the card (an independent signer, userEmail with an @) reaches the company.
+    let caller = hubspot_sim::HubSpotCaller::new(hubspot_sim::CLIENT_SECRET, 62515);
+    let sent = caller
+        .fetch("GET", &format!("{base}/card/companies"), None)
+        .await
+        .unwrap();
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(
+        sent.json()["companies"][0]["status"],
+        "active",
+        "{}",
+        sent.body
+    );
 
     let pid = stack.0.id().to_string();
     assert!(Command::new("kill")
