@@ -99,7 +99,7 @@ impl Outbound {
                         // A body cut off mid-way is a failed call, retried like one.
                         Err(e) if !last && repeat == Repeat::Safe => {
                             tracing::warn!(service, attempt, error = %e, "reading the answer failed; retrying");
-                            self.pause(attempt, None).await;
+                            tokio::time::sleep(self.backoff(attempt)).await;
                             attempt += 1;
                             continue;
                         }
@@ -123,7 +123,7 @@ impl Outbound {
                     if !last && (e.is_connect() || (repeat == Repeat::Safe && e.is_timeout())) =>
                 {
                     tracing::warn!(service, attempt, error = %e, "call failed; retrying");
-                    self.pause(attempt, None).await;
+                    tokio::time::sleep(self.backoff(attempt)).await;
                     attempt += 1;
                 }
                 Err(e) => return Err(self.transport(service, e)),
@@ -142,10 +142,6 @@ impl Outbound {
         }
         let wait = retry_after(reply).unwrap_or_else(|| self.backoff(attempt));
         (wait <= self.max_wait).then_some(wait)
-    }
-
-    async fn pause(&self, attempt: u32, wait: Option<Duration>) {
-        tokio::time::sleep(wait.unwrap_or_else(|| self.backoff(attempt))).await;
     }
 
     /// Exponential backoff with full jitter, so many Lambdas retrying together spread out.
