@@ -1,9 +1,10 @@
-//! The QuickBooks-specific control API (the shared part comes from `sim_kit`): seed, consent, settings.
+//! The QuickBooks-specific control API (the shared part, `/_sim/reset`, `/_sim/requests`, `/_sim/faults`
+//! and `/_sim/clock`, comes from `sim_kit`): seed and state, consent, settings.
 
 use crate::state::{Seed, Sim};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Json;
 use chrono::Duration;
 use serde::Deserialize;
@@ -12,15 +13,21 @@ use sim_kit::Shared;
 pub fn routes() -> axum::Router<Shared<Sim>> {
     axum::Router::new()
         .route("/_sim/seed", post(seed))
+        .route("/_sim/state", get(state))
         .route("/_sim/consent", post(consent))
         .route("/_sim/settings", post(settings))
         .merge(sim_kit::control_routes::<Sim>())
 }
 
-/// Replaces the companies (and everything else) with a new seed.
+/// Replaces the companies (and everything else: grants, log, faults, clock) with a new seed.
 async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> StatusCode {
     *sim.lock().expect("sim lock") = Sim::new(seed);
     StatusCode::NO_CONTENT
+}
+
+/// The live data in the shape of a seed, with the simulated `now`.
+async fn state(State(sim): State<Shared<Sim>>) -> Json<Seed> {
+    Json(sim.lock().expect("sim lock").snapshot())
 }
 
 #[derive(Deserialize)]
@@ -40,9 +47,12 @@ async fn consent(State(sim): State<Shared<Sim>>, Json(c): Json<Consent>) -> Stat
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Settings {
     rotation_age_seconds: Option<i64>,
     rate_limits: Option<bool>,
+    per_second: Option<usize>,
+    per_minute: Option<usize>,
 }
 
 async fn settings(State(sim): State<Shared<Sim>>, Json(s): Json<Settings>) -> StatusCode {
@@ -50,8 +60,9 @@ async fn settings(State(sim): State<Shared<Sim>>, Json(s): Json<Settings>) -> St
     if let Some(age) = s.rotation_age_seconds {
         sim.rotation_age = Duration::seconds(age);
     }
-    if let Some(on) = s.rate_limits {
-        sim.rate_limits = on;
-    }
+    let limits = &mut sim.limits;
+    limits.enabled = s.rate_limits.unwrap_or(limits.enabled);
+    limits.per_second = s.per_second.unwrap_or(limits.per_second);
+    limits.per_minute = s.per_minute.unwrap_or(limits.per_minute);
     StatusCode::NO_CONTENT
 }

@@ -3,16 +3,24 @@
 //! Intuit host (the paths are the real ones). A control API under `/_sim/` resets, seeds, reads the request
 //! log, injects faults and moves the clock. See `README.md` for every endpoint and rule.
 
+mod amounts;
 mod api;
+mod batch;
+mod cdc;
+mod clock;
 mod control;
+mod faults;
+mod limits;
 mod oauth;
 mod pdf;
 mod query;
+mod rules;
 mod state;
 mod writes;
 
+pub use limits::RateLimits;
 pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};
-pub use state::{Seed, Sim};
+pub use state::{CompanySeed, Seed, Sim};
 
 use axum::routing::{any, get, post};
 use sim_kit::{Server, Shared};
@@ -45,6 +53,9 @@ impl QboSim {
     pub fn base_url(&self) -> String {
         self.server.base_url()
     }
+
+    /// Stops the server (dropping the handle does the same, so a failing test never leaks one).
+    pub fn stop(self) {}
 
     /// Every request the simulator received (control calls excluded), oldest first.
     pub fn requests(&self) -> Vec<LoggedRequest> {

@@ -1,6 +1,7 @@
-//! A real, minimal PDF of an invoice (one page, its number, customer and total), with a correct xref table,
-//! so clients can check they received a parseable document.
+//! A real, minimal PDF of an invoice (one page: number, customer, due date, total, balance), with an exact
+//! stream length and cross-reference table, so clients can check they received a parseable document.
 
+use crate::amounts::decimal;
 use serde_json::Value;
 
 /// PDF strings escape backslashes and parentheses.
@@ -11,15 +12,29 @@ fn escape(s: &str) -> String {
 }
 
 pub fn invoice(invoice: &Value) -> Vec<u8> {
-    let number = invoice["DocNumber"].as_str().unwrap_or("");
-    let customer = invoice["CustomerRef"]["name"].as_str().unwrap_or("");
-    let total = invoice["TotalAmt"].to_string();
-    let text = format!(
-        "BT /F1 18 Tf 72 720 Td (Invoice {}) Tj 0 -28 Td /F1 12 Tf (Bill to: {}) Tj 0 -20 Td (Total: {}) Tj ET",
-        escape(number),
-        escape(customer),
-        escape(&total)
-    );
+    let amount = |field: &str| format!("{:.2}", decimal(&invoice[field]).unwrap_or_default());
+    let currency = invoice["CurrencyRef"]["value"].as_str().unwrap_or_default();
+    let lines = [
+        format!(
+            "Invoice {}",
+            invoice["DocNumber"].as_str().unwrap_or_default()
+        ),
+        format!(
+            "Bill to: {}",
+            invoice["CustomerRef"]["name"].as_str().unwrap_or_default()
+        ),
+        format!(
+            "Due date: {}",
+            invoice["DueDate"].as_str().unwrap_or_default()
+        ),
+        format!("Total: {currency} {}", amount("TotalAmt")),
+        format!("Balance due: {currency} {}", amount("Balance")),
+    ];
+    let shown: Vec<String> = lines
+        .iter()
+        .map(|l| format!("({}) Tj", escape(l)))
+        .collect();
+    let text = format!("BT /F1 14 Tf 72 720 Td 20 TL {} ET", shown.join(" T* "));
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),

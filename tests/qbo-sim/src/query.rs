@@ -1,9 +1,19 @@
 //! The query language subset real integrations use (quickbooks-api.md §4):
-//! `SELECT * | COUNT(*) FROM <Entity> [WHERE a op v AND …] [ORDERBY f [ASC|DESC]] [STARTPOSITION n] [MAXRESULTS n]`
-//! with `=, <, >, <=, >=, IN, LIKE`. No OR, no joins, no unknown fields: those are parse errors, as in QuickBooks.
+//! `SELECT * | COUNT(*) FROM <Entity> [WHERE a op v AND …] [ORDERBY f [ASC|DESC], …] [STARTPOSITION n]
+//! [MAXRESULTS n]` with `=, <, >, <=, >=, IN, LIKE`. What QuickBooks cannot parse (OR, joins, projections)
+//! is a 4000 parse fault; unknown entities, fields that are not filterable and MAXRESULTS above 1000 are a
+//! 4001 validation fault.
 
-use serde_json::Value;
+use crate::amounts::decimal;
+use crate::clock::{parse_instant, Moment};
+use crate::faults::Fault;
+use crate::state::Company;
+use axum::response::IntoResponse;
+use chrono::FixedOffset;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
 use std::cmp::Ordering;
+use std::str::FromStr;
 
 /// Entities that are name lists: their inactive records are hidden unless the query filters on `Active`.
 const NAME_LISTS: &[&str] = &["Customer", "Item", "Term", "TaxCode", "TaxRate", "Account"];
@@ -19,25 +29,36 @@ pub const ENTITIES: &[&str] = &[
     "TaxRate",
     "Account",
 ];
-const FIELDS: &[&str] = &[
-    "Id",
-    "DisplayName",
-    "GivenName",
-    "FamilyName",
-    "CompanyName",
-    "PrimaryEmailAddr",
-    "Name",
-    "Sku",
-    "Active",
-    "DocNumber",
-    "CustomerRef",
-    "TxnDate",
-    "Balance",
-    "TotalAmt",
-    "Type",
-    "MetaData.LastUpdatedTime",
-    "MetaData.CreateTime",
-];
+const EVERY_ENTITY_FIELDS: &[&str] = &["Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime"];
+const TIME_FIELDS: &[&str] = &["MetaData.CreateTime", "MetaData.LastUpdatedTime"];
+
+/// The fields each entity can be filtered and sorted on, besides `Id` and `MetaData` times.
+fn filterable(entity: &str) -> &'static [&'static str] {
+    match entity {
+        "Customer" => &[
+            "DisplayName",
+            "GivenName",
+            "FamilyName",
+            "CompanyName",
+            "PrimaryEmailAddr",
+            "Active",
+            "Balance",
+        ],
+        "Item" => &["Name", "Sku", "Active", "Type"],
+        "Invoice" => &[
+            "DocNumber",
+            "CustomerRef",
+            "TxnDate",
+            "DueDate",
+            "Balance",
+            "TotalAmt",
+        ],
+        "Estimate" | "SalesReceipt" => &["DocNumber", "CustomerRef", "TxnDate", "TotalAmt"],
+        "Payment" => &["CustomerRef", "TxnDate", "TotalAmt"],
+        _ => &["Name", "Active"],
+    }
+}
+
 pub const MAX_RESULTS: usize = 1000;
 const DEFAULT_RESULTS: usize = 100;
 
@@ -46,7 +67,8 @@ pub struct Query {
     pub count: bool,
     pub entity: String,
     pub conditions: Vec<Condition>,
-    pub order_by: Option<(String, bool)>,
+    /// Fields and whether descending.
+    pub order_by: Vec<(String, bool)>,
     pub start: usize,
     pub max: usize,
 }
@@ -72,7 +94,7 @@ pub enum Op {
 #[derive(Debug, PartialEq, Clone)]
 pub enum Literal {
     Text(String),
-    Number(f64),
+    Number(Decimal),
     Bool(bool),
 }
 
@@ -83,7 +105,7 @@ enum Token {
     Symbol(String),
 }
 
-fn tokenize(input: &str) -> Result<Vec<Token>, String> {
+fn tokenize(input: &str) -> Result<Vec<Token>, Fault> {
     let mut out = Vec::new();
     let chars: Vec<char> = input.chars().collect();
     let mut i = 0;
@@ -96,7 +118,7 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
             i += 1;
             loop {
                 match chars.get(i) {
-                    None => return Err("unterminated string literal".into()),
+                    None => return Err(Fault::query_parse("Lexical error: unterminated string")),
                     Some('\\') if chars.get(i + 1) == Some(&'\'') => {
                         text.push('\'');
                         i += 2;
@@ -113,25 +135,26 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
             }
             out.push(Token::Text(text));
         } else if "<>=".contains(c) {
-            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-            let op = if two == "<=" || two == ">=" {
-                two
-            } else {
-                c.to_string()
+            let op = match (c, chars.get(i + 1)) {
+                ('<' | '>', Some('=')) => format!("{c}="),
+                _ => c.to_string(),
             };
             i += op.len();
             out.push(Token::Symbol(op));
         } else if "(),*".contains(c) {
             out.push(Token::Symbol(c.to_string()));
             i += 1;
-        } else if c.is_alphanumeric() || c == '.' || c == '_' || c == '-' {
+        } else if c.is_alphanumeric() || ".-_".contains(c) {
             let start = i;
             while i < chars.len() && (chars[i].is_alphanumeric() || ".-_:+".contains(chars[i])) {
                 i += 1;
             }
             out.push(Token::Word(chars[start..i].iter().collect()));
         } else {
-            return Err(format!("Encountered \" \"{c}\" \" at column {}", i + 1));
+            return Err(Fault::query_parse(format!(
+                "Lexical error at line 1, column {}. Encountered: \"{c}\"",
+                i + 1
+            )));
         }
     }
     Ok(out)
@@ -143,78 +166,72 @@ struct Parser {
 }
 
 impl Parser {
-    fn peek_word(&self) -> Option<String> {
+    fn unexpected(&self) -> Fault {
         match self.tokens.get(self.at) {
-            Some(Token::Word(w)) => Some(w.to_uppercase()),
-            _ => None,
+            Some(Token::Word(w) | Token::Text(w) | Token::Symbol(w)) => {
+                Fault::query_parse(format!("Encountered \"{w}\" at token {}", self.at + 1))
+            }
+            None => Fault::query_parse("Encountered \"<EOF>\""),
         }
     }
 
     fn keyword(&mut self, k: &str) -> bool {
-        if self.peek_word().as_deref() == Some(k) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
+        let found =
+            matches!(self.tokens.get(self.at), Some(Token::Word(w)) if w.eq_ignore_ascii_case(k));
+        self.at += usize::from(found);
+        found
     }
 
-    fn expect_keyword(&mut self, k: &str) -> Result<(), String> {
-        if self.keyword(k) {
-            Ok(())
-        } else {
-            Err(format!("expected {k}"))
+    fn expect_keyword(&mut self, k: &str) -> Result<(), Fault> {
+        match self.keyword(k) {
+            true => Ok(()),
+            false => Err(self.unexpected()),
         }
     }
 
     fn symbol(&mut self, s: &str) -> bool {
-        if self.tokens.get(self.at) == Some(&Token::Symbol(s.into())) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
+        let found = self.tokens.get(self.at) == Some(&Token::Symbol(s.into()));
+        self.at += usize::from(found);
+        found
     }
 
-    fn word(&mut self) -> Result<String, String> {
+    fn word(&mut self) -> Result<String, Fault> {
         match self.tokens.get(self.at) {
             Some(Token::Word(w)) => {
                 self.at += 1;
                 Ok(w.clone())
             }
-            other => Err(format!("expected a name, found {other:?}")),
+            _ => Err(self.unexpected()),
         }
     }
 
-    fn number(&mut self) -> Result<usize, String> {
-        self.word()?
-            .parse()
-            .map_err(|_| "expected a number".to_string())
+    fn number(&mut self) -> Result<usize, Fault> {
+        let at = self.at;
+        self.word()?.parse().map_err(|_| {
+            self.at = at;
+            self.unexpected()
+        })
     }
 
-    fn literal(&mut self) -> Result<Literal, String> {
-        match self.tokens.get(self.at) {
-            Some(Token::Text(t)) => {
-                self.at += 1;
-                Ok(Literal::Text(t.clone()))
-            }
+    fn literal(&mut self) -> Result<Literal, Fault> {
+        let literal = match self.tokens.get(self.at) {
+            Some(Token::Text(t)) => Literal::Text(t.clone()),
+            Some(Token::Word(w)) if w.eq_ignore_ascii_case("true") => Literal::Bool(true),
+            Some(Token::Word(w)) if w.eq_ignore_ascii_case("false") => Literal::Bool(false),
             Some(Token::Word(w)) => {
-                self.at += 1;
-                match w.to_lowercase().as_str() {
-                    "true" => Ok(Literal::Bool(true)),
-                    "false" => Ok(Literal::Bool(false)),
-                    _ => w
-                        .parse()
-                        .map(Literal::Number)
-                        .map_err(|_| format!("unexpected {w}")),
-                }
+                Literal::Number(Decimal::from_str(w).map_err(|_| self.unexpected())?)
             }
-            other => Err(format!("expected a value, found {other:?}")),
-        }
+            _ => return Err(self.unexpected()),
+        };
+        self.at += 1;
+        Ok(literal)
     }
 }
 
-pub fn parse(input: &str) -> Result<Query, String> {
+pub fn parse(input: &str) -> Result<Query, Fault> {
+    if input.trim().is_empty() {
+        return Err(Fault::query_parse("The query provided was empty"));
+    }
     let mut p = Parser {
         tokens: tokenize(input)?,
         at: 0,
@@ -225,32 +242,37 @@ pub fn parse(input: &str) -> Result<Query, String> {
     } else if p.keyword("COUNT") && p.symbol("(") && p.symbol("*") && p.symbol(")") {
         true
     } else {
-        return Err("only SELECT * and SELECT COUNT(*) are supported".into());
+        return Err(p.unexpected());
     };
     p.expect_keyword("FROM")?;
-    let entity = p.word()?;
+    let named = p.word()?;
     let entity = ENTITIES
         .iter()
-        .find(|e| e.eq_ignore_ascii_case(&entity))
-        .ok_or_else(|| format!("unknown entity {entity}"))?
+        .find(|e| e.eq_ignore_ascii_case(&named))
+        .ok_or_else(|| Fault::query_invalid(format!("Metadata not found for Entity: {named}")))?
         .to_string();
     let mut conditions = Vec::new();
     if p.keyword("WHERE") {
         loop {
-            conditions.push(condition(&mut p)?);
+            conditions.push(condition(&mut p, &entity)?);
             if !p.keyword("AND") {
                 break;
             }
         }
     }
-    let mut order_by = None;
+    let mut order_by = Vec::new();
     if p.keyword("ORDERBY") || (p.keyword("ORDER") && p.keyword("BY")) {
-        let field = known_field(&p.word()?)?;
-        let desc = p.keyword("DESC");
-        if !desc {
-            p.keyword("ASC");
+        loop {
+            let field = known_field(&entity, &p.word()?)?;
+            let desc = p.keyword("DESC");
+            if !desc {
+                p.keyword("ASC");
+            }
+            order_by.push((field, desc));
+            if !p.symbol(",") {
+                break;
+            }
         }
-        order_by = Some((field, desc));
     }
     let start = if p.keyword("STARTPOSITION") {
         p.number()?.max(1)
@@ -262,11 +284,13 @@ pub fn parse(input: &str) -> Result<Query, String> {
     } else {
         DEFAULT_RESULTS
     };
-    if max > MAX_RESULTS {
-        return Err(format!("MAXRESULTS {max} exceeds {MAX_RESULTS}"));
-    }
     if p.at != p.tokens.len() {
-        return Err(format!("unexpected {:?}", p.tokens[p.at]));
+        return Err(p.unexpected());
+    }
+    if max > MAX_RESULTS {
+        return Err(Fault::query_invalid(format!(
+            "MAXRESULTS {max} is more than the maximum of {MAX_RESULTS}"
+        )));
     }
     Ok(Query {
         count,
@@ -278,43 +302,40 @@ pub fn parse(input: &str) -> Result<Query, String> {
     })
 }
 
-fn known_field(name: &str) -> Result<String, String> {
-    FIELDS
+fn known_field(entity: &str, name: &str) -> Result<String, Fault> {
+    EVERY_ENTITY_FIELDS
         .iter()
+        .chain(filterable(entity))
         .find(|f| f.eq_ignore_ascii_case(name))
         .map(|f| f.to_string())
-        .ok_or_else(|| format!("property '{name}' is not queryable"))
+        .ok_or_else(|| Fault::query_invalid(format!("property '{name}' is not queryable")))
 }
 
-fn condition(p: &mut Parser) -> Result<Condition, String> {
-    let field = known_field(&p.word()?)?;
-    let op = if p.symbol("=") {
-        Op::Eq
-    } else if p.symbol("<=") {
-        Op::Le
-    } else if p.symbol(">=") {
-        Op::Ge
-    } else if p.symbol("<") {
-        Op::Lt
-    } else if p.symbol(">") {
-        Op::Gt
-    } else if p.keyword("LIKE") {
-        Op::Like
-    } else if p.keyword("IN") {
-        Op::In
-    } else {
-        return Err(format!("unsupported operator after {field}"));
-    };
+fn condition(p: &mut Parser, entity: &str) -> Result<Condition, Fault> {
+    let field = known_field(entity, &p.word()?)?;
+    let op = [
+        ("=", Op::Eq),
+        ("<=", Op::Le),
+        (">=", Op::Ge),
+        ("<", Op::Lt),
+        (">", Op::Gt),
+    ]
+    .into_iter()
+    .find(|(s, _)| p.symbol(s))
+    .map(|(_, op)| op)
+    .or_else(|| p.keyword("LIKE").then_some(Op::Like))
+    .or_else(|| p.keyword("IN").then_some(Op::In))
+    .ok_or_else(|| p.unexpected())?;
     let values = if op == Op::In {
         if !p.symbol("(") {
-            return Err("IN needs a list".into());
+            return Err(p.unexpected());
         }
         let mut values = vec![p.literal()?];
         while p.symbol(",") {
             values.push(p.literal()?);
         }
         if !p.symbol(")") {
-            return Err("unclosed IN list".into());
+            return Err(p.unexpected());
         }
         values
     } else {
@@ -323,7 +344,7 @@ fn condition(p: &mut Parser) -> Result<Condition, String> {
     Ok(Condition { field, op, values })
 }
 
-/// The value a query field compares against: refs by `value`, e-mails by `Address`.
+/// The value a query field compares against: references by `value`, e-mail addresses by `Address`.
 fn field_value<'a>(record: &'a Value, field: &str) -> Option<&'a Value> {
     let v = field.split('.').try_fold(record, |v, part| v.get(part))?;
     match v {
@@ -332,13 +353,22 @@ fn field_value<'a>(record: &'a Value, field: &str) -> Option<&'a Value> {
     }
 }
 
-fn compare(value: &Value, literal: &Literal) -> Option<Ordering> {
+/// Compares a stored value with a literal the way the field means it: times as instants, Ids and amounts
+/// as numbers, the rest as text.
+fn compare(field: &str, value: &Value, literal: &Literal, offset: FixedOffset) -> Option<Ordering> {
     match (value, literal) {
-        (Value::Number(n), Literal::Number(l)) => n.as_f64()?.partial_cmp(l),
-        (Value::Number(n), Literal::Text(l)) => n.as_f64()?.partial_cmp(&l.parse::<f64>().ok()?),
-        (Value::String(s), Literal::Text(l)) => Some(s.as_str().cmp(l.as_str())),
-        (Value::String(s), Literal::Number(l)) => s.parse::<f64>().ok()?.partial_cmp(l),
+        (Value::String(s), Literal::Text(l)) if TIME_FIELDS.contains(&field) => {
+            Some(parse_instant(s, offset)?.cmp(&parse_instant(l, offset)?))
+        }
         (Value::Bool(b), Literal::Bool(l)) => Some(b.cmp(l)),
+        (Value::Number(_), Literal::Number(l)) => Some(decimal(value)?.cmp(l)),
+        (Value::Number(_), Literal::Text(l)) => {
+            Some(decimal(value)?.cmp(&Decimal::from_str(l).ok()?))
+        }
+        (Value::String(s), Literal::Text(l)) if field == "Id" => {
+            Some(Decimal::from_str(s).ok()?.cmp(&Decimal::from_str(l).ok()?))
+        }
+        (Value::String(s), Literal::Text(l)) => Some(s.as_str().cmp(l.as_str())),
         _ => None,
     }
 }
@@ -357,79 +387,109 @@ fn like(value: &Value, pattern: &Literal) -> bool {
 }
 
 impl Condition {
-    fn matches(&self, record: &Value) -> bool {
+    fn matches(&self, record: &Value, offset: FixedOffset) -> bool {
         let Some(value) = field_value(record, &self.field) else {
             return false;
         };
-        let lit = &self.values[0];
+        let cmp = |l: &Literal| compare(&self.field, value, l, offset);
+        let first = &self.values[0];
         match self.op {
-            Op::Eq => compare(value, lit) == Some(Ordering::Equal),
-            Op::Lt => compare(value, lit) == Some(Ordering::Less),
-            Op::Gt => compare(value, lit) == Some(Ordering::Greater),
-            Op::Le => matches!(compare(value, lit), Some(Ordering::Less | Ordering::Equal)),
-            Op::Ge => matches!(
-                compare(value, lit),
-                Some(Ordering::Greater | Ordering::Equal)
-            ),
-            Op::Like => like(value, lit),
-            Op::In => self
-                .values
-                .iter()
-                .any(|l| compare(value, l) == Some(Ordering::Equal)),
+            Op::Eq => cmp(first) == Some(Ordering::Equal),
+            Op::Lt => cmp(first) == Some(Ordering::Less),
+            Op::Gt => cmp(first) == Some(Ordering::Greater),
+            Op::Le => matches!(cmp(first), Some(Ordering::Less | Ordering::Equal)),
+            Op::Ge => matches!(cmp(first), Some(Ordering::Greater | Ordering::Equal)),
+            Op::Like => like(value, first),
+            Op::In => self.values.iter().any(|l| cmp(l) == Some(Ordering::Equal)),
         }
     }
 }
 
-/// The records a query selects, in order, and the total before paging.
-pub fn run<'a>(q: &Query, records: &'a [Value]) -> (Vec<&'a Value>, usize) {
+/// The records a query selects, in order, and how many matched before paging.
+pub fn run<'a>(q: &Query, records: &'a [Value], offset: FixedOffset) -> (Vec<&'a Value>, usize) {
     let filters_active = q.conditions.iter().any(|c| c.field == "Active");
     let hide_inactive = NAME_LISTS.contains(&q.entity.as_str()) && !filters_active;
     let mut hits: Vec<&Value> = records
         .iter()
-        .filter(|r| !hide_inactive || r.get("Active").and_then(Value::as_bool) != Some(false))
-        .filter(|r| q.conditions.iter().all(|c| c.matches(r)))
+        .filter(|r| !hide_inactive || r["Active"] != false)
+        .filter(|r| q.conditions.iter().all(|c| c.matches(r, offset)))
         .collect();
-    if let Some((field, desc)) = &q.order_by {
-        hits.sort_by(|a, b| {
-            let ord = match (field_value(a, field), field_value(b, field)) {
-                (Some(x), Some(y)) => cmp_values(x, y),
-                _ => Ordering::Equal,
-            };
-            if *desc {
-                ord.reverse()
-            } else {
-                ord
-            }
-        });
-    }
+    hits.sort_by(|a, b| {
+        q.order_by
+            .iter()
+            .map(|(field, desc)| {
+                let ord = order(field, a, b, offset);
+                if *desc {
+                    ord.reverse()
+                } else {
+                    ord
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
     let total = hits.len();
     let page = hits.into_iter().skip(q.start - 1).take(q.max).collect();
     (page, total)
 }
 
-fn cmp_values(a: &Value, b: &Value) -> Ordering {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x
-            .as_f64()
-            .partial_cmp(&y.as_f64())
-            .unwrap_or(Ordering::Equal),
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        _ => Ordering::Equal,
+/// Sort order of two records on one field; records without it come first.
+fn order(field: &str, a: &Value, b: &Value, offset: FixedOffset) -> Ordering {
+    match (field_value(a, field), field_value(b, field)) {
+        (Some(x), Some(y)) => {
+            let as_literal = match y {
+                Value::String(s) => Literal::Text(s.clone()),
+                Value::Bool(b) => Literal::Bool(*b),
+                other => decimal(other).map_or(Literal::Bool(false), Literal::Number),
+            };
+            compare(field, x, &as_literal, offset).unwrap_or(Ordering::Equal)
+        }
+        (x, y) => x.is_some().cmp(&y.is_some()),
+    }
+}
+
+/// The `QueryResponse` of a statement: entities with `startPosition` and `maxResults`, `totalCount` for
+/// `COUNT(*)`, and `{}` when nothing matched.
+pub fn response(company: &Company, statement: &str) -> Result<Value, Fault> {
+    let q = parse(statement)?;
+    let (page, total) = run(&q, company.records(&q.entity), company.offset);
+    Ok(json!({"QueryResponse": if q.count {
+        json!({ "totalCount": total })
+    } else if page.is_empty() {
+        json!({})
+    } else {
+        json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len() })
+    }}))
+}
+
+/// The whole answer to `GET …/query?query=` or `POST …/query`.
+pub fn answer(company: &Company, statement: &str, at: &Moment) -> axum::response::Response {
+    match response(company, statement) {
+        Ok(mut body) => {
+            body["time"] = json!(at.time());
+            axum::Json(body).into_response()
+        }
+        Err(fault) => fault.response(at),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn utc() -> FixedOffset {
+        FixedOffset::east_opt(0).unwrap()
+    }
 
     #[test]
     fn parses_the_supported_grammar() {
-        let q = parse("select * from Customer where DisplayName LIKE '%acme%' AND Active IN (true, false) orderby DisplayName desc startposition 2 maxresults 5").unwrap();
+        let q = parse("select * from Customer where DisplayName LIKE '%acme%' AND Active IN (true, false) orderby DisplayName desc, Id startposition 2 maxresults 5").unwrap();
         assert_eq!(q.entity, "Customer");
         assert_eq!(q.conditions.len(), 2);
-        assert_eq!(q.order_by, Some(("DisplayName".into(), true)));
+        assert_eq!(
+            q.order_by,
+            vec![("DisplayName".into(), true), ("Id".into(), false)]
+        );
         assert_eq!((q.start, q.max), (2, 5));
         assert!(parse("SELECT COUNT(*) FROM Invoice").unwrap().count);
         assert_eq!(
@@ -439,20 +499,37 @@ mod tests {
                 .values,
             vec![Literal::Text("O'Brien".into())]
         );
+        assert!(parse(
+            "SELECT * FROM Invoice WHERE Metadata.LastUpdatedTime > '2026-01-01' ORDER BY Metadata.LastUpdatedTime ASC"
+        )
+        .is_ok());
     }
 
     #[test]
-    fn refuses_what_quickbooks_refuses() {
-        for bad in [
-            "SELECT * FROM Customer WHERE DisplayName = 'a' OR DisplayName = 'b'",
-            "SELECT DisplayName FROM Customer",
-            "SELECT * FROM Widget",
-            "SELECT * FROM Customer WHERE Shoe = 'x'",
-            "SELECT * FROM Customer MAXRESULTS 1001",
-            "SELECT * FROM Customer WHERE DisplayName = 'unterminated",
-            "SELECT * FROM Customer, Invoice",
+    fn refuses_what_quickbooks_refuses_with_its_code() {
+        for (bad, code) in [
+            ("", "4000"),
+            (
+                "SELECT * FROM Customer WHERE DisplayName = 'a' OR DisplayName = 'b'",
+                "4000",
+            ),
+            ("SELECT DisplayName FROM Customer", "4000"),
+            (
+                "SELECT * FROM Customer WHERE DisplayName = 'unterminated",
+                "4000",
+            ),
+            ("SELECT * FROM Customer, Invoice", "4000"),
+            (
+                "SELECT * FROM Customer c JOIN Invoice i ON c.Id = i.CustomerRef",
+                "4000",
+            ),
+            ("SELECT * FROM Widget", "4001"),
+            ("SELECT * FROM Customer WHERE Shoe = 'x'", "4001"),
+            ("SELECT * FROM Invoice WHERE DisplayName = 'x'", "4001"),
+            ("SELECT * FROM Customer ORDERBY Shoe", "4001"),
+            ("SELECT * FROM Customer MAXRESULTS 1001", "4001"),
         ] {
-            assert!(parse(bad).is_err(), "{bad}");
+            assert_eq!(parse(bad).map(|_| ()).unwrap_err().code, code, "{bad}");
         }
     }
 
@@ -461,24 +538,49 @@ mod tests {
         let customers = vec![
             json!({"Id": "1", "DisplayName": "Acme Ltd", "Active": true, "PrimaryEmailAddr": {"Address": "a@acme.test"}}),
             json!({"Id": "2", "DisplayName": "Acme Ltd.", "Active": true}),
-            json!({"Id": "3", "DisplayName": "Old Acme", "Active": false}),
+            json!({"Id": "10", "DisplayName": "Old Acme", "Active": false}),
         ];
-        let q = parse("SELECT * FROM Customer WHERE DisplayName LIKE '%acme%'").unwrap();
-        assert_eq!(run(&q, &customers).1, 2);
-        let q = parse(
-            "SELECT * FROM Customer WHERE DisplayName LIKE '%acme%' AND Active IN (true, false)",
-        )
-        .unwrap();
-        assert_eq!(run(&q, &customers).1, 3);
+        let count = |s: &str| run(&parse(s).unwrap(), &customers, utc()).1;
+        assert_eq!(
+            count("SELECT * FROM Customer WHERE DisplayName LIKE '%acme%'"),
+            2
+        );
+        assert_eq!(
+            count(
+                "SELECT * FROM Customer WHERE DisplayName LIKE '%acme%' AND Active IN (true, false)"
+            ),
+            3
+        );
+        assert_eq!(count("SELECT * FROM Customer WHERE Active = false"), 1);
+        assert_eq!(
+            count("SELECT * FROM Customer WHERE Id > '2' AND Active IN (true, false)"),
+            1,
+            "Ids compare as numbers: 10 > 2"
+        );
         let q = parse("SELECT * FROM Customer WHERE PrimaryEmailAddr = 'a@acme.test'").unwrap();
-        assert_eq!(run(&q, &customers).0[0]["Id"], "1");
+        assert_eq!(run(&q, &customers, utc()).0[0]["Id"], "1");
         let q =
             parse("SELECT * FROM Customer ORDERBY DisplayName DESC STARTPOSITION 2 MAXRESULTS 1")
                 .unwrap();
-        let (page, total) = run(&q, &customers);
+        let (page, total) = run(&q, &customers, utc());
         assert_eq!(
             (page.len(), total, page[0]["Id"].as_str()),
             (1, 2, Some("1"))
         );
+    }
+
+    #[test]
+    fn times_compare_as_instants_whatever_their_offset() {
+        let invoices = vec![
+            json!({"Id": "1", "MetaData": {"LastUpdatedTime": "2026-10-01T10:00:00-07:00"}}),
+            json!({"Id": "2", "MetaData": {"LastUpdatedTime": "2026-10-01T18:00:00-07:00"}}),
+        ];
+        let q = parse(
+            "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > '2026-10-01T20:00:00Z' ORDERBY MetaData.LastUpdatedTime DESC",
+        )
+        .unwrap();
+        let (page, _) = run(&q, &invoices, utc());
+        assert_eq!(page.len(), 1);
+        assert_eq!(page[0]["Id"], "2", "18:00-07:00 is 01:00Z the next day");
     }
 }

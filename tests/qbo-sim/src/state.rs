@@ -1,20 +1,21 @@
-//! The simulator's whole state, in memory: companies (from a seed), OAuth grants, the request log, faults.
+//! The simulator's whole state, in memory: companies (from a seed), OAuth grants, rate-limit windows, the
+//! request log, faults and the clock.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
+use crate::clock::{parse_offset, Moment};
+use crate::limits::RateLimits;
+use axum::response::Response;
+use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sim_kit::{Recorder, Simulated};
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::time::Instant;
 
-/// What real QuickBooks sends on throttling, as XML even to JSON clients (quickbooks-api.md §8).
-const THROTTLE_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="2026-11-22T10:00:00.000-08:00"><Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message><Detail>The request limit was reached.  Try again later</Detail></Error></Fault></IntuitResponse>"#;
-
-/// A fixture: the companies the simulator serves.
+/// A fixture: the companies the simulator serves, and the instant its clock starts at.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Seed {
+    /// Where the simulated clock starts (it then runs with the wall clock). Without it, the wall clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<DateTime<FixedOffset>>,
     pub companies: Vec<CompanySeed>,
 }
 
@@ -61,18 +62,42 @@ pub struct Code {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A hard-deleted transaction, kept for CDC's `status: Deleted`.
+pub struct Tombstone {
+    pub entity: String,
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// `at` as the company wrote it.
+    pub stamp: String,
+}
+
 pub struct Company {
     /// The company's live data (starts as its seed; writes change it).
     pub seed: CompanySeed,
-    /// Recent request instants, for the per-realm rate limits.
-    pub recent: VecDeque<Instant>,
+    pub offset: FixedOffset,
+    /// Admitted request instants, for the per-realm rate limits.
+    pub recent: VecDeque<DateTime<Utc>>,
     /// Answers by `requestid`: a repeat gets the first answer again (quickbooks-api.md §7).
     pub replies: HashMap<String, (u16, Value)>,
-    /// Hard-deleted transactions (entity, id, when), for CDC's `status: Deleted`.
-    pub deleted: Vec<(String, String, DateTime<Utc>)>,
+    pub deleted: Vec<Tombstone>,
+    /// The highest Id handed out, so an Id is never reused, not even after a delete.
+    last_id: u64,
 }
 
 impl Company {
+    fn new(seed: CompanySeed) -> Self {
+        let mut company = Self {
+            offset: parse_offset(&seed.utc_offset).unwrap_or(Utc.fix()),
+            seed,
+            recent: VecDeque::new(),
+            replies: HashMap::new(),
+            deleted: Vec::new(),
+            last_id: 0,
+        };
+        company.last_id = company.highest_id();
+        company
+    }
+
     pub fn records(&self, entity: &str) -> &[Value] {
         self.seed
             .entities
@@ -82,9 +107,7 @@ impl Company {
     }
 
     pub fn find(&self, entity: &str, id: &str) -> Option<&Value> {
-        self.records(entity)
-            .iter()
-            .find(|e| e.get("Id").and_then(Value::as_str) == Some(id))
+        self.records(entity).iter().find(|e| e["Id"] == id)
     }
 
     pub fn find_mut(&mut self, entity: &str, id: &str) -> Option<&mut Value> {
@@ -92,20 +115,34 @@ impl Company {
             .entities
             .get_mut(entity)?
             .iter_mut()
-            .find(|e| e.get("Id").and_then(Value::as_str) == Some(id))
+            .find(|e| e["Id"] == id)
     }
 
-    /// Ids are strings of increasing numbers, unique across the company's entities.
-    pub fn next_id(&self) -> String {
-        let max = self
-            .seed
+    fn highest_id(&self) -> u64 {
+        self.seed
             .entities
             .values()
             .flatten()
-            .filter_map(|e| e.get("Id")?.as_str()?.parse::<u64>().ok())
+            .filter_map(|e| e["Id"].as_str()?.parse::<u64>().ok())
             .max()
-            .unwrap_or(0);
-        (max + 1).to_string()
+            .unwrap_or(0)
+    }
+
+    /// Ids are strings of increasing numbers, unique across the company's entities and never reused.
+    pub fn next_id(&mut self) -> String {
+        self.last_id = self.last_id.max(self.highest_id()) + 1;
+        self.last_id.to_string()
+    }
+
+    pub fn is_us(&self) -> bool {
+        matches!(
+            self.seed.company_info["Country"].as_str(),
+            Some("US" | "USA")
+        )
+    }
+
+    pub fn preference(&self, section: &str, name: &str) -> &Value {
+        &self.seed.preferences[section][name]
     }
 }
 
@@ -120,7 +157,7 @@ pub struct Sim {
     pub consent_denied: bool,
     /// A refresh after this age returns a new refresh token and kills the old one (Intuit: about 24 h).
     pub rotation_age: Duration,
-    pub rate_limits: bool,
+    pub limits: RateLimits,
     pub codes: HashMap<String, Code>,
     pub grants: HashMap<String, Grant>,
     pub access_tokens: HashMap<String, AccessToken>,
@@ -128,30 +165,24 @@ pub struct Sim {
 
 impl Sim {
     pub fn new(seed: Seed) -> Self {
+        let mut recorder = Recorder::default();
+        if let Some(start) = seed.now {
+            recorder.clock_offset = start.with_timezone(&Utc) - Utc::now();
+        }
         Self {
             companies: seed
                 .companies
                 .iter()
-                .map(|c| {
-                    (
-                        c.realm_id.clone(),
-                        Company {
-                            seed: c.clone(),
-                            recent: VecDeque::new(),
-                            replies: HashMap::new(),
-                            deleted: Vec::new(),
-                        },
-                    )
-                })
+                .map(|c| (c.realm_id.clone(), Company::new(c.clone())))
                 .collect(),
             seed,
             client_id: crate::CLIENT_ID.into(),
             client_secret: crate::CLIENT_SECRET.into(),
-            recorder: Recorder::default(),
+            recorder,
             consent_realm: None,
             consent_denied: false,
             rotation_age: Duration::hours(24),
-            rate_limits: true,
+            limits: RateLimits::default(),
             codes: HashMap::new(),
             grants: HashMap::new(),
             access_tokens: HashMap::new(),
@@ -160,6 +191,14 @@ impl Sim {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.recorder.now()
+    }
+
+    /// Now, as `realm` writes it (UTC for an unknown realm).
+    pub fn moment(&self, realm: &str) -> Moment {
+        Moment {
+            now: self.now(),
+            offset: self.companies.get(realm).map_or(Utc.fix(), |c| c.offset),
+        }
     }
 
     /// A new grant for `realm`: (access token, refresh token), as the token endpoint issues them.
@@ -199,6 +238,17 @@ impl Sim {
             .clone()
             .or_else(|| self.seed.companies.first().map(|c| c.realm_id.clone()))
     }
+
+    /// The live data, in the shape of a seed (what `GET /_sim/state` shows).
+    pub fn snapshot(&self) -> Seed {
+        let mut companies: Vec<CompanySeed> =
+            self.companies.values().map(|c| c.seed.clone()).collect();
+        companies.sort_by(|a, b| a.realm_id.cmp(&b.realm_id));
+        Seed {
+            now: Some(self.now().fixed_offset()),
+            companies,
+        }
+    }
 }
 
 /// A random opaque token.
@@ -220,38 +270,11 @@ impl Simulated for Sim {
         &mut self.recorder
     }
 
-    /// 10 requests a second and 500 a minute per company (quickbooks-api.md §8).
     fn throttle(&mut self, path: &str) -> Option<Response> {
-        if !self.rate_limits {
-            return None;
-        }
-        let company = self.companies.get_mut(realm_of(path)?)?;
-        let now = Instant::now();
-        while company
-            .recent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > std::time::Duration::from_secs(60))
-        {
-            company.recent.pop_front();
-        }
-        let last_second = company
-            .recent
-            .iter()
-            .rev()
-            .take_while(|t| now.duration_since(**t) < std::time::Duration::from_secs(1))
-            .count();
-        if last_second >= 10 || company.recent.len() >= 500 {
-            return Some(
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [("content-type", "application/xml")],
-                    THROTTLE_XML,
-                )
-                    .into_response(),
-            );
-        }
-        company.recent.push_back(now);
-        None
+        let realm = realm_of(path)?;
+        let at = self.moment(realm);
+        let company = self.companies.get_mut(realm)?;
+        (!self.limits.admit(&mut company.recent, at.now)).then(|| crate::faults::throttled(&at))
     }
 
     fn reset(&mut self) {

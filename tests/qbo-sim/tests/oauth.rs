@@ -1,10 +1,11 @@
 //! The simulator's Intuit OAuth, exercised over loopback HTTP like a real client.
 
+mod common;
+
+use common::{control, UK, US};
 use qbo_sim::{QboSim, Seed, CLIENT_ID, CLIENT_SECRET};
 use serde_json::Value;
 
-const US: &str = "9130357766900011";
-const UK: &str = "9130357766900022";
 const REDIRECT: &str = "https://app.example.test/oauth/quickbooks/callback";
 
 fn no_redirects() -> reqwest::Client {
@@ -60,16 +61,6 @@ async fn exchange(sim: &QboSim) -> Value {
     .await;
     assert_eq!(status, 200, "{body}");
     body
-}
-
-async fn control(sim: &QboSim, path: &str, body: Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/_sim/{path}", sim.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{path}: {}", res.status());
 }
 
 async fn company_info(sim: &QboSim, realm: &str, access: &str) -> (u16, Value) {
@@ -234,4 +225,74 @@ async fn revoke_kills_the_grant_and_its_access_tokens() {
         (400, Some("invalid_grant"))
     );
     assert_eq!(sim.count("POST", "/v2/oauth2/tokens/revoke"), 1);
+}
+
+#[tokio::test]
+async fn malformed_oauth_requests_are_refused() {
+    let sim = QboSim::start(Seed::demo()).await.unwrap();
+    let authorize = |client_id: &'static str, scope: &'static str| {
+        no_redirects()
+            .get(format!("{}/connect/oauth2", sim.base_url()))
+            .query(&[
+                ("client_id", client_id),
+                ("response_type", "code"),
+                ("scope", scope),
+                ("redirect_uri", REDIRECT),
+                ("state", "s"),
+            ])
+            .send()
+    };
+    assert_eq!(
+        authorize("someone-else", "com.intuit.quickbooks.accounting")
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        authorize(CLIENT_ID, "openid").await.unwrap().status(),
+        400,
+        "the accounting scope is needed"
+    );
+    let (status, body) = token(&sim, &[("grant_type", "password")], CLIENT_SECRET).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("unsupported_grant_type"))
+    );
+    let (status, body) = token(
+        &sim,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "RT1-made-up"),
+        ],
+        CLIENT_SECRET,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let params = consent(&sim, "s").await;
+    let (status, body) = token(
+        &sim,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &params["code"]),
+            ("redirect_uri", "https://elsewhere.test/cb"),
+        ],
+        CLIENT_SECRET,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "the redirect_uri must match"
+    );
+    let revoke = reqwest::Client::new()
+        .post(format!("{}/v2/oauth2/tokens/revoke", sim.base_url()))
+        .json(&serde_json::json!({"token": "anything"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), 401, "revoke needs the app's Basic auth");
 }

@@ -1,0 +1,58 @@
+//! Money: computed with decimals, never floats, and written the way QuickBooks writes it. Real answers mix
+//! `275` and `275.0` (quickbooks-api.md §2, value formats), so the simulator does so on purpose: line
+//! amounts are integers when whole, document totals and balances always carry a fraction. A client that
+//! only copes with one of the two fails here, as it would against QuickBooks.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::{json, Value};
+use std::str::FromStr;
+
+/// A JSON number or numeric string as a decimal, read from its text (no float on the way).
+pub fn decimal(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Number(n) => Decimal::from_str(&n.to_string())
+            .or_else(|_| Decimal::from_scientific(&n.to_string()))
+            .ok(),
+        Value::String(s) => Decimal::from_str(s.trim()).ok(),
+        _ => None,
+    }
+}
+
+/// Cents, rounded half away from zero.
+pub fn money(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A line amount: `275` when whole, `275.5` otherwise.
+pub fn line_amount(d: Decimal) -> Value {
+    match d.fract().is_zero() {
+        true => json!(d.to_i64().unwrap_or_default()),
+        false => to_json(d),
+    }
+}
+
+/// A total or balance: always with a fraction (`275.0`).
+pub fn total_amount(d: Decimal) -> Value {
+    to_json(d)
+}
+
+/// JSON has one number type; serde_json writes it from an `f64`, exact for any amount in cents below 2^53.
+fn to_json(d: Decimal) -> Value {
+    json!(d.to_f64().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_lines_are_integers_and_totals_are_not() {
+        assert_eq!(line_amount(Decimal::from(275)).to_string(), "275");
+        assert_eq!(total_amount(Decimal::from(275)).to_string(), "275.0");
+        assert_eq!(line_amount(Decimal::new(2755, 1)).to_string(), "275.5");
+        assert_eq!(money(Decimal::new(84150, 4)), Decimal::new(842, 2));
+        assert_eq!(decimal(&json!(25.5)), Some(Decimal::new(255, 1)));
+        assert_eq!(decimal(&json!("0.1")), Some(Decimal::new(1, 1)));
+    }
+}
