@@ -1,39 +1,67 @@
-//! Associations v4 (hubspot-api.md §5): read, default and labelled create, batch read.
+//! Associations v4 (hubspot-api.md §5 Associations v4) on `/crm/v4/…` and the date-versioned
+//! `/crm/objects/{version}/…/associations/…` and `/crm/associations/{version}/…/batch/…`: read, default create
+//! (200), labelled create (201), delete, batch read (1,000 inputs; ids without associations come back as
+//! errors with a 207), batch create (2,000), batch default create, batch archive. HUBSPOT_DEFINED type ids
+//! only; every association is kept in both directions.
 
-use crate::api::refusal;
-use crate::crm::{link, OBJECTS};
-use crate::state::{error, Sim};
+use crate::auth::{self, Needs};
+use crate::catalog;
+use crate::errors::{error, not_found, validation, JsonBody};
+use crate::request::{object_type, version_known, Params};
+use crate::state::Sim;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use sim_kit::Shared;
+use std::sync::MutexGuard;
 
-fn check(sim: &Sim, headers: &HeaderMap, types: &[&str]) -> Option<Response> {
-    refusal(sim, headers, None).or_else(|| {
-        types.iter().find(|t| !OBJECTS.contains(t)).map(|t| {
-            error(
-                StatusCode::BAD_REQUEST,
-                "VALIDATION_ERROR",
-                &format!("Unable to infer object type from: {t}"),
-            )
-        })
-    })
+const BATCH_READ_MAX: usize = 1_000;
+const BATCH_CREATE_MAX: usize = 2_000;
+
+/// The locked state and the `from`/`to` types of the path, once version, types and token check out.
+fn open<'a>(
+    sim: &'a Shared<Sim>,
+    p: &Params,
+    headers: &HeaderMap,
+) -> Result<(MutexGuard<'a, Sim>, &'static str, &'static str), Response> {
+    if !version_known(p) {
+        return Err(not_found());
+    }
+    let (from, to) = (object_type(p, "object")?, object_type(p, "to")?);
+    let sim = sim.lock().expect("sim lock");
+    auth::check(&sim, headers, &Needs::associations())?;
+    Ok((sim, from, to))
 }
 
-fn exists(sim: &Sim, object: &str, id: u64) -> bool {
-    sim.objects.get(object).is_some_and(|r| r.contains_key(&id))
+fn id_of(raw: Option<&String>) -> Result<u64, Response> {
+    raw.and_then(|s| s.parse().ok())
+        .ok_or_else(|| validation("object ids must be numeric"))
 }
 
-fn results(sim: &Sim, from: &str, id: u64, to: &str) -> Vec<Value> {
+fn body_id(v: &Value) -> Option<u64> {
+    v["id"].as_str()?.parse().ok()
+}
+
+fn missing(from: &str, id: u64, to: &str, to_id: u64) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "OBJECT_NOT_FOUND",
+        &format!("{from} {id} or {to} {to_id} does not exist"),
+    )
+}
+
+/// The associated records of one record, grouped by target with every type between them.
+fn associated(sim: &Sim, from: &str, id: u64, to: &str) -> Vec<Value> {
     let mut by_target: Vec<(u64, Vec<Value>)> = Vec::new();
     for a in sim
         .associations
         .iter()
         .filter(|a| a.from == from && a.from_id == id && a.to == to)
     {
-        let t = json!({"category": a.category, "typeId": a.type_id, "label": Value::Null});
+        let label = catalog::type_label(from, to, a.type_id).flatten();
+        let t = json!({"category": "HUBSPOT_DEFINED", "typeId": a.type_id, "label": label});
         match by_target.iter_mut().find(|(tid, _)| *tid == a.to_id) {
             Some((_, types)) => types.push(t),
             None => by_target.push((a.to_id, vec![t])),
@@ -45,156 +73,288 @@ fn results(sim: &Sim, from: &str, id: u64, to: &str) -> Vec<Value> {
         .collect()
 }
 
+/// What a labelled create answers (`LabelsBetweenObjectPair`).
+fn labels_between(sim: &Sim, from: &str, id: u64, to: &str, to_id: u64) -> Value {
+    let labels: Vec<&str> = sim
+        .associations
+        .iter()
+        .filter(|a| a.from == from && a.from_id == id && a.to == to && a.to_id == to_id)
+        .filter_map(|a| catalog::type_label(from, to, a.type_id).flatten())
+        .collect();
+    json!({"fromObjectTypeId": catalog::type_id(from), "fromObjectId": id.to_string(),
+        "toObjectTypeId": catalog::type_id(to), "toObjectId": to_id.to_string(), "labels": labels})
+}
+
+/// What a default create answers (`PublicDefaultAssociation`).
+fn default_result(from: &str, id: u64, to: &str, to_id: u64) -> Value {
+    json!({"from": {"id": id.to_string()}, "to": {"id": to_id.to_string()},
+        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED",
+            "associationTypeId": catalog::default_type(from, to)}})
+}
+
+fn batch_answer(sim: &Sim, results: Vec<Value>) -> Value {
+    let now = sim.now();
+    json!({"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now})
+}
+
 pub async fn read(
     State(sim): State<Shared<Sim>>,
-    Path((from, id, to)): Path<(String, String, String)>,
+    Path(p): Path<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let sim = sim.lock().expect("sim lock");
-    if let Some(e) = check(&sim, &headers, &[&from, &to]) {
-        return e;
+    let (sim, from, to) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
+        Err(e) => return e,
+    };
+    match id_of(p.get("id")) {
+        Ok(id) => Json(json!({ "results": associated(&sim, from, id, to) })).into_response(),
+        Err(e) => e,
     }
-    let id: u64 = id.parse().unwrap_or(0);
-    Json(json!({ "results": results(&sim, &from, id, &to) })).into_response()
 }
 
 pub async fn create_default(
     State(sim): State<Shared<Sim>>,
-    Path((from, id, to, to_id)): Path<(String, String, String, String)>,
+    Path(p): Path<Params>,
     headers: HeaderMap,
 ) -> Response {
-    create(sim, from, id, to, to_id, headers, None).await
+    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
+        Err(e) => return e,
+    };
+    let (id, to_id) = match (id_of(p.get("id")), id_of(p.get("to_id"))) {
+        (Ok(id), Ok(to_id)) => (id, to_id),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let Some(type_id) = catalog::default_type(from, to) else {
+        return validation(&format!("{from} cannot be associated with {to}"));
+    };
+    if sim.live(from, id).is_none() || sim.live(to, to_id).is_none() {
+        return missing(from, id, to, to_id);
+    }
+    sim.link(from, id, to, to_id, type_id);
+    let results = vec![
+        default_result(from, id, to, to_id),
+        default_result(to, to_id, from, id),
+    ];
+    Json(batch_answer(&sim, results)).into_response()
+}
+
+/// The type ids a labelled create or batch create names; each must be a HUBSPOT_DEFINED type between them.
+fn types_of(from: &str, to: &str, specs: &Value) -> Result<Vec<u32>, Response> {
+    let specs = specs
+        .as_array()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| validation("expected [{associationCategory, associationTypeId}]"))?;
+    specs
+        .iter()
+        .map(|s| {
+            let id = s["associationTypeId"].as_u64().unwrap_or(0) as u32;
+            let known = s["associationCategory"] == "HUBSPOT_DEFINED"
+                && catalog::type_label(from, to, id).is_some();
+            known.then_some(id).ok_or_else(|| {
+                validation(&format!(
+                    "{} {id} is not an association type from {from} to {to}",
+                    s["associationCategory"]
+                ))
+            })
+        })
+        .collect()
 }
 
 pub async fn create_labelled(
     State(sim): State<Shared<Sim>>,
-    Path((from, id, to, to_id)): Path<(String, String, String, String)>,
+    Path(p): Path<Params>,
     headers: HeaderMap,
-    Json(body): Json<Value>,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let type_id = body
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|t| t["associationTypeId"].as_u64());
-    match type_id {
-        Some(t) => create(sim, from, id, to, to_id, headers, Some(t as u32)).await,
-        None => error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "expected [{associationCategory, associationTypeId}]",
-        ),
+    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
+        Err(e) => return e,
+    };
+    let (id, to_id) = match (id_of(p.get("id")), id_of(p.get("to_id"))) {
+        (Ok(id), Ok(to_id)) => (id, to_id),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let types = match types_of(from, to, &body) {
+        Ok(types) => types,
+        Err(e) => return e,
+    };
+    if sim.live(from, id).is_none() || sim.live(to, to_id).is_none() {
+        return missing(from, id, to, to_id);
+    }
+    for type_id in types {
+        sim.link(from, id, to, to_id, type_id);
+    }
+    (
+        StatusCode::CREATED,
+        Json(labels_between(&sim, from, id, to, to_id)),
+    )
+        .into_response()
+}
+
+pub async fn delete(
+    State(sim): State<Shared<Sim>>,
+    Path(p): Path<Params>,
+    headers: HeaderMap,
+) -> Response {
+    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
+        Err(e) => return e,
+    };
+    match (id_of(p.get("id")), id_of(p.get("to_id"))) {
+        (Ok(id), Ok(to_id)) => {
+            sim.unlink(from, id, to, to_id);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        (Err(e), _) | (_, Err(e)) => e,
     }
 }
 
-async fn create(
-    sim: Shared<Sim>,
-    from: String,
-    id: String,
-    to: String,
-    to_id: String,
-    headers: HeaderMap,
-    type_id: Option<u32>,
-) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
-    if let Some(e) = check(&sim, &headers, &[&from, &to]) {
-        return e;
-    }
-    let (Ok(id), Ok(to_id)) = (id.parse::<u64>(), to_id.parse::<u64>()) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "ids must be numeric",
-        );
-    };
-    if !exists(&sim, &from, id) || !exists(&sim, &to, to_id) {
-        return error(
-            StatusCode::NOT_FOUND,
-            "OBJECT_NOT_FOUND",
-            "one of the records does not exist",
-        );
-    }
-    link(&mut sim, &from, id, &to, to_id, type_id);
-    Json(json!({"status": "COMPLETE", "results": results(&sim, &from, id, &to)})).into_response()
+fn inputs(body: &Value, max: usize) -> Result<&Vec<Value>, Response> {
+    body["inputs"]
+        .as_array()
+        .filter(|i| !i.is_empty() && i.len() <= max)
+        .ok_or_else(|| validation(&format!("inputs takes 1 to {max} entries")))
 }
 
 pub async fn batch_read(
     State(sim): State<Shared<Sim>>,
-    Path((from, to)): Path<(String, String)>,
+    Path(p): Path<Params>,
     headers: HeaderMap,
-    Json(body): Json<Value>,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let sim = sim.lock().expect("sim lock");
-    if let Some(e) = check(&sim, &headers, &[&from, &to]) {
-        return e;
+    let (sim, from, to) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
+        Err(e) => return e,
+    };
+    let inputs = match inputs(&body, BATCH_READ_MAX) {
+        Ok(inputs) => inputs,
+        Err(e) => return e,
+    };
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for raw in inputs.iter().map(|i| i["id"].as_str().unwrap_or("")) {
+        let found = raw
+            .parse()
+            .map(|id| associated(&sim, from, id, to))
+            .unwrap_or_default();
+        if found.is_empty() {
+            errors.push(json!({"status": "error", "category": "OBJECT_NOT_FOUND",
+                "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+                "message": format!("No {to} is associated with {from} {raw}."),
+                "context": {"fromObjectId": [raw]}}));
+        } else {
+            results.push(json!({"from": {"id": raw}, "to": found}));
+        }
     }
-    let inputs = body["inputs"].as_array().cloned().unwrap_or_default();
-    if inputs.len() > 1000 {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "Batch read associations is limited to 1,000 inputs",
-        );
+    let mut answer = batch_answer(&sim, results);
+    if errors.is_empty() {
+        return Json(answer).into_response();
     }
-    let out: Vec<Value> = inputs
-        .iter()
-        .filter_map(|i| i["id"].as_str()?.parse::<u64>().ok())
-        .map(|id| json!({"from": {"id": id.to_string()}, "to": results(&sim, &from, id, &to)}))
-        .collect();
-    Json(json!({"status": "COMPLETE", "results": out})).into_response()
+    answer["numErrors"] = json!(errors.len());
+    answer["errors"] = json!(errors);
+    (StatusCode::MULTI_STATUS, Json(answer)).into_response()
 }
 
-/// `POST /crm/v4/associations/{from}/{to}/batch/create`: `{inputs: [{from: {id}, to: {id}, types: [...]}]}`,
-/// at most 2,000 inputs; every record must exist or nothing is written.
+/// `batch/create` (labelled types given) and `batch/associate/default`: every record must exist or nothing
+/// is written.
+async fn batch_link(
+    sim: Shared<Sim>,
+    p: Params,
+    headers: HeaderMap,
+    body: Value,
+    labelled: bool,
+) -> Response {
+    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
+        Err(e) => return e,
+    };
+    let inputs = match inputs(&body, BATCH_CREATE_MAX) {
+        Ok(inputs) => inputs,
+        Err(e) => return e,
+    };
+    let mut pairs = Vec::new();
+    for input in inputs {
+        let (Some(id), Some(to_id)) = (body_id(&input["from"]), body_id(&input["to"])) else {
+            return validation("inputs need from.id and to.id");
+        };
+        let types = match labelled {
+            true => types_of(from, to, &input["types"]),
+            false => catalog::default_type(from, to)
+                .map(|t| vec![t])
+                .ok_or_else(|| validation(&format!("{from} cannot be associated with {to}"))),
+        };
+        let types = match types {
+            Ok(types) => types,
+            Err(e) => return e,
+        };
+        if sim.live(from, id).is_none() || sim.live(to, to_id).is_none() {
+            return missing(from, id, to, to_id);
+        }
+        pairs.push((id, to_id, types));
+    }
+    let mut results = Vec::new();
+    for (id, to_id, types) in pairs {
+        for type_id in types {
+            sim.link(from, id, to, to_id, type_id);
+        }
+        results.push(match labelled {
+            true => labels_between(&sim, from, id, to, to_id),
+            false => default_result(from, id, to, to_id),
+        });
+    }
+    let status = match labelled {
+        true => StatusCode::CREATED,
+        false => StatusCode::OK,
+    };
+    (status, Json(batch_answer(&sim, results))).into_response()
+}
+
 pub async fn batch_create(
     State(sim): State<Shared<Sim>>,
-    Path((from, to)): Path<(String, String)>,
+    Path(p): Path<Params>,
     headers: HeaderMap,
-    Json(body): Json<Value>,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
-    if let Some(e) = check(&sim, &headers, &[&from, &to]) {
-        return e;
-    }
-    let inputs = body["inputs"].as_array().cloned().unwrap_or_default();
-    if inputs.is_empty() || inputs.len() > 2000 {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "Batch create associations takes 1 to 2,000 inputs",
-        );
-    }
-    let id = |v: &Value| v["id"].as_str().and_then(|s| s.parse::<u64>().ok());
-    let mut pairs = Vec::new();
+    batch_link(sim, p, headers, body, true).await
+}
+
+pub async fn batch_default(
+    State(sim): State<Shared<Sim>>,
+    Path(p): Path<Params>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Response {
+    batch_link(sim, p, headers, body, false).await
+}
+
+/// `batch/archive`: `{inputs: [{from: {id}, to: [{id}]}]}` removes those associations; 204.
+pub async fn batch_archive(
+    State(sim): State<Shared<Sim>>,
+    Path(p): Path<Params>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Response {
+    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+        Ok(opened) => opened,
+        Err(e) => return e,
+    };
+    let inputs = match inputs(&body, BATCH_CREATE_MAX) {
+        Ok(inputs) => inputs.clone(),
+        Err(e) => return e,
+    };
     for input in &inputs {
-        let (Some(f), Some(t)) = (id(&input["from"]), id(&input["to"])) else {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "VALIDATION_ERROR",
-                "inputs need from.id and to.id",
-            );
+        let Some(id) = body_id(&input["from"]) else {
+            return validation("inputs need from.id");
         };
-        if !exists(&sim, &from, f) || !exists(&sim, &to, t) {
-            return error(
-                StatusCode::NOT_FOUND,
-                "OBJECT_NOT_FOUND",
-                &format!("{from} {f} or {to} {t} does not exist"),
-            );
+        for to_id in input["to"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(body_id)
+        {
+            sim.unlink(from, id, to, to_id);
         }
-        let type_id = input["types"][0]["associationTypeId"]
-            .as_u64()
-            .map(|t| t as u32);
-        pairs.push((f, t, type_id));
     }
-    for (f, t, type_id) in &pairs {
-        link(&mut sim, &from, *f, &to, *t, *type_id);
-    }
-    let results: Vec<Value> = pairs
-        .iter()
-        .map(|(f, _, _)| json!({"fromObjectId": f, "toObjectTypeId": to, "to": results(&sim, &from, *f, &to)}))
-        .collect();
-    (
-        StatusCode::CREATED,
-        Json(json!({"status": "COMPLETE", "results": results})),
-    )
-        .into_response()
+    StatusCode::NO_CONTENT.into_response()
 }

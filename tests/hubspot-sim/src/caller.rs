@@ -1,19 +1,22 @@
-//! HubSpot towards us: requests signed exactly as HubSpot signs them, with its retries. `hubspot.fetch` from an
-//! app card appends `userId`, `portalId`, `userEmail` and `appId` and retries once on a connection failure or a
-//! 5xx (hubspot-api.md §3b); workflow action executions POST the documented body and are retried on 5xx,
-//! timeouts and 429 (§4). Signing is `X-HubSpot-Signature-v3` (§2), written here independently of the
-//! product's own verifier so each checks the other.
+//! HubSpot towards us: requests signed as HubSpot signs them, with its retries.
+//! * `fetch` is an app card's `hubspot.fetch` (hubspot-api.md §3b): it appends `userId`, `portalId`,
+//!   `userEmail` and `appId`, signs v3, sends JSON bodies only, and retries once on a connection failure or a
+//!   5xx (not on a timeout: the retry must happen within the timeout window).
+//! * `execute` is a workflow action execution (§4): the documented body, signed v3 plus the legacy v2
+//!   `X-HubSpot-Signature` the old docs name for custom actions; retried on connection failures, timeouts,
+//!   5xx (exponential backoff) and 429 (waiting `Retry-After`); any other 4xx is a failure, not retried.
+//!   HubSpot keeps retrying for days; here the count and delays are settings so tests stay fast.
 
-use base64::Engine;
-use hmac::{Hmac, Mac};
+use crate::signature::{signature_v2, signature_v3};
 use serde::Serialize;
 use serde_json::{json, Value};
-use sha2::Sha256;
 use std::time::Duration;
 
-/// What one signed call ended with, and how many attempts it took.
+/// What one signed call ended with.
 #[derive(Debug)]
 pub struct Sent {
+    /// The URL called, HubSpot's parameters included.
+    pub url: String,
     pub status: u16,
     pub body: String,
     pub attempts: u32,
@@ -37,6 +40,7 @@ pub struct ActionExecution {
 }
 
 impl ActionExecution {
+    /// An execution for one enrolled record; `callbackId` is unique per execution, as HubSpot's are.
     pub fn new(portal_id: u64, object_type: &str, object_id: u64, input_fields: Value) -> Self {
         Self {
             callback_id: format!(
@@ -58,42 +62,21 @@ pub struct HubSpotCaller {
     pub user_id: u64,
     pub user_email: String,
     pub app_id: u64,
-    /// Retries after the first attempt for workflow executions (HubSpot's go on for days; tests keep it short).
+    /// Retries after the first attempt for workflow executions.
     pub action_retries: u32,
+    /// The first retry's delay; each further one doubles it.
     pub retry_delay: Duration,
+    /// What one unit of a 429's `Retry-After` is worth: the current docs say milliseconds, older text seconds
+    /// (hubspot-api.md §4, ambiguous).
+    pub retry_after_unit: Duration,
     pub timeout: Duration,
 }
 
-/// HubSpot decodes these before signing; every other escape stays (hubspot-api.md §2).
-const DECODED: [(&str, &str); 12] = [
-    ("%3A", ":"),
-    ("%2F", "/"),
-    ("%3F", "?"),
-    ("%40", "@"),
-    ("%21", "!"),
-    ("%24", "$"),
-    ("%27", "'"),
-    ("%28", "("),
-    ("%29", ")"),
-    ("%2A", "*"),
-    ("%2C", ","),
-    ("%3B", ";"),
-];
-
-fn decode_for_signing(url: &str) -> String {
-    let mut out = url.to_string();
-    for (code, ch) in DECODED {
-        out = out.replace(code, ch).replace(&code.to_lowercase(), ch);
-    }
-    out
-}
-
-/// `X-HubSpot-Signature-v3` for a request.
-pub fn signature(secret: &str, method: &str, url: &str, body: &str, timestamp_ms: &str) -> String {
-    let source = format!("{method}{}{body}{timestamp_ms}", decode_for_signing(url));
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(source.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+/// Which failures a kind of call retries.
+struct Policy {
+    retries: u32,
+    on_status: fn(u16) -> bool,
+    on_timeout: bool,
 }
 
 impl HubSpotCaller {
@@ -105,7 +88,8 @@ impl HubSpotCaller {
             user_email: "jane@example.com".into(),
             app_id: 54321,
             action_retries: 3,
-            retry_delay: Duration::from_millis(50),
+            retry_delay: Duration::from_millis(20),
+            retry_after_unit: Duration::from_millis(1),
             timeout: Duration::from_secs(15),
         }
     }
@@ -124,22 +108,27 @@ impl HubSpotCaller {
             .append_pair("userEmail", &self.user_email)
             .append_pair("appId", &self.app_id.to_string());
         let body = body.map(Value::to_string).unwrap_or_default();
-        // One retry on a connection failure or a 5xx.
-        self.send(method, full.as_str(), &body, 1, |status| status >= 500)
-            .await
+        let policy = Policy {
+            retries: 1,
+            on_status: |s| s >= 500,
+            on_timeout: false,
+        };
+        self.send(method, full.as_str(), &body, policy, false).await
     }
 
-    /// A workflow action execution, retried like HubSpot does on 5xx, 429 and timeouts.
+    /// A workflow action execution POSTed to the action's `actionUrl`.
     pub async fn execute(
         &self,
         url: &str,
         execution: &ActionExecution,
     ) -> Result<Sent, reqwest::Error> {
         let body = serde_json::to_string(execution).expect("serialisable");
-        self.send("POST", url, &body, self.action_retries, |status| {
-            status >= 500 || status == 429
-        })
-        .await
+        let policy = Policy {
+            retries: self.action_retries,
+            on_status: |s| s >= 500 || s == 429,
+            on_timeout: true,
+        };
+        self.send("POST", url, &body, policy, true).await
     }
 
     async fn send(
@@ -147,63 +136,60 @@ impl HubSpotCaller {
         method: &str,
         url: &str,
         body: &str,
-        retries: u32,
-        retry_on: impl Fn(u16) -> bool,
+        policy: Policy,
+        legacy_signature: bool,
     ) -> Result<Sent, reqwest::Error> {
         let client = reqwest::Client::builder().timeout(self.timeout).build()?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let ts = chrono::Utc::now().timestamp_millis().to_string();
-            let sig = signature(&self.client_secret, method, url, body, &ts);
             let mut req = client
                 .request(method.parse().expect("an HTTP method"), url)
-                .header("X-HubSpot-Signature-v3", sig)
+                .header(
+                    "X-HubSpot-Signature-v3",
+                    signature_v3(&self.client_secret, method, url, body, &ts),
+                )
                 .header("X-HubSpot-Request-Timestamp", &ts);
+            if legacy_signature {
+                req = req
+                    .header(
+                        "X-HubSpot-Signature",
+                        signature_v2(&self.client_secret, method, url, body),
+                    )
+                    .header("X-HubSpot-Signature-Version", "v2");
+            }
             if !body.is_empty() {
                 req = req
                     .header("content-type", "application/json")
                     .body(body.to_string());
             }
-            match req.send().await {
-                Ok(res) if attempt <= retries && retry_on(res.status().as_u16()) => {}
+            let retries_left = attempt <= policy.retries;
+            let backoff = self.retry_delay * 2u32.pow(attempt - 1);
+            let wait = match req.send().await {
+                Ok(res) if retries_left && (policy.on_status)(res.status().as_u16()) => res
+                    .headers()
+                    .get("retry-after")
+                    .filter(|_| res.status().as_u16() == 429)
+                    .and_then(|v| v.to_str().ok()?.trim().parse::<u32>().ok())
+                    .map_or(backoff, |n| self.retry_after_unit * n),
                 Ok(res) => {
-                    let status = res.status().as_u16();
                     return Ok(Sent {
-                        status,
+                        url: url.to_string(),
+                        status: res.status().as_u16(),
                         body: res.text().await?,
                         attempts: attempt,
-                    });
+                    })
                 }
-                Err(e) if attempt <= retries && (e.is_connect() || e.is_timeout()) => {}
+                Err(e)
+                    if retries_left
+                        && (e.is_connect() || (policy.on_timeout && e.is_timeout())) =>
+                {
+                    backoff
+                }
                 Err(e) => return Err(e),
-            }
-            tokio::time::sleep(self.retry_delay).await;
+            };
+            tokio::time::sleep(wait).await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SECRET: &str = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
-
-    #[test]
-    fn the_reference_v3_vectors() {
-        assert_eq!(
-            signature(
-                SECRET,
-                "POST",
-                "https://www.example.com/webhook_uri",
-                r#"{"example_field":"example_value"}"#,
-                "1700000000000"
-            ),
-            "rQEKkaNUiu+1qGF//O/pw4BCzstSqO1PyUnGICmf+7o="
-        );
-        assert_eq!(
-            signature(SECRET, "GET", "https://api.example.com/hubspot/card?portalId=62515&userEmail=jane%40example.com&associatedObjectType=DEAL&associatedObjectId=123&appId=54321", "", "1700000000000"),
-            "XDjrMRhwElA/sqPxecynX/YEWqK6NZ05LiX1RwKuD+k="
-        );
     }
 }

@@ -1,47 +1,75 @@
-//! HubSpot OAuth (hubspot-api.md §1): consent redirect, and the token endpoints (`/oauth/v1/token`,
-//! `/oauth/v3/token`, `/oauth/2026-03/token`; form body with client id and secret; the answer carries `hub_id`).
+//! HubSpot OAuth (hubspot-api.md §1): the consent redirect (`/oauth/authorize`, `/oauth/{accountId}/authorize`),
+//! the token endpoints (`/oauth/{v1,v3,2026-03,2026-09}/token`, form body with client id and secret,
+//! authorization_code and refresh_token grants; the answer carries `hub_id` and the granted `scopes`),
+//! introspect (the SPEC's `token` field and the docs' `access_token`/`refresh_token`) and revoke.
 
-use crate::state::Sim;
+use crate::errors::{not_found, validation};
+use crate::state::{Grant, Sim, ACCESS_TTL_S};
 use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
 use serde_json::json;
 use sim_kit::Shared;
 use std::collections::HashMap;
 
-const VERSIONS: &[&str] = &["v1", "v3", "2026-03", "2026-09"];
+const TOKEN_VERSIONS: &[&str] = &["v1", "v3", "2026-03", "2026-09"];
+/// Introspect and revoke exist from v3 on.
+const V3_VERSIONS: &[&str] = &["v3", "2026-03", "2026-09"];
+/// The installing user and the app, as introspect reports them.
+const USER_ID: u64 = 7;
+const USER: &str = "jane@example.com";
+const APP_ID: u64 = 54321;
 
 fn token_value(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4())
 }
 
+/// RFC 6749 error with HubSpot's `status` and `message` (hubspot-api.md §1).
 fn oauth_error(error: &str, status: &str, message: &str) -> Response {
     let body =
         json!({"error": error, "error_description": message, "status": status, "message": message});
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
+fn form(body: &str) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The form's client credentials are the app's.
+fn client_ok(form: &HashMap<String, String>) -> Result<(), Response> {
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    if get("client_id") == crate::CLIENT_ID && get("client_secret") == crate::CLIENT_SECRET {
+        return Ok(());
+    }
+    Err(oauth_error(
+        "invalid_client",
+        "BAD_CLIENT_ID",
+        "The client id or secret is invalid",
+    ))
+}
+
+fn words(s: Option<&String>) -> impl Iterator<Item = String> + '_ {
+    s.into_iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_string)
+}
+
+/// Simulated consent: the user approves every required and optional scope, unless `/_sim/consent` says deny.
 pub async fn authorize(
     State(sim): State<Shared<Sim>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let mut sim = sim.lock().expect("sim lock");
-    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
-    if get("client_id") != crate::CLIENT_ID || get("scope").is_empty() {
-        return crate::state::error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "invalid client_id or missing scope",
-        );
+    let get = |k: &str| q.get(k).map_or("", String::as_str);
+    if get("client_id") != crate::CLIENT_ID || get("scope").trim().is_empty() {
+        return validation("invalid client_id or missing scope");
     }
     let Ok(mut target) = url::Url::parse(get("redirect_uri")) else {
-        return crate::state::error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "invalid redirect_uri",
-        );
+        return validation("invalid redirect_uri");
     };
     if sim.consent_denied {
         target
@@ -49,15 +77,25 @@ pub async fn authorize(
             .append_pair("error", "access_denied")
             .append_pair("state", get("state"));
     } else {
+        let mut scopes: Vec<String> = words(q.get("scope"))
+            .chain(words(q.get("optional_scope")))
+            .collect();
+        scopes.sort();
+        scopes.dedup();
         let code = token_value("code");
-        sim.codes
-            .insert(code.clone(), get("redirect_uri").to_string());
+        sim.codes.insert(
+            code.clone(),
+            Grant {
+                redirect_uri: get("redirect_uri").to_string(),
+                scopes,
+            },
+        );
         target
             .query_pairs_mut()
             .append_pair("code", &code)
             .append_pair("state", get("state"));
     }
-    Redirect::to(target.as_str()).into_response()
+    (StatusCode::FOUND, [(LOCATION, target.to_string())]).into_response()
 }
 
 pub async fn token(
@@ -65,27 +103,22 @@ pub async fn token(
     Path(version): Path<String>,
     body: String,
 ) -> Response {
-    if !VERSIONS.contains(&version.as_str()) {
-        return crate::api::not_found();
+    if !TOKEN_VERSIONS.contains(&version.as_str()) {
+        return not_found();
     }
     let mut sim = sim.lock().expect("sim lock");
-    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
-    if get("client_id") != crate::CLIENT_ID || get("client_secret") != crate::CLIENT_SECRET {
-        return oauth_error(
-            "invalid_client",
-            "BAD_CLIENT_ID",
-            "The client id or secret is invalid",
-        );
+    let form = form(&body);
+    if let Err(e) = client_ok(&form) {
+        return e;
     }
-    let refresh = match get("grant_type") {
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    let (refresh, scopes) = match get("grant_type") {
         "authorization_code" => match sim.codes.remove(get("code")) {
-            Some(redirect) if redirect == get("redirect_uri") => {
+            Some(grant) if grant.redirect_uri == get("redirect_uri") => {
                 let refresh = token_value("na1-refresh");
-                sim.refresh_tokens.insert(refresh.clone(), true);
-                refresh
+                sim.refresh_tokens
+                    .insert(refresh.clone(), grant.scopes.clone());
+                (refresh, grant.scopes)
             }
             _ => {
                 return oauth_error(
@@ -96,8 +129,8 @@ pub async fn token(
             }
         },
         "refresh_token" => match sim.refresh_tokens.get(get("refresh_token")) {
-            Some(true) => get("refresh_token").to_string(),
-            _ => {
+            Some(scopes) => (get("refresh_token").to_string(), scopes.clone()),
+            None => {
                 return oauth_error(
                     "invalid_grant",
                     "BAD_REFRESH_TOKEN",
@@ -113,76 +146,83 @@ pub async fn token(
             )
         }
     };
-    let access = sim.issue_access();
+    let access = sim.issue_access(scopes.clone());
     Json(json!({
         "token_type": "bearer",
         "refresh_token": refresh,
         "access_token": access,
         "hub_id": sim.seed.portal_id,
-        "scopes": ["oauth", "crm.objects.deals.read"],
-        "expires_in": crate::state::ACCESS_TTL_S,
+        "user_id": USER_ID,
+        "scopes": scopes,
+        "expires_in": ACCESS_TTL_S,
         "token_use": "access_token",
     }))
     .into_response()
 }
 
-#[derive(Deserialize)]
-pub struct Consent {
-    #[serde(default)]
-    deny: bool,
-}
-
-/// Whether the next consent screens decline.
-pub async fn consent(State(sim): State<Shared<Sim>>, Json(c): Json<Consent>) -> StatusCode {
-    sim.lock().expect("sim lock").consent_denied = c.deny;
-    StatusCode::NO_CONTENT
-}
-
-/// `POST /oauth/v3/token/introspect`: accepts the SPEC's `token` and the docs' `access_token` /
-/// `refresh_token` field (hubspot-api.md §1 notes the mismatch).
-pub async fn introspect(State(sim): State<Shared<Sim>>, body: String) -> Response {
-    let sim = sim.lock().expect("sim lock");
-    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
-    if get("client_id") != crate::CLIENT_ID || get("client_secret") != crate::CLIENT_SECRET {
-        return oauth_error(
-            "invalid_client",
-            "BAD_CLIENT_ID",
-            "The client id or secret is invalid",
-        );
-    }
-    let token = ["token", "access_token", "refresh_token"]
+/// The token a form names: the SPEC's `token`, or the docs' `access_token` / `refresh_token` (§1 mismatch).
+fn named_token(form: &HashMap<String, String>) -> &str {
+    ["token", "access_token", "refresh_token"]
         .iter()
-        .map(|k| get(k))
+        .filter_map(|k| form.get(*k))
         .find(|t| !t.is_empty())
-        .unwrap_or("");
-    let base = json!({"token": token, "hub_id": sim.seed.portal_id, "client_id": crate::CLIENT_ID, "app_id": 54321,
-        "user_id": 7, "scopes": ["oauth"], "token_type": "Bearer", "is_private_distribution": false});
-    let mut answer = base;
-    if let Some(access) = sim
-        .access_tokens
-        .get(token)
-        .filter(|a| a.expires_at > sim.now())
-    {
-        answer["active"] = json!(true);
-        answer["token_use"] = json!("access_token");
-        answer["expires_in"] = json!((access.expires_at - sim.now()).num_seconds());
-    } else if sim.refresh_tokens.get(token) == Some(&true) {
-        answer["active"] = json!(true);
-        answer["token_use"] = json!("refresh_token");
-    } else {
-        return Json(json!({"active": false})).into_response();
-    }
-    Json(answer).into_response()
+        .map_or("", String::as_str)
 }
 
-/// Replaces the portal and its records with a new seed.
-pub async fn seed(
+pub async fn introspect(
     State(sim): State<Shared<Sim>>,
-    Json(seed): Json<crate::state::Seed>,
-) -> StatusCode {
-    *sim.lock().expect("sim lock") = Sim::new(seed);
-    StatusCode::NO_CONTENT
+    Path(version): Path<String>,
+    body: String,
+) -> Response {
+    if !V3_VERSIONS.contains(&version.as_str()) {
+        return not_found();
+    }
+    let sim = sim.lock().expect("sim lock");
+    let form = form(&body);
+    if let Err(e) = client_ok(&form) {
+        return e;
+    }
+    let token = named_token(&form);
+    let now = sim.now();
+    let (use_, scopes, expires_in) =
+        if let Some(a) = sim.access_tokens.get(token).filter(|a| a.expires_at > now) {
+            (
+                "access_token",
+                &a.scopes,
+                (a.expires_at - now).num_seconds(),
+            )
+        } else if let Some(scopes) = sim.refresh_tokens.get(token) {
+            ("refresh_token", scopes, 0)
+        } else {
+            return Json(json!({"active": false})).into_response();
+        };
+    Json(json!({
+        "active": true, "token": token, "hub_id": sim.seed.portal_id, "user_id": USER_ID,
+        "client_id": crate::CLIENT_ID, "app_id": APP_ID, "user": USER,
+        "hub_domain": format!("demo-{}.hubspot.com", sim.seed.portal_id), "scopes": scopes,
+        "signed_access_token": {"hubId": sim.seed.portal_id, "appId": APP_ID, "userId": USER_ID},
+        "expires_in": expires_in, "is_private_distribution": false,
+        "token_use": use_, "token_type": "Bearer",
+    }))
+    .into_response()
+}
+
+/// `POST …/token/revoke`: the refresh (or access) token stops working.
+pub async fn revoke(
+    State(sim): State<Shared<Sim>>,
+    Path(version): Path<String>,
+    body: String,
+) -> Response {
+    if !V3_VERSIONS.contains(&version.as_str()) {
+        return not_found();
+    }
+    let mut sim = sim.lock().expect("sim lock");
+    let form = form(&body);
+    if let Err(e) = client_ok(&form) {
+        return e;
+    }
+    let token = named_token(&form).to_string();
+    sim.refresh_tokens.remove(&token);
+    sim.access_tokens.remove(&token);
+    StatusCode::NO_CONTENT.into_response()
 }

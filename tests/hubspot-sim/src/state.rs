@@ -1,20 +1,16 @@
 //! The simulator's state: one HubSpot account (portal) from the seed, OAuth grants, properties, CRM records
-//! and their associations, and the workflow callbacks completed.
+//! and their associations, the workflow callbacks completed, and the rate limiter.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use crate::catalog::{self, default_type};
+use crate::limits::Limits;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sim_kit::{Recorder, Simulated};
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::collections::{BTreeMap, HashMap};
 
+/// Access tokens live 30 minutes (hubspot-api.md §1).
 pub const ACCESS_TTL_S: i64 = 1800;
-/// 110 requests every 10 seconds per account for OAuth apps (hubspot-api.md §6).
-const BURST: usize = 110;
-const BURST_WINDOW: Duration = Duration::from_secs(10);
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -22,12 +18,21 @@ pub struct Seed {
     pub portal_id: u64,
     pub company_currency: String,
     pub time_zone: String,
+    /// The time zone's current offset, as account details report it.
+    #[serde(default)]
+    pub utc_offset_minutes: i64,
+    #[serde(default)]
+    pub additional_currencies: Vec<String>,
     /// Records by object type (`deals`, `contacts`, …), each `{"id": "…", "properties": {…}}`.
     #[serde(default)]
     pub objects: BTreeMap<String, Vec<SeedObject>>,
     /// Default associations, written in both directions.
     #[serde(default)]
     pub associations: Vec<SeedAssociation>,
+    /// Custom property definitions by object type, as `POST /crm/v3/properties/{type}` takes them (their
+    /// groups are created with them).
+    #[serde(default)]
+    pub properties: BTreeMap<String, Vec<Value>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -44,140 +49,73 @@ pub struct SeedAssociation {
     pub to_id: String,
 }
 
-/// A CRM record: every property value is a string, as HubSpot returns them.
-#[derive(Clone, Debug)]
-pub struct Record {
-    pub id: u64,
-    pub properties: BTreeMap<String, String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Association {
-    pub from: String,
-    pub from_id: u64,
-    pub to: String,
-    pub to_id: u64,
-    pub category: String,
-    pub type_id: u32,
-}
-
-/// HUBSPOT_DEFINED default association type ids (hubspot-api.md §5): (from, to, id).
-pub const ASSOCIATION_TYPES: &[(&str, &str, u32)] = &[
-    ("deals", "contacts", 3),
-    ("contacts", "deals", 4),
-    ("deals", "companies", 341),
-    ("companies", "deals", 342),
-    ("deals", "line_items", 19),
-    ("line_items", "deals", 20),
-    ("deals", "quotes", 63),
-    ("quotes", "deals", 64),
-    ("quotes", "line_items", 67),
-    ("line_items", "quotes", 68),
-    ("deals", "invoices", 176),
-    ("invoices", "deals", 175),
-    ("invoices", "contacts", 177),
-    ("contacts", "invoices", 178),
-    ("invoices", "companies", 179),
-    ("companies", "invoices", 180),
-    ("contacts", "companies", 279),
-    ("companies", "contacts", 280),
-    ("notes", "deals", 214),
-    ("deals", "notes", 213),
-];
-
-pub fn default_type(from: &str, to: &str) -> Option<u32> {
-    ASSOCIATION_TYPES
-        .iter()
-        .find(|(f, t, _)| *f == from && *t == to)
-        .map(|(_, _, id)| *id)
-}
-
 impl Seed {
+    /// The demo portal of `fixtures/seed.json`.
     pub fn demo() -> Self {
         serde_json::from_str(include_str!("../fixtures/seed.json"))
             .expect("fixtures/seed.json is a valid seed")
     }
 }
 
+/// A CRM record: every property value is a string, as HubSpot returns them. Archived records stay (HubSpot's
+/// recycle bin) but are hidden from reads that do not ask for `archived=true`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub id: u64,
+    pub properties: BTreeMap<String, String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub archived_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Association {
+    pub from: String,
+    pub from_id: u64,
+    pub to: String,
+    pub to_id: u64,
+    pub type_id: u32,
+}
+
 pub struct AccessToken {
     pub expires_at: DateTime<Utc>,
+    pub scopes: Vec<String>,
+}
+
+/// An authorization code waiting to be exchanged.
+pub struct Grant {
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
 }
 
 pub struct Sim {
     pub seed: Seed,
     pub recorder: Recorder,
     pub consent_denied: bool,
-    pub codes: HashMap<String, String>,
-    pub refresh_tokens: HashMap<String, bool>,
+    pub codes: HashMap<String, Grant>,
+    /// Live refresh tokens and the scopes they grant (a revoked one is removed).
+    pub refresh_tokens: HashMap<String, Vec<String>>,
     pub access_tokens: HashMap<String, AccessToken>,
-    /// Property groups and properties by object type, each by name.
+    /// Property groups by object type, each by name (HubSpot's own and custom ones).
     pub groups: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Custom property definitions by object type, each by name; HubSpot's own are in `builtins`.
     pub properties: BTreeMap<String, BTreeMap<String, Value>>,
+    pub builtins: BTreeMap<String, BTreeMap<String, Value>>,
     pub objects: BTreeMap<String, BTreeMap<u64, Record>>,
     pub associations: Vec<Association>,
     /// Workflow callback completions, in order (`callbackId` + body).
     pub callbacks: Vec<Value>,
-    pub rate_limits: bool,
+    pub limits: Limits,
     next_id: u64,
-    recent: VecDeque<Instant>,
-    recent_searches: VecDeque<Instant>,
 }
 
 impl Sim {
     pub fn new(seed: Seed) -> Self {
-        let now = Utc::now();
-        let objects = seed
-            .objects
-            .iter()
-            .map(|(kind, list)| {
-                let records = list
-                    .iter()
-                    .filter_map(|o| {
-                        let id = o.id.parse().ok()?;
-                        Some((
-                            id,
-                            Record {
-                                id,
-                                properties: o.properties.clone(),
-                                created_at: now,
-                                updated_at: now,
-                            },
-                        ))
-                    })
-                    .collect();
-                (kind.clone(), records)
-            })
-            .collect();
-        let mut associations = Vec::new();
-        for a in &seed.associations {
-            let (Ok(from_id), Ok(to_id)) = (a.from_id.parse(), a.to_id.parse()) else {
-                continue;
-            };
-            for (from, from_id, to, to_id) in [
-                (&a.from, from_id, &a.to, to_id),
-                (&a.to, to_id, &a.from, from_id),
-            ] {
-                if let Some(type_id) = default_type(from, to) {
-                    associations.push(Association {
-                        from: from.clone(),
-                        from_id,
-                        to: to.clone(),
-                        to_id,
-                        category: "HUBSPOT_DEFINED".into(),
-                        type_id,
-                    });
-                }
-            }
-        }
-        Self {
-            objects,
-            associations,
+        let mut sim = Self {
+            objects: BTreeMap::new(),
+            associations: Vec::new(),
             callbacks: Vec::new(),
             next_id: 1_000_001,
-            recent_searches: VecDeque::new(),
-            seed,
             recorder: Recorder::default(),
             consent_denied: false,
             codes: HashMap::new(),
@@ -185,21 +123,116 @@ impl Sim {
             access_tokens: HashMap::new(),
             groups: BTreeMap::new(),
             properties: BTreeMap::new(),
-            rate_limits: true,
-            recent: VecDeque::new(),
+            builtins: BTreeMap::new(),
+            limits: Limits::default(),
+            seed: seed.clone(),
+        };
+        sim.define_builtins();
+        for (object, defs) in &seed.properties {
+            for def in defs {
+                let group = def["groupName"].as_str().unwrap_or("custom").to_string();
+                sim.groups.entry(object.clone()).or_default().insert(
+                    group.clone(),
+                    json!({"name": group, "label": group, "displayOrder": -1, "archived": false}),
+                );
+                if let Some(name) = def["name"].as_str() {
+                    let mut def = def.clone();
+                    def["hasUniqueValue"] = json!(def["hasUniqueValue"].as_bool().unwrap_or(false));
+                    sim.properties
+                        .entry(object.clone())
+                        .or_default()
+                        .insert(name.to_string(), def);
+                }
+            }
         }
+        let now = sim.now();
+        for (object, list) in &seed.objects {
+            let records = sim.objects.entry(object.clone()).or_default();
+            for o in list {
+                if let Ok(id) = o.id.parse() {
+                    records.insert(
+                        id,
+                        Record {
+                            id,
+                            properties: o.properties.clone(),
+                            created_at: now,
+                            updated_at: now,
+                            archived_at: None,
+                        },
+                    );
+                }
+            }
+        }
+        for a in &seed.associations {
+            if let (Ok(from_id), Ok(to_id)) = (a.from_id.parse(), a.to_id.parse()) {
+                if let Some(type_id) = default_type(&a.from, &a.to) {
+                    sim.link(&a.from, from_id, &a.to, to_id, type_id);
+                }
+            }
+        }
+        sim
+    }
+
+    /// HubSpot's own property groups and properties of every object type, marked `hubspotDefined`.
+    fn define_builtins(&mut self) {
+        for (object, _) in catalog::OBJECT_TYPES {
+            self.objects.entry(object.to_string()).or_default();
+            let group = format!("{}information", object.trim_end_matches('s'));
+            self.groups.entry(object.to_string()).or_default().insert(
+                group.clone(),
+                json!({"name": group, "label": group, "displayOrder": 0, "archived": false}),
+            );
+            let defs = self.builtins.entry(object.to_string()).or_default();
+            for b in catalog::builtins(object) {
+                let field_type = match b.kind {
+                    "number" => "number",
+                    "date" | "datetime" => "date",
+                    "enumeration" => "select",
+                    _ => "text",
+                };
+                let options: Vec<Value> = b
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| json!({"label": o, "value": o, "displayOrder": i, "hidden": false}))
+                    .collect();
+                defs.insert(
+                    b.name.to_string(),
+                    json!({"name": b.name, "label": b.name, "type": b.kind, "fieldType": field_type,
+                        "groupName": group, "options": options, "hasUniqueValue": false,
+                        "hubspotDefined": true, "archived": false}),
+                );
+            }
+        }
+    }
+
+    /// A property's definition: a custom one, or HubSpot's own.
+    pub fn property(&self, object: &str, name: &str) -> Option<&Value> {
+        self.properties
+            .get(object)
+            .and_then(|d| d.get(name))
+            .or_else(|| self.builtins.get(object)?.get(name))
+    }
+
+    /// Every property definition of a type, HubSpot's own first.
+    pub fn property_list(&self, object: &str) -> Vec<&Value> {
+        [&self.builtins, &self.properties]
+            .into_iter()
+            .filter_map(|defs| defs.get(object))
+            .flat_map(|defs| defs.values())
+            .collect()
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         self.recorder.now()
     }
 
-    /// A new access token (30 minutes, hubspot-api.md §1).
-    pub fn issue_access(&mut self) -> String {
+    /// A new access token (30 minutes, hubspot-api.md §1) granting `scopes`.
+    pub fn issue_access(&mut self, scopes: Vec<String>) -> String {
         let access = format!("CJT-{}", uuid::Uuid::new_v4());
         let expires_at = self.now() + chrono::Duration::seconds(ACCESS_TTL_S);
         self.access_tokens
-            .insert(access.clone(), AccessToken { expires_at });
+            .insert(access.clone(), AccessToken { expires_at, scopes });
         access
     }
 
@@ -208,36 +241,42 @@ impl Sim {
         self.next_id
     }
 
-    /// Search has its own limit: five requests a second per account (hubspot-api.md §5).
-    pub fn search_throttled(&mut self) -> bool {
-        if !self.rate_limits {
-            return false;
-        }
-        let now = Instant::now();
-        while self
-            .recent_searches
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-        {
-            self.recent_searches.pop_front();
-        }
-        if self.recent_searches.len() >= 5 {
-            return true;
-        }
-        self.recent_searches.push_back(now);
-        false
+    /// A live (not archived) record.
+    pub fn live(&self, object: &str, id: u64) -> Option<&Record> {
+        self.objects
+            .get(object)?
+            .get(&id)
+            .filter(|r| r.archived_at.is_none())
     }
-}
 
-/// HubSpot's error body (hubspot-api.md §6).
-pub fn error(status: StatusCode, category: &str, message: &str) -> Response {
-    let body = json!({
-        "status": "error",
-        "message": message,
-        "correlationId": uuid::Uuid::new_v4().to_string(),
-        "category": category,
-    });
-    (status, Json(body)).into_response()
+    /// Writes an association and its reverse (HubSpot keeps both directions).
+    pub fn link(&mut self, from: &str, from_id: u64, to: &str, to_id: u64, type_id: u32) {
+        let reverse = catalog::reverse_type(from, to, type_id);
+        let pairs = [
+            Some((from, from_id, to, to_id, type_id)),
+            reverse.map(|r| (to, to_id, from, from_id, r)),
+        ];
+        for (f, fid, t, tid, type_id) in pairs.into_iter().flatten() {
+            let a = Association {
+                from: f.into(),
+                from_id: fid,
+                to: t.into(),
+                to_id: tid,
+                type_id,
+            };
+            if !self.associations.contains(&a) {
+                self.associations.push(a);
+            }
+        }
+    }
+
+    /// Removes every association between two records, both directions.
+    pub fn unlink(&mut self, from: &str, from_id: u64, to: &str, to_id: u64) {
+        self.associations.retain(|a| {
+            !((a.from == from && a.from_id == from_id && a.to == to && a.to_id == to_id)
+                || (a.from == to && a.from_id == to_id && a.to == from && a.to_id == from_id))
+        });
+    }
 }
 
 impl Simulated for Sim {
@@ -245,32 +284,8 @@ impl Simulated for Sim {
         &mut self.recorder
     }
 
-    fn throttle(&mut self, path: &str) -> Option<Response> {
-        // OAuth endpoints are not metered like API calls, and search has its own limit.
-        if !self.rate_limits || path.starts_with("/oauth/") || path.ends_with("/search") {
-            return None;
-        }
-        let now = Instant::now();
-        while self
-            .recent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= BURST_WINDOW)
-        {
-            self.recent.pop_front();
-        }
-        if self.recent.len() >= BURST {
-            let body = json!({
-                "status": "error",
-                "message": "You have reached your ten_secondly_rolling limit.",
-                "errorType": "RATE_LIMIT",
-                "correlationId": uuid::Uuid::new_v4().to_string(),
-                "policyName": "TEN_SECONDLY_ROLLING",
-                "requestId": uuid::Uuid::new_v4().to_string(),
-            });
-            return Some((StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response());
-        }
-        self.recent.push_back(now);
-        None
+    fn throttle(&mut self, path: &str) -> Option<axum::response::Response> {
+        self.limits.throttle(path)
     }
 
     fn reset(&mut self) {

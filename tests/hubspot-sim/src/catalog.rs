@@ -1,0 +1,324 @@
+//! What HubSpot itself defines: the object types (names and `0-N` ids), their built-in properties, the
+//! HUBSPOT_DEFINED association types, and the scopes an installed app can hold.
+
+/// Object types the simulator serves, with the type ids the SPEC's paths use (`/crm/v3/objects/0-3` = deals).
+pub const OBJECT_TYPES: &[(&str, &str)] = &[
+    ("contacts", "0-1"),
+    ("companies", "0-2"),
+    ("deals", "0-3"),
+    ("products", "0-7"),
+    ("line_items", "0-8"),
+    ("quotes", "0-14"),
+    ("notes", "0-46"),
+    ("invoices", "0-53"),
+];
+
+/// The object type a path names, by name or by type id.
+pub fn object_type(name: &str) -> Option<&'static str> {
+    OBJECT_TYPES
+        .iter()
+        .find(|(n, id)| *n == name || *id == name)
+        .map(|(n, _)| *n)
+}
+
+pub fn type_id(object: &str) -> &'static str {
+    OBJECT_TYPES
+        .iter()
+        .find(|(n, _)| *n == object)
+        .map_or("", |(_, id)| id)
+}
+
+/// HUBSPOT_DEFINED default association type ids (hubspot-api.md §5): (from, to, id). The pairs the reference
+/// does not list (contact↔company, notes, line item→quote, company→invoice) are HubSpot's published defaults.
+pub const ASSOCIATION_TYPES: &[(&str, &str, u32)] = &[
+    ("deals", "contacts", 3),
+    ("contacts", "deals", 4),
+    ("deals", "companies", 341),
+    ("companies", "deals", 342),
+    ("deals", "line_items", 19),
+    ("line_items", "deals", 20),
+    ("deals", "quotes", 63),
+    ("quotes", "deals", 64),
+    ("quotes", "line_items", 67),
+    ("line_items", "quotes", 68),
+    ("deals", "invoices", 176),
+    ("invoices", "deals", 175),
+    ("invoices", "contacts", 177),
+    ("contacts", "invoices", 178),
+    ("invoices", "companies", 179),
+    ("companies", "invoices", 180),
+    ("invoices", "line_items", 409),
+    ("line_items", "invoices", 410),
+    ("invoices", "quotes", 407),
+    ("contacts", "companies", 279),
+    ("companies", "contacts", 280),
+    ("notes", "deals", 214),
+    ("deals", "notes", 213),
+];
+
+/// Labelled (non-default) HUBSPOT_DEFINED types: deal→primary company 5 and its reverse.
+const LABELLED_TYPES: &[(&str, &str, u32, &str)] = &[
+    ("deals", "companies", 5, "Primary"),
+    ("companies", "deals", 6, "Primary"),
+];
+
+pub fn default_type(from: &str, to: &str) -> Option<u32> {
+    ASSOCIATION_TYPES
+        .iter()
+        .find(|(f, t, _)| *f == from && *t == to)
+        .map(|(_, _, id)| *id)
+}
+
+/// The label of a type id between two object types: `Some(None)` for the unlabelled default, `None` when the
+/// id is not a type between them.
+pub fn type_label(from: &str, to: &str, id: u32) -> Option<Option<&'static str>> {
+    if default_type(from, to) == Some(id) {
+        return Some(None);
+    }
+    LABELLED_TYPES
+        .iter()
+        .find(|(f, t, i, _)| *f == from && *t == to && *i == id)
+        .map(|(_, _, _, label)| Some(*label))
+}
+
+/// The object type a type id leads to from `from` (how a create's `associations` name their target).
+pub fn target_of(from: &str, id: u32) -> Option<&'static str> {
+    ASSOCIATION_TYPES
+        .iter()
+        .map(|(f, t, i)| (*f, *t, *i))
+        .chain(LABELLED_TYPES.iter().map(|(f, t, i, _)| (*f, *t, *i)))
+        .find(|(f, _, i)| *f == from && *i == id)
+        .map(|(_, t, _)| t)
+}
+
+/// The reverse of a labelled type (deal→primary company 5 ↔ company→primary deal 6).
+pub fn reverse_type(from: &str, to: &str, id: u32) -> Option<u32> {
+    if default_type(from, to) == Some(id) {
+        return default_type(to, from);
+    }
+    let label = type_label(from, to, id)??;
+    LABELLED_TYPES
+        .iter()
+        .find(|(f, t, _, l)| *f == to && *t == from && *l == label)
+        .map(|(_, _, i, _)| *i)
+}
+
+/// A built-in property: name, HubSpot `type`, and its options when it is an enumeration.
+pub struct Builtin {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub options: &'static [&'static str],
+}
+
+const fn prop(name: &'static str, kind: &'static str) -> Builtin {
+    Builtin {
+        name,
+        kind,
+        options: &[],
+    }
+}
+
+const fn pick(name: &'static str, options: &'static [&'static str]) -> Builtin {
+    Builtin {
+        name,
+        kind: "enumeration",
+        options,
+    }
+}
+
+/// Every record's own bookkeeping properties, computed by HubSpot.
+const COMMON: &[Builtin] = &[
+    prop("hs_object_id", "number"),
+    prop("createdate", "datetime"),
+    prop("hs_createdate", "datetime"),
+    prop("hs_lastmodifieddate", "datetime"),
+];
+
+const CONTACT: &[Builtin] = &[
+    prop("email", "string"),
+    prop("firstname", "string"),
+    prop("lastname", "string"),
+    prop("phone", "string"),
+    prop("company", "string"),
+    prop("address", "string"),
+    prop("city", "string"),
+    prop("state", "string"),
+    prop("zip", "string"),
+    prop("country", "string"),
+    prop("jobtitle", "string"),
+    prop("lastmodifieddate", "datetime"),
+    pick(
+        "lifecyclestage",
+        &[
+            "subscriber",
+            "lead",
+            "marketingqualifiedlead",
+            "salesqualifiedlead",
+            "opportunity",
+            "customer",
+            "evangelist",
+            "other",
+        ],
+    ),
+];
+
+const COMPANY: &[Builtin] = &[
+    prop("name", "string"),
+    prop("domain", "string"),
+    prop("phone", "string"),
+    prop("address", "string"),
+    prop("city", "string"),
+    prop("state", "string"),
+    prop("zip", "string"),
+    prop("country", "string"),
+    prop("industry", "string"),
+];
+
+const DEAL: &[Builtin] = &[
+    prop("dealname", "string"),
+    prop("amount", "number"),
+    prop("closedate", "datetime"),
+    prop("description", "string"),
+    prop("deal_currency_code", "string"),
+    pick("pipeline", &["default"]),
+    pick(
+        "dealstage",
+        &[
+            "appointmentscheduled",
+            "qualifiedtobuy",
+            "presentationscheduled",
+            "decisionmakerboughtin",
+            "contractsent",
+            "closedwon",
+            "closedlost",
+        ],
+    ),
+];
+
+const PRODUCT: &[Builtin] = &[
+    prop("name", "string"),
+    prop("description", "string"),
+    prop("price", "number"),
+    prop("hs_sku", "string"),
+    prop("hs_cost_of_goods_sold", "number"),
+];
+
+const LINE_ITEM: &[Builtin] = &[
+    prop("name", "string"),
+    prop("description", "string"),
+    prop("quantity", "number"),
+    prop("price", "number"),
+    prop("amount", "number"),
+    prop("discount", "number"),
+    prop("hs_discount_percentage", "number"),
+    prop("hs_sku", "string"),
+    prop("hs_product_id", "string"),
+    prop("hs_line_item_currency_code", "string"),
+];
+
+/// Quote statuses from HubSpot's quotes guide: `APPROVAL_NOT_NEEDED` publishes without approval.
+const QUOTE: &[Builtin] = &[
+    prop("hs_title", "string"),
+    prop("hs_expiration_date", "date"),
+    pick(
+        "hs_status",
+        &[
+            "DRAFT",
+            "APPROVAL_NOT_NEEDED",
+            "PENDING_APPROVAL",
+            "APPROVED",
+            "REJECTED",
+        ],
+    ),
+    prop("hs_quote_amount", "number"),
+    prop("hs_currency", "string"),
+    prop("hs_quote_number", "string"),
+    prop("hs_public_url_key", "string"),
+    prop("hs_language", "string"),
+];
+
+/// Native invoices (hubspot-api.md §5): status draft|open|paid|voided, `hs_invoice_billable`.
+const INVOICE: &[Builtin] = &[
+    prop("hs_currency", "string"),
+    pick("hs_invoice_status", &["draft", "open", "paid", "voided"]),
+    pick("hs_invoice_billable", &["true", "false"]),
+    prop("hs_invoice_date", "date"),
+    prop("hs_due_date", "date"),
+    prop("hs_purchase_order_number", "string"),
+    prop("hs_comments", "string"),
+    prop("hs_tax_id", "string"),
+    prop("hs_invoice_link", "string"),
+    prop("hs_pdf_download_link", "string"),
+    prop("hs_number", "string"),
+    prop("hs_amount_billed", "number"),
+    prop("hs_balance_due", "number"),
+];
+
+const NOTE: &[Builtin] = &[
+    prop("hs_timestamp", "datetime"),
+    prop("hs_note_body", "string"),
+];
+
+/// The built-in properties of an object type, its own first, then the common ones.
+pub fn builtins(object: &str) -> impl Iterator<Item = &'static Builtin> {
+    let own: &[Builtin] = match object {
+        "contacts" => CONTACT,
+        "companies" => COMPANY,
+        "deals" => DEAL,
+        "products" => PRODUCT,
+        "line_items" => LINE_ITEM,
+        "quotes" => QUOTE,
+        "invoices" => INVOICE,
+        "notes" => NOTE,
+        _ => &[],
+    };
+    own.iter().chain(COMMON)
+}
+
+/// Properties a create must carry (HubSpot's guides: quotes need a title and an expiration date; a draft
+/// invoice needs only `hs_currency`, hubspot-api.md §5; notes need a timestamp).
+pub fn required_on_create(object: &str) -> &'static [&'static str] {
+    match object {
+        "quotes" => &["hs_title", "hs_expiration_date"],
+        "invoices" => &["hs_currency"],
+        "notes" => &["hs_timestamp"],
+        _ => &[],
+    }
+}
+
+/// What HubSpot returns when a read names no `properties`.
+pub fn default_properties(object: &str) -> &'static [&'static str] {
+    match object {
+        "contacts" => &["email", "firstname", "lastname", "lastmodifieddate"],
+        "companies" => &["name", "domain"],
+        "deals" => &["dealname", "amount", "dealstage", "pipeline", "closedate"],
+        "line_items" => &["name", "quantity", "price", "amount", "hs_product_id"],
+        "products" => &["name", "price", "description"],
+        "quotes" => &["hs_title", "hs_status", "hs_expiration_date"],
+        "invoices" => &["hs_currency", "hs_invoice_status"],
+        _ => &[],
+    }
+}
+
+/// Scopes an app can be granted that the simulator checks; a token minted for tests holds them all.
+pub fn all_scopes() -> Vec<String> {
+    let mut scopes = vec!["oauth".to_string(), "automation".to_string()];
+    for (object, _) in OBJECT_TYPES {
+        for access in ["read", "write"] {
+            scopes.push(format!("crm.objects.{object}.{access}"));
+            scopes.push(format!("crm.schemas.{object}.{access}"));
+        }
+    }
+    scopes
+}
+
+/// The scope an object call needs (SPEC security per operation): notes ride on the contacts scopes.
+pub fn object_scope(object: &str, write: bool) -> String {
+    let object = if object == "notes" {
+        "contacts"
+    } else {
+        object
+    };
+    let access = if write { "write" } else { "read" };
+    format!("crm.objects.{object}.{access}")
+}
