@@ -1,11 +1,11 @@
 //! The errors every feature can end in, each with a stable code and the HTTP status a handler answers with.
 //! Messages say what failed and what to do; they never contain a token or a secret.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Stable, machine-readable codes. The card and the workflow-action definitions map them to readable text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadRequest,
@@ -21,6 +21,20 @@ pub enum ErrorCode {
     Conflict,
     Upstream,
     Internal,
+    /// QuickBooks is throttling the company; nothing was written, try again in a minute.
+    Throttled,
+    // Business refusals the user (or the workflow's owner) can act on; each is final for that request.
+    TaxCodeRequired,
+    CustomerMissingEmail,
+    ItemNotFound,
+    ItemNotMatched,
+    CustomerNotFound,
+    DuplicateDocNumber,
+    NoContact,
+    NoLineItems,
+    PaidInvoiceTaxable,
+    QuoteNotUsable,
+    Rejected,
 }
 
 impl ErrorCode {
@@ -35,7 +49,35 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Upstream => 502,
             ErrorCode::Internal => 500,
+            ErrorCode::Throttled => 429,
+            ErrorCode::DuplicateDocNumber => 409,
+            ErrorCode::TaxCodeRequired
+            | ErrorCode::CustomerMissingEmail
+            | ErrorCode::ItemNotFound
+            | ErrorCode::ItemNotMatched
+            | ErrorCode::CustomerNotFound
+            | ErrorCode::NoContact
+            | ErrorCode::NoLineItems
+            | ErrorCode::PaidInvoiceTaxable
+            | ErrorCode::QuoteNotUsable
+            | ErrorCode::Rejected => 422,
         }
+    }
+
+    /// The serde name (`tax_code_required`).
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Worth trying again later with the same input: nothing was decided.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Busy | ErrorCode::Throttled | ErrorCode::Upstream | ErrorCode::Internal
+        )
     }
 }
 
@@ -64,6 +106,11 @@ pub enum AppError {
     ReconnectNeeded(String),
     #[error("{0}")]
     Busy(String),
+    #[error("{0}")]
+    Throttled(String),
+    /// A refusal with its own code (tax code required, item not matched, …).
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
     #[error("storage failed: {0}")]
     Store(#[from] crate::store::StoreError),
     #[error("token vault failed: {0}")]
@@ -82,6 +129,8 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::ReconnectNeeded(_) => ErrorCode::ReconnectNeeded,
             AppError::Busy(_) => ErrorCode::Busy,
+            AppError::Throttled(_) => ErrorCode::Throttled,
+            AppError::Refused { code, .. } => *code,
             AppError::Upstream { .. } => ErrorCode::Upstream,
             AppError::Store(_) | AppError::Vault(_) => ErrorCode::Internal,
         }
@@ -115,5 +164,80 @@ impl From<crate::tokens::TokenError> for AppError {
             TokenError::Vault(e) => AppError::Vault(e),
             TokenError::Store(e) => AppError::Store(e),
         }
+    }
+}
+
+impl AppError {
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError::Refused {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// QuickBooks' answers as the user reads them (quickbooks-api.md §8 codes).
+impl From<crate::quickbooks::QboError> for AppError {
+    fn from(e: crate::quickbooks::QboError) -> Self {
+        use crate::quickbooks::QboError;
+        match e {
+            QboError::Throttled => AppError::Throttled(
+                "QuickBooks is throttling this company; nothing was written, try again in a minute"
+                    .into(),
+            ),
+            QboError::Fault {
+                code,
+                message,
+                detail,
+            } => {
+                let detail = detail.unwrap_or_default();
+                let said = format!("{message} {detail}");
+                let text = if detail.is_empty() {
+                    message.clone()
+                } else {
+                    format!("{message}: {detail}")
+                };
+                let code = match code.as_str() {
+                    "6140" => ErrorCode::DuplicateDocNumber,
+                    "6210" if said.contains("Duplicate") => ErrorCode::DuplicateDocNumber,
+                    "6000" if said.contains("VAT") || said.contains("tax code") => {
+                        ErrorCode::TaxCodeRequired
+                    }
+                    "610" | "2500" if said.contains("Item") => ErrorCode::ItemNotFound,
+                    "5010" => ErrorCode::Conflict,
+                    _ => ErrorCode::Rejected,
+                };
+                AppError::refused(code, format!("QuickBooks refused it: {text}"))
+            }
+            other => AppError::Upstream {
+                service: "QuickBooks",
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<crate::hubspot::HubSpotError> for AppError {
+    fn from(e: crate::hubspot::HubSpotError) -> Self {
+        use crate::hubspot::HubSpotError;
+        match e {
+            HubSpotError::Throttled { .. } => AppError::Throttled(e.to_string()),
+            other => AppError::Upstream {
+                service: "HubSpot",
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<crate::domain::draft::DraftError> for AppError {
+    fn from(e: crate::domain::draft::DraftError) -> Self {
+        use crate::domain::draft::DraftError;
+        let code = match e {
+            DraftError::TaxCodeRequired { .. } => ErrorCode::TaxCodeRequired,
+            DraftError::NoLines => ErrorCode::NoLineItems,
+            _ => ErrorCode::BadRequest,
+        };
+        AppError::refused(code, e.to_string())
     }
 }

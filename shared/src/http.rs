@@ -210,3 +210,16 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
 }
+
+/// A required query parameter.
+pub fn required_param(req: &Request, name: &str) -> Result<String, AppError> {
+    query_param(req, name)
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| AppError::BadRequest(format!("the {name} query parameter is missing")))
+}
+
+/// The JSON body as `T`, with a message naming what is wrong.
+pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, AppError> {
+    serde_json::from_slice(body_bytes(req)?)
+        .map_err(|e| AppError::BadRequest(format!("the request body is not valid: {e}")))
+}

@@ -1,9 +1,15 @@
-//! The invoice card's backend: JSON routes under `/card/` for the React app card, every one called through
-//! `hubspot.fetch` and verified with `X-HubSpot-Signature-v3`.
+//! The invoice card's backend: JSON routes under `/card/` for the React app card (API.md beside this
+//! crate), every one called through `hubspot.fetch` and verified with `X-HubSpot-Signature-v3`, except the
+//! PDF link, which carries its own signature.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
 use shared::connections::company_summaries;
+use shared::documents::card::{self, CardCreate, DocRef, InvoiceSearch, Source};
+use shared::documents::links::{Record, RecordType};
+use shared::documents::preview;
+use shared::quickbooks::entities::DocType;
 use shared::{http, App, AppError};
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
@@ -12,6 +18,14 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_ht
 
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
     let now = Utc::now();
+    let path = req.uri().path().to_string();
+    let method = req.method().as_str();
+    if path == "/card/pdf" {
+        return match method {
+            "GET" => pdf(app, req, now.timestamp()).await,
+            _ => Err(http::no_route(req, &["GET"])),
+        };
+    }
     // Verify before routing: an unsigned caller learns nothing, not even which paths exist.
     http::verify_hubspot(
         &app.config,
@@ -20,15 +34,169 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
         now.timestamp_millis(),
     )?;
     let portal_id = http::signed_portal_id(req)?;
-    match (req.method().as_str(), req.uri().path()) {
-        ("GET", "/card/companies") => {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match (method, segments.as_slice()) {
+        ("GET", ["card", "companies"]) => {
             let companies = company_summaries(&app.store, portal_id, now.timestamp()).await?;
+            ok(&serde_json::json!({ "companies": companies }))
+        }
+        ("GET", ["card", "records", object_type, object_id]) => {
+            let record = Record::new(RecordType::parse_card(object_type)?, object_id)?;
+            let force = http::query_param(req, "refresh").is_some_and(|v| v == "1" || v == "true");
+            ok(&card::record_documents(app, portal_id, &record, force).await?)
+        }
+        ("GET", ["card", "draft"]) => {
+            let record = record_from_query(req)?;
+            let source = match http::query_param(req, "source").as_deref() {
+                None | Some("deal") | Some("record") => Source::Record,
+                Some("quote") => Source::Quote(http::required_param(req, "quoteId")?),
+                Some(other) => {
+                    return Err(AppError::BadRequest(format!(
+                        "source must be deal or quote, not {other:?}"
+                    )))
+                }
+            };
+            let realm = http::required_param(req, "realmId")?;
+            ok(&card::draft_proposal(app, portal_id, &realm, &record, source).await?)
+        }
+        ("GET", ["card", "customers"]) => {
+            let realm = http::required_param(req, "realmId")?;
+            let q = http::query_param(req, "q").unwrap_or_default();
+            let customers = card::search_customers(app, portal_id, &realm, &q).await?;
+            ok(&serde_json::json!({ "customers": customers }))
+        }
+        ("GET", ["card", "items"]) => {
+            let realm = http::required_param(req, "realmId")?;
+            let q = http::query_param(req, "q").unwrap_or_default();
+            let items = card::search_items(app, portal_id, &realm, &q).await?;
+            ok(&serde_json::json!({ "items": items }))
+        }
+        ("POST", ["card", "documents"]) => {
+            let create: CardCreate = http::json_body(req)?;
+            let (fresh, document) = card::create_from_card(app, portal_id, create).await?;
             Ok(http::json(
-                200,
-                &serde_json::json!({ "companies": companies }),
+                if fresh { 201 } else { 200 },
+                &serde_json::json!({ "document": document }),
             ))
         }
-        (_, "/card/companies") => Err(http::no_route(req, &["GET"])),
+        ("POST", ["card", "documents", "send"]) => {
+            let send: SendRequest = http::json_body(req)?;
+            let document = card::send_invoice(
+                app,
+                portal_id,
+                &send.realm_id,
+                &send.id,
+                send.send_to.as_deref(),
+            )
+            .await?;
+            ok(&serde_json::json!({ "document": document }))
+        }
+        ("GET", ["card", "invoices", "search"]) => {
+            let realm = http::required_param(req, "realmId")?;
+            let search = InvoiceSearch {
+                number: http::query_param(req, "number"),
+                customer: http::query_param(req, "customer"),
+                from: date_param(req, "from")?,
+                to: date_param(req, "to")?,
+            };
+            let invoices = card::search_invoices(app, portal_id, &realm, &search).await?;
+            ok(&serde_json::json!({ "invoices": invoices }))
+        }
+        ("POST", ["card", "links"]) => {
+            let link: LinkRequest = http::json_body(req)?;
+            let record = Record::new(RecordType::parse_card(&link.object_type)?, &link.object_id)?;
+            ok(
+                &card::link_existing(app, portal_id, &link.realm_id, &record, &link.documents)
+                    .await?,
+            )
+        }
+        ("GET", ["card", "preview"]) => {
+            let realm = http::required_param(req, "realmId")?;
+            let id = http::required_param(req, "id")?;
+            let doc_type: DocType =
+                serde_json::from_value(serde_json::json!(http::required_param(req, "type")?))
+                    .map_err(|_| {
+                        AppError::BadRequest(
+                            "type must be invoice, estimate or sales_receipt".into(),
+                        )
+                    })?;
+            if !id.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(AppError::BadRequest(format!(
+                    "{id:?} is not a QuickBooks document id"
+                )));
+            }
+            let token = preview::sign(
+                &app.credentials.hubspot_client_secret,
+                portal_id,
+                &realm,
+                doc_type,
+                &id,
+                now.timestamp(),
+            );
+            let url = format!(
+                "{}/card/pdf?t={token}",
+                http::public_base(&app.config, req)?
+            );
+            ok(&serde_json::json!({ "url": url, "expiresInSeconds": preview::LINK_TTL_S }))
+        }
+        (_, ["card", "companies" | "draft" | "customers" | "items" | "preview"])
+        | (_, ["card", "records", _, _])
+        | (_, ["card", "invoices", "search"]) => Err(http::no_route(req, &["GET"])),
+        (_, ["card", "documents" | "links"]) | (_, ["card", "documents", "send"]) => {
+            Err(http::no_route(req, &["POST"]))
+        }
         _ => Err(http::no_route(req, &[])),
     }
+}
+
+fn ok<T: serde::Serialize>(value: &T) -> Result<Response<Body>, AppError> {
+    Ok(http::json(200, value))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SendRequest {
+    realm_id: String,
+    id: String,
+    #[serde(default)]
+    send_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LinkRequest {
+    realm_id: String,
+    object_type: String,
+    object_id: String,
+    documents: Vec<DocRef>,
+}
+
+fn record_from_query(req: &Request) -> Result<Record, AppError> {
+    Record::new(
+        RecordType::parse_card(&http::required_param(req, "objectType")?)?,
+        &http::required_param(req, "objectId")?,
+    )
+}
+
+fn date_param(req: &Request, name: &str) -> Result<Option<NaiveDate>, AppError> {
+    http::query_param(req, name)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| {
+                AppError::BadRequest(format!("{name} must be a date (YYYY-MM-DD), not {v:?}"))
+            })
+        })
+        .transpose()
+}
+
+async fn pdf(app: &App, req: &Request, now: i64) -> Result<Response<Body>, AppError> {
+    let token = http::required_param(req, "t")?;
+    let bytes = preview::pdf(app, &token, now).await?;
+    Response::builder()
+        .status(200)
+        .header("content-type", "application/pdf")
+        .header("content-disposition", "inline; filename=\"document.pdf\"")
+        .header("cache-control", "private, no-store")
+        .body(Body::Binary(bytes))
+        .map_err(|e| AppError::BadRequest(e.to_string()))
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Writes the deployed API's base URL (SAM stack output PublicBaseUrl) into every place the HubSpot
-// project needs it, so app-hsmeta.json and the UI code can never point at different deployments.
+// project needs it, so app-hsmeta.json, the workflow actions and the UI code can never point at different
+// deployments.
 //
 //   npm run configure -- --base-url https://abc123.execute-api.eu-west-1.amazonaws.com
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export const HUBSPOT_CALLBACK_PATH = '/oauth/hubspot/callback';
+export const WORKFLOW_ACTIONS_DIR = 'workflow-actions';
 
 /**
  * Checks a base URL against what hubspot.fetch accepts and returns it without a trailing slash.
@@ -43,7 +45,72 @@ export function renderConfigTs(baseUrl) {
 }
 
 /**
- * Rewrites src/app/app-hsmeta.json and src/app/config.ts under projectDir for the given base URL.
+ * Moves one URL of ours onto a new base, keeping its path below the base: first by the base it had (the
+ * app's permitted fetch URL before this run), else by its `/actions/` path, the only prefix action URLs use.
+ * @param {string} url
+ * @param {string} baseUrl the new base, normalized
+ * @param {string | undefined} oldBase
+ */
+export function rebaseUrl(url, baseUrl, oldBase) {
+  if (oldBase && (url === oldBase || url.startsWith(`${oldBase}/`))) return `${baseUrl}${url.slice(oldBase.length)}`;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`not a URL: ${JSON.stringify(url)}`);
+  }
+  const at = parsed.pathname.indexOf('/actions/');
+  if (at < 0) throw new Error(`cannot tell which API path ${url} is`);
+  return `${baseUrl}${parsed.pathname.slice(at)}${parsed.search}`;
+}
+
+/**
+ * Every workflow-action definition (src/app/workflow-actions/*-hsmeta.json) with its actionUrl and each input
+ * field's optionsUrl moved onto baseUrl. Nothing is written here, so a bad file stops the run before any write.
+ * @param {string} appDir
+ * @param {string} baseUrl
+ * @param {string | undefined} oldBase
+ * @returns {Promise<{ file: string, definition: any, urls: string[] }[]>}
+ */
+export async function rewriteWorkflowActions(appDir, baseUrl, oldBase) {
+  const dir = path.join(appDir, WORKFLOW_ACTIONS_DIR);
+  let names;
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('-hsmeta.json')).sort();
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT') return [];
+    throw error;
+  }
+  const results = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const definition = JSON.parse(await readFile(file, 'utf8'));
+    const config = definition.config ?? {};
+    /** @type {string[]} */
+    const urls = [];
+    const move = (/** @type {string} */ url) => {
+      try {
+        const moved = rebaseUrl(url, baseUrl, oldBase);
+        urls.push(moved);
+        return moved;
+      } catch (error) {
+        throw new Error(`${path.join(WORKFLOW_ACTIONS_DIR, name)}: ${/** @type {Error} */ (error).message}`);
+      }
+    };
+    if (typeof config.actionUrl === 'string') config.actionUrl = move(config.actionUrl);
+    for (const field of config.inputFields ?? []) {
+      if (typeof field?.typeDefinition?.optionsUrl === 'string') {
+        field.typeDefinition.optionsUrl = move(field.typeDefinition.optionsUrl);
+      }
+    }
+    results.push({ file, definition, urls });
+  }
+  return results;
+}
+
+/**
+ * Rewrites src/app/app-hsmeta.json, src/app/config.ts and the workflow actions' URLs under projectDir for the
+ * given base URL.
  * @param {string} projectDir
  * @param {string} rawBaseUrl
  */
@@ -52,10 +119,15 @@ export async function configure(projectDir, rawBaseUrl) {
   const appDir = path.join(projectDir, 'src', 'app');
   const metaPath = path.join(appDir, 'app-hsmeta.json');
   const meta = JSON.parse(await readFile(metaPath, 'utf8'));
+  const oldBase = meta.config.permittedUrls?.fetch?.[0];
+  const actions = await rewriteWorkflowActions(appDir, baseUrl, oldBase);
   meta.config.auth.redirectUrls = [`${baseUrl}${HUBSPOT_CALLBACK_PATH}`];
   meta.config.permittedUrls.fetch = [baseUrl];
   await writeFile(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
   await writeFile(path.join(appDir, 'config.ts'), renderConfigTs(baseUrl));
+  for (const { file, definition } of actions) {
+    await writeFile(file, `${JSON.stringify(definition, null, 2)}\n`);
+  }
   return baseUrl;
 }
 
@@ -69,6 +141,7 @@ async function main() {
   console.log(`HubSpot project configured for ${baseUrl}`);
   console.log(`  OAuth redirect URL: ${baseUrl}${HUBSPOT_CALLBACK_PATH}`);
   console.log(`  permittedUrls.fetch: ${baseUrl}`);
+  console.log(`  workflow actions: ${baseUrl}/actions/…`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -53,6 +53,18 @@ impl InvoiceStatus {
         }
     }
 
+    /// The stable code the card and the API use (the serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            InvoiceStatus::AwaitingSend => "awaiting_send",
+            InvoiceStatus::Sent => "sent",
+            InvoiceStatus::PartiallyPaid => "partially_paid",
+            InvoiceStatus::PaidInFull => "paid_in_full",
+            InvoiceStatus::Overdue => "overdue",
+            InvoiceStatus::Voided => "voided",
+        }
+    }
+
     /// What a person reads on the card and in deal properties.
     pub fn label(self) -> &'static str {
         match self {
@@ -174,5 +186,15 @@ mod tests {
             serde_json::to_string(&InvoiceStatus::AwaitingSend).unwrap(),
             r#""awaiting_send""#
         );
+        for s in [
+            InvoiceStatus::AwaitingSend,
+            InvoiceStatus::Sent,
+            InvoiceStatus::PartiallyPaid,
+            InvoiceStatus::PaidInFull,
+            InvoiceStatus::Overdue,
+            InvoiceStatus::Voided,
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+        }
     }
 }

@@ -123,14 +123,16 @@ pub const DEAL_PROPERTIES: &[PropertySpec] = &[
 ];
 
 impl HubSpotApi<'_> {
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Reply, HubSpotError> {
         let mut url = self.base.clone();
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
         url.set_path(path);
+        url.set_query((!query.is_empty()).then_some(query));
         let repeat = if method == Method::GET {
             Repeat::Safe
         } else {
@@ -152,7 +154,7 @@ impl HubSpotApi<'_> {
         Ok(reply)
     }
 
-    async fn json<T: DeserializeOwned>(
+    pub(super) async fn json<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -198,7 +200,7 @@ impl HubSpotApi<'_> {
     }
 }
 
-fn check(reply: &Reply) -> Result<(), HubSpotError> {
+pub(super) fn check(reply: &Reply) -> Result<(), HubSpotError> {
     let status = reply.status.as_u16();
     if reply.status.is_success() {
         return Ok(());

@@ -3,8 +3,9 @@
 
 use super::fault::{fault_of, garbled, QboError};
 use crate::connections::Environment;
-use crate::outbound::{Outbound, Repeat};
+use crate::outbound::{Outbound, Repeat, Reply};
 use crate::Config;
+use chrono::{DateTime, FixedOffset};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -24,6 +25,20 @@ pub fn base_for(config: &Config, environment: Environment) -> &Url {
         Environment::Production => &config.qbo_api_base,
         Environment::Sandbox => &config.qbo_sandbox_api_base,
     }
+}
+
+/// An answer with QuickBooks' `time`: the company's clock, in its UTC offset (quickbooks-api.md §2).
+#[derive(Debug)]
+pub struct Stamped<T> {
+    pub value: T,
+    pub time: Option<DateTime<FixedOffset>>,
+}
+
+fn time_of(envelope: &serde_json::Value) -> Option<DateTime<FixedOffset>> {
+    envelope
+        .get("time")
+        .and_then(|t| t.as_str())
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
 }
 
 /// What we need to know about a company to draft documents for it correctly.
@@ -98,26 +113,142 @@ impl QboApi<'_> {
         url
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, QboError> {
-        let url = self.url(path);
+    /// One call: `build` adds the method and body to an authorized request for `url`.
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        accept: &str,
+        build: impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Result<Reply, QboError> {
+        // Reads are safe to repeat, and every write carries a `requestid`, so QuickBooks answers a repeat
+        // with the first answer instead of writing twice (quickbooks-api.md §7).
         let reply = self
             .http
             .send(SERVICE, Repeat::Safe, |c| {
-                c.get(url.clone())
+                build(c.request(method.clone(), url.clone()))
                     .bearer_auth(self.access_token)
-                    .header("accept", "application/json")
+                    .header("accept", accept)
             })
             .await?;
         tracing::debug!(
             realm_id = self.realm_id,
-            path,
+            path = url.path(),
+            status = reply.status.as_u16(),
             intuit_tid = reply.header("intuit_tid"),
-            "QuickBooks GET"
+            "QuickBooks call"
         );
-        if let Some(fault) = fault_of(&reply) {
-            return Err(fault);
+        match fault_of(&reply) {
+            Some(fault) => Err(fault),
+            None => Ok(reply),
         }
-        serde_json::from_slice(&reply.body).map_err(|_| garbled(&reply))
+    }
+
+    fn decode<T: DeserializeOwned>(reply: &Reply) -> Result<T, QboError> {
+        serde_json::from_slice(&reply.body).map_err(|_| garbled(reply))
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, QboError> {
+        let reply = self
+            .call(
+                reqwest::Method::GET,
+                &self.url(path),
+                "application/json",
+                |b| b,
+            )
+            .await?;
+        Self::decode(&reply)
+    }
+
+    /// `SELECT * FROM {entity} [WHERE …]`: the rows, or none (QuickBooks leaves the key out when empty).
+    pub async fn query<T: DeserializeOwned>(
+        &self,
+        entity: &str,
+        filter: &str,
+    ) -> Result<Stamped<Vec<T>>, QboError> {
+        let mut url = self.url("query");
+        url.query_pairs_mut()
+            .append_pair("query", &format!("SELECT * FROM {entity} {filter}"));
+        let reply = self
+            .call(reqwest::Method::GET, &url, "application/json", |b| b)
+            .await?;
+        let envelope: serde_json::Value = Self::decode(&reply)?;
+        let value = match envelope.get("QueryResponse").and_then(|r| r.get(entity)) {
+            None => Vec::new(),
+            Some(rows) => serde_json::from_value(rows.clone()).map_err(|_| garbled(&reply))?,
+        };
+        Ok(Stamped {
+            value,
+            time: time_of(&envelope),
+        })
+    }
+
+    /// POSTs `body` to `path` (a create, or an update with `Id`/`SyncToken`) once per `request_id`, and
+    /// returns the `{entity}` object of the answer.
+    pub async fn write<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        entity: &str,
+        body: &serde_json::Value,
+        request_id: &str,
+    ) -> Result<Stamped<T>, QboError> {
+        let mut url = self.url(path);
+        url.query_pairs_mut().append_pair("requestid", request_id);
+        let reply = self
+            .call(reqwest::Method::POST, &url, "application/json", |b| {
+                b.json(body)
+            })
+            .await?;
+        Self::entity_of(&reply, entity)
+    }
+
+    fn entity_of<T: DeserializeOwned>(reply: &Reply, entity: &str) -> Result<Stamped<T>, QboError> {
+        let envelope: serde_json::Value = Self::decode(reply)?;
+        let value = envelope
+            .get(entity)
+            .cloned()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .ok_or_else(|| garbled(reply))?;
+        Ok(Stamped {
+            value,
+            time: time_of(&envelope),
+        })
+    }
+
+    /// E-mails an invoice to its customer (or `send_to`); QuickBooks marks it `EmailSent` (B9).
+    pub async fn send_invoice(
+        &self,
+        id: &str,
+        send_to: Option<&str>,
+        request_id: &str,
+    ) -> Result<Stamped<super::entities::Document>, QboError> {
+        let mut url = self.url(&format!("invoice/{id}/send"));
+        url.query_pairs_mut().append_pair("requestid", request_id);
+        if let Some(to) = send_to {
+            url.query_pairs_mut().append_pair("sendTo", to);
+        }
+        let reply = self
+            .call(reqwest::Method::POST, &url, "application/json", |b| {
+                b.header("content-type", "application/octet-stream")
+            })
+            .await?;
+        Self::entity_of(&reply, "Invoice")
+    }
+
+    /// The PDF QuickBooks renders for a sales document (I9).
+    pub async fn pdf(&self, path: &str, id: &str) -> Result<Vec<u8>, QboError> {
+        let reply = self
+            .call(
+                reqwest::Method::GET,
+                &self.url(&format!("{path}/{id}/pdf")),
+                "application/pdf",
+                |b| b,
+            )
+            .await?;
+        if !reply.body.starts_with(b"%PDF") {
+            return Err(garbled(&reply));
+        }
+        Ok(reply.body)
     }
 
     /// CompanyInfo and Preferences, read at connect time and kept with the connection.

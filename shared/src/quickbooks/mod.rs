@@ -1,10 +1,11 @@
 //! QuickBooks Online: Intuit OAuth and the Accounting API (quickbooks-api.md).
 
 pub mod api;
+pub mod entities;
 pub mod fault;
 pub mod oauth;
 
-pub use api::{CompanyProfile, QboApi};
+pub use api::{CompanyProfile, QboApi, Stamped};
 pub use fault::QboError;
 pub use oauth::IntuitOAuth;
 

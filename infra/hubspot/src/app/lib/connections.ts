@@ -14,7 +14,7 @@ export interface Company {
 }
 
 export interface RequestOptions {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: Record<string, unknown>;
 }
 

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, ButtonRow, Flex, Heading, LoadingSpinner, Text } from '@hubspot/ui-extensions';
+import { Alert, Button, ButtonRow, Divider, Flex, Heading, LoadingSpinner, Text } from '@hubspot/ui-extensions';
 import { ConnectionsApiError, type Company, type ConnectionsApi, type Environment } from '../lib/connections';
+import type { WorkflowSettingsApi } from '../lib/workflowSettings';
 import { CompanyTable } from './CompanyTable';
+import { WorkflowSettingsSection } from './WorkflowSettingsSection';
 
 /** A one-time Intuit authorization URL the admin still has to open. */
 interface PendingAuthorization {
@@ -9,8 +11,11 @@ interface PendingAuthorization {
   url: string;
 }
 
-/** The settings page: lists the portal's QuickBooks companies and connects, reconnects and disconnects them. */
-export function ConnectionsPage({ api }: { api: ConnectionsApi }) {
+/**
+ * The settings page: lists the portal's QuickBooks companies and connects, reconnects and disconnects them; with
+ * `workflowSettings`, also the workflow actions' behaviour (customer creation, unmatched items).
+ */
+export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi; workflowSettings?: WorkflowSettingsApi }) {
   const [companies, setCompanies] = useState<Company[] | null>(null);
   const [loading, setLoading] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -117,6 +122,12 @@ export function ConnectionsPage({ api }: { api: ConnectionsApi }) {
       {loading && <LoadingSpinner label="Loading QuickBooks companies" showLabel />}
       {companies && (
         <CompanyTable companies={companies} disabled={busy} onReconnect={reconnect} onDisconnect={setConfirming} />
+      )}
+      {workflowSettings && (
+        <>
+          <Divider />
+          <WorkflowSettingsSection api={workflowSettings} companies={companies} />
+        </>
       )}
     </Flex>
   );

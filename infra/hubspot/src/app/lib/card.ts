@@ -1,0 +1,425 @@
+// Client for the backend's invoice-card API (`/card/…`, functions/invoice-card/API.md). Like the connections
+// client it takes a fetch-like function: the card passes hubspot.fetch (which signs each request and appends
+// portalId), tests pass a fake. Every failure becomes a CardApiError carrying the backend's code and its
+// user-facing message.
+import type { FetchLike, RequestOptions, ResponseLike } from './connections';
+
+export type RecordObjectType = 'deals' | 'contacts' | 'companies';
+export type DocumentType = 'invoice' | 'estimate' | 'sales_receipt';
+
+/** A QuickBooks company as the card sees it (status `reconnect_needed` when its authorization is dead). */
+export interface CardCompany {
+  realmId: string;
+  name: string;
+  environment: 'production' | 'sandbox';
+  status: 'active' | 'reconnect_needed' | 'disconnected' | (string & {});
+  lastSuccessAt: string | null;
+}
+
+export type DocumentStatus =
+  | 'awaiting_send'
+  | 'sent'
+  | 'partially_paid'
+  | 'paid_in_full'
+  | 'overdue'
+  | 'voided'
+  | 'pending'
+  | 'accepted'
+  | 'closed'
+  | 'rejected'
+  | 'paid'
+  | (string & {});
+
+/** One QuickBooks document linked to the record. Money is a decimal string, dates are YYYY-MM-DD. */
+export interface QboDocument {
+  realmId: string;
+  companyName: string;
+  type: DocumentType;
+  id: string;
+  number: string | null;
+  customerName: string;
+  total: string;
+  balance: string | null;
+  currency: string;
+  txnDate: string | null;
+  dueDate: string | null;
+  status: DocumentStatus;
+  statusLabel: string | null;
+  openUrl: string | null;
+  currencyMismatch: boolean;
+  currencyNote: string | null;
+  updatedAt: string | null;
+}
+
+export interface RecordView {
+  companies: CardCompany[];
+  documents: QboDocument[];
+}
+
+export interface Customer {
+  id: string;
+  displayName: string;
+  email: string | null;
+  currency: string | null;
+}
+
+export interface Item {
+  id: string;
+  name: string;
+  sku: string | null;
+  unitPrice: string | null;
+  taxable: boolean;
+}
+
+export interface ProposedCustomer {
+  displayName: string;
+  givenName?: string | null;
+  familyName?: string | null;
+  companyName?: string | null;
+  email?: string | null;
+}
+
+export interface DraftCompany {
+  realmId: string;
+  name: string;
+  country: string;
+  homeCurrency: string;
+  lineTaxCodesRequired: boolean;
+  customTxnNumbers: boolean;
+  multiCurrency: boolean;
+}
+
+export interface DraftQuote {
+  id: string;
+  title: string;
+  expiresOn: string | null;
+  usable: boolean;
+  reason: string | null;
+}
+
+export interface DraftLine {
+  description: string | null;
+  sku: string | null;
+  quantity: string;
+  unitPrice: string;
+  suggestedItem: Item | null;
+}
+
+export interface TaxCode {
+  id: string;
+  name: string;
+}
+
+export interface Term {
+  id: string;
+  name: string;
+  dueDays: number | null;
+}
+
+/** What GET /card/draft proposes for a new document. */
+export interface Draft {
+  company: DraftCompany;
+  quotes: DraftQuote[];
+  customer: {
+    match: Customer | null;
+    matchedBy: 'email' | 'name' | null;
+    proposed: ProposedCustomer;
+  };
+  lines: DraftLine[];
+  taxCodes: TaxCode[];
+  terms: Term[];
+  nextDocNumber: string | null;
+  txnDate: string;
+}
+
+export type DraftSource = { source: 'deal' } | { source: 'quote'; quoteId: string };
+
+export interface CreateLine {
+  itemId: string;
+  description?: string;
+  quantity: string;
+  unitPrice: string;
+  serviceDate?: string;
+  taxCodeId?: string;
+}
+
+/** The body of POST /card/documents. */
+export interface CreateDocumentBody {
+  idempotencyKey: string;
+  realmId: string;
+  objectType: RecordObjectType;
+  objectId: string;
+  type: DocumentType;
+  customer: { id: string } | { new: ProposedCustomer };
+  lines: CreateLine[];
+  termId?: string;
+  txnDate?: string;
+  dueDate?: string;
+  message?: string;
+  docNumber?: string;
+}
+
+export interface InvoiceSearch {
+  number?: string;
+  customer?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface CardApi {
+  companies(): Promise<CardCompany[]>;
+  record(objectType: RecordObjectType, objectId: string): Promise<RecordView>;
+  draft(realmId: string, objectType: RecordObjectType, objectId: string, source: DraftSource): Promise<Draft>;
+  customers(realmId: string, q: string): Promise<Customer[]>;
+  items(realmId: string, q: string): Promise<Item[]>;
+  /** Creates the document; `created` is false when the backend recognised a repeat of the same idempotencyKey. */
+  createDocument(body: CreateDocumentBody): Promise<{ document: QboDocument; created: boolean }>;
+  send(realmId: string, id: string, sendTo?: string): Promise<QboDocument>;
+  searchInvoices(realmId: string, search: InvoiceSearch): Promise<QboDocument[]>;
+  link(
+    realmId: string,
+    objectType: RecordObjectType,
+    objectId: string,
+    documents: { type: DocumentType; id: string }[],
+  ): Promise<QboDocument[]>;
+  /** A short-lived https link to the document's PDF. */
+  preview(realmId: string, type: DocumentType, id: string): Promise<string>;
+}
+
+/** Codes from API.md's table, plus `network` and `unexpected_response`, which the client produces itself. */
+export type CardErrorCode =
+  | 'reconnect_needed'
+  | 'tax_code_required'
+  | 'customer_missing_email'
+  | 'item_not_found'
+  | 'duplicate_doc_number'
+  | 'throttled'
+  | 'busy'
+  | 'rejected'
+  | 'bad_request'
+  | 'not_found'
+  | 'unknown_portal'
+  | 'upstream'
+  | 'internal'
+  | 'network'
+  | 'unexpected_response'
+  | (string & {});
+
+export class CardApiError extends Error {
+  readonly code: CardErrorCode;
+  /** HTTP status, or null when no response arrived. */
+  readonly status: number | null;
+
+  constructor(code: CardErrorCode, message: string, status: number | null) {
+    super(message);
+    this.name = 'CardApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** Maps HubSpot's object type id (context.crm.objectTypeId) to the card API's object type. */
+export function objectTypeFromId(objectTypeId: string): RecordObjectType | null {
+  switch (objectTypeId) {
+    case '0-1':
+      return 'contacts';
+    case '0-2':
+      return 'companies';
+    case '0-3':
+      return 'deals';
+    default:
+      return null;
+  }
+}
+
+export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
+  const root = `${baseUrl.replace(/\/+$/, '')}/card`;
+  const url = (path: string, query?: Record<string, string | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) params.set(key, value);
+    }
+    const search = params.toString();
+    return `${root}${path}${search ? `?${search}` : ''}`;
+  };
+
+  async function call<T>(
+    target: string,
+    options: RequestOptions,
+    field: string,
+    pick: (body: Record<string, unknown>) => T | undefined,
+  ): Promise<{ value: T; status: number }> {
+    let response: ResponseLike;
+    try {
+      response = await fetch(target, options);
+    } catch (error) {
+      // hubspot.fetch rejects on timeouts, URLs missing from permittedUrls.fetch and network failures.
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new CardApiError('network', `Could not reach the integration's API: ${detail}`, null);
+    }
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) throw errorFrom(response.status, body);
+    const value = isObject(body) ? pick(body) : undefined;
+    if (value === undefined) {
+      const message = `The API answered ${response.status} without a valid "${field}".`;
+      throw new CardApiError('unexpected_response', message, response.status);
+    }
+    return { value, status: response.status };
+  }
+
+  const get = async <T>(target: string, field: string, pick: (body: Record<string, unknown>) => T | undefined) =>
+    (await call(target, { method: 'GET' }, field, pick)).value;
+
+  const documentsOf = (key: string) => (body: Record<string, unknown>) => arrayOf(body[key], isDocument);
+
+  return {
+    companies: () => get(url('/companies'), 'companies', (body) => arrayOf(body.companies, isCompany)),
+
+    record: (objectType, objectId) =>
+      get(url(`/records/${encodeURIComponent(objectType)}/${encodeURIComponent(objectId)}`), 'documents', (body) => {
+        const companies = arrayOf(body.companies, isCompany);
+        const documents = arrayOf(body.documents, isDocument);
+        return companies && documents ? { companies, documents } : undefined;
+      }),
+
+    draft: (realmId, objectType, objectId, source) =>
+      get(
+        url('/draft', {
+          realmId,
+          objectType,
+          objectId,
+          source: source.source,
+          quoteId: source.source === 'quote' ? source.quoteId : undefined,
+        }),
+        'company',
+        (body) => (isDraft(body) ? body : undefined),
+      ),
+
+    customers: (realmId, q) =>
+      get(url('/customers', { realmId, q }), 'customers', (body) => arrayOf(body.customers, isCustomer)),
+
+    items: (realmId, q) => get(url('/items', { realmId, q }), 'items', (body) => arrayOf(body.items, isItem)),
+
+    createDocument: async (body) => {
+      const { value, status } = await call(
+        url('/documents'),
+        { method: 'POST', body: body as unknown as Record<string, unknown> },
+        'document',
+        (answer) => (isDocument(answer.document) ? answer.document : undefined),
+      );
+      return { document: value, created: status === 201 };
+    },
+
+    send: async (realmId, id, sendTo) => {
+      const body: Record<string, unknown> = { realmId, id };
+      if (sendTo) body.sendTo = sendTo;
+      const { value } = await call(url('/documents/send'), { method: 'POST', body }, 'document', (answer) =>
+        isDocument(answer.document) ? answer.document : undefined,
+      );
+      return value;
+    },
+
+    searchInvoices: (realmId, search) =>
+      get(
+        url('/invoices/search', {
+          realmId,
+          number: nonEmpty(search.number),
+          customer: nonEmpty(search.customer),
+          from: nonEmpty(search.from),
+          to: nonEmpty(search.to),
+        }),
+        'invoices',
+        documentsOf('invoices'),
+      ),
+
+    link: async (realmId, objectType, objectId, documents) =>
+      (
+        await call(
+          url('/links'),
+          { method: 'POST', body: { realmId, objectType, objectId, documents } },
+          'documents',
+          documentsOf('documents'),
+        )
+      ).value,
+
+    preview: (realmId, type, id) =>
+      get(url('/preview', { realmId, type, id }), 'url', (body) =>
+        typeof body.url === 'string' && body.url.startsWith('https://') ? body.url : undefined,
+      ),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function errorFrom(status: number, body: unknown): CardApiError {
+  const error = isObject(body) ? body.error : undefined;
+  if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') {
+    return new CardApiError(error.code, error.message, status);
+  }
+  // An API Gateway or Lambda runtime failure answers without our error envelope.
+  return new CardApiError('unexpected_response', `The API answered ${status} without an error description.`, status);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function arrayOf<T>(value: unknown, check: (item: unknown) => item is T): T[] | undefined {
+  return Array.isArray(value) && value.every(check) ? value : undefined;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isOptionalString = (value: unknown) => value === null || value === undefined || typeof value === 'string';
+
+// Only the fields the card cannot do without are checked: an unknown status still renders, neutrally.
+function isCompany(value: unknown): value is CardCompany {
+  return isObject(value) && isString(value.realmId) && isString(value.name) && isString(value.status);
+}
+
+function isDocument(value: unknown): value is QboDocument {
+  return (
+    isObject(value) &&
+    isString(value.realmId) &&
+    isString(value.id) &&
+    isString(value.type) &&
+    isString(value.status) &&
+    isString(value.total) &&
+    isOptionalString(value.number) &&
+    isOptionalString(value.openUrl)
+  );
+}
+
+function isCustomer(value: unknown): value is Customer {
+  return isObject(value) && isString(value.id) && isString(value.displayName);
+}
+
+function isItem(value: unknown): value is Item {
+  return isObject(value) && isString(value.id) && isString(value.name);
+}
+
+function isDraft(value: Record<string, unknown>): value is Record<string, unknown> & Draft {
+  const { company, customer } = value;
+  return (
+    isObject(company) &&
+    isString(company.realmId) &&
+    typeof company.lineTaxCodesRequired === 'boolean' &&
+    isObject(customer) &&
+    (customer.match === null || isCustomer(customer.match)) &&
+    isObject(customer.proposed) &&
+    Array.isArray(value.quotes) &&
+    Array.isArray(value.lines) &&
+    value.lines.every(
+      (line) =>
+        isObject(line) &&
+        isString(line.quantity) &&
+        isString(line.unitPrice) &&
+        (line.suggestedItem === null || line.suggestedItem === undefined || isItem(line.suggestedItem)),
+    ) &&
+    Array.isArray(value.taxCodes) &&
+    Array.isArray(value.terms) &&
+    isString(value.txnDate)
+  );
+}

@@ -1,0 +1,162 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, ButtonRow, Flex, Heading, Input, LoadingSpinner, Select, Text, Toggle } from '@hubspot/ui-extensions';
+import { ConnectionsApiError, type Company } from '../lib/connections';
+import {
+  type UnmatchedItem,
+  type WorkflowSettings,
+  type WorkflowSettingsApi,
+  toBody,
+  validateSettings,
+} from '../lib/workflowSettings';
+
+interface Props {
+  api: WorkflowSettingsApi;
+  /** The portal's QuickBooks companies (null while the page loads them); each connected one gets a default item. */
+  companies: Company[] | null;
+}
+
+const UNMATCHED_OPTIONS: { label: string; value: UnmatchedItem }[] = [
+  { label: 'Fail the action: nothing is created', value: 'fail' },
+  { label: "Use the company's default item", value: 'default_item' },
+];
+
+/** How the workflow actions behave (W4, W5, B4): customer creation and unmatched line items. */
+export function WorkflowSettingsSection({ api, companies }: Props) {
+  const [saved, setSaved] = useState<WorkflowSettings | null>(null);
+  const [form, setForm] = useState<WorkflowSettings | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ConnectionsApiError | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api
+      .get()
+      .then((settings) => {
+        if (!live) return;
+        setSaved(settings);
+        setForm(settings);
+      })
+      .catch((caught: unknown) => live && setError(asApiError(caught)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  const connected = (companies ?? []).filter((company) => company.status !== 'disconnected');
+  const changed = form !== null && saved !== null && JSON.stringify(toBody(form)) !== JSON.stringify(toBody(saved));
+
+  const update = (patch: Partial<WorkflowSettings>) => {
+    setNotice(null);
+    setForm((current) => current && { ...current, ...patch });
+  };
+
+  async function save() {
+    if (!form) return;
+    const errors = validateSettings(form, connected.map((company) => company.realmId));
+    setFieldErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    setSaving(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const stored = await api.save(form);
+      setSaved(stored);
+      setForm(stored);
+      setNotice('Workflow behaviour saved. It applies to the next action that runs.');
+    } catch (caught) {
+      setError(asApiError(caught));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Flex direction="column" gap="sm">
+      <Heading>Workflow behaviour</Heading>
+      <Text>
+        How the "Create QuickBooks invoice / estimate / sales receipt" workflow actions handle a contact or a line item
+        QuickBooks does not know yet.
+      </Text>
+      {loading && <LoadingSpinner label="Loading workflow settings" showLabel />}
+      {error && (
+        <Alert title="The workflow settings could not be loaded or saved" variant="error" testId="workflow-settings-error">
+          <Text>{error.message}</Text>
+        </Alert>
+      )}
+      {notice && (
+        <Alert title="Saved" variant="success">
+          <Text>{notice}</Text>
+        </Alert>
+      )}
+      {form && (
+        <>
+          <Toggle
+            name="createCustomers"
+            label="Create a QuickBooks customer when none matches the contact"
+            labelDisplay="inline"
+            checked={form.createCustomers}
+            onChange={(checked) => update({ createCustomers: checked })}
+          />
+          {!form.createCustomers && (
+            <Text variant="microcopy">
+              Off: when no QuickBooks customer matches the contact's name and e-mail, the action fails and says so in the
+              workflow history.
+            </Text>
+          )}
+          <Select
+            name="unmatchedItem"
+            label="When a line item matches no QuickBooks product or service"
+            options={UNMATCHED_OPTIONS}
+            value={form.unmatchedItem}
+            onChange={(value) => update({ unmatchedItem: value as UnmatchedItem })}
+            error={Boolean(fieldErrors.unmatchedItem)}
+            validationMessage={fieldErrors.unmatchedItem}
+          />
+          {connected.map((company) => {
+            const key = `defaultItems.${company.realmId}`;
+            return (
+              <Input
+                key={company.realmId}
+                name={`defaultItem-${company.realmId}`}
+                label={`Default item id for ${company.name}`}
+                description={
+                  form.unmatchedItem === 'default_item'
+                    ? 'The id of the QuickBooks product or service used for unmatched line items. Empty: unmatched lines fail for this company.'
+                    : 'Used only with "Use the company\'s default item".'
+                }
+                value={form.defaultItems[company.realmId] ?? ''}
+                onChange={(value) => update({ defaultItems: { ...form.defaultItems, [company.realmId]: value } })}
+                error={Boolean(fieldErrors[key])}
+                validationMessage={fieldErrors[key]}
+              />
+            );
+          })}
+          <ButtonRow>
+            <Button variant="primary" disabled={!changed || saving} onClick={() => void save()}>
+              Save workflow behaviour
+            </Button>
+            <Button
+              variant="transparent"
+              disabled={!changed || saving}
+              onClick={() => {
+                setForm(saved);
+                setFieldErrors({});
+              }}
+            >
+              Discard changes
+            </Button>
+          </ButtonRow>
+        </>
+      )}
+    </Flex>
+  );
+}
+
+function asApiError(caught: unknown): ConnectionsApiError {
+  if (caught instanceof ConnectionsApiError) return caught;
+  return new ConnectionsApiError('internal', caught instanceof Error ? caught.message : String(caught), null);
+}

@@ -1,0 +1,771 @@
+//! What the invoice card asks for (functions/invoice-card/API.md): a record's documents, a draft proposal,
+//! searches, creating, linking, sending and previewing.
+
+use super::company::{Company, HubSpot};
+use super::create::{create, quoted, Created, CustomerChoice, NewCustomer, Order};
+use super::deal::update_deal;
+use super::links::{Link, Record, RecordType};
+use super::once::{run_once, Refusals};
+use super::refresh::refresh;
+use super::source;
+use super::view::DocumentView;
+use crate::connections::{companies_of_installed_portal, CompanySummary, Connection};
+use crate::domain::draft::{match_customer, match_item, next_doc_number, Draft, MatchedBy};
+use crate::domain::snapshot::Snapshot;
+use crate::quickbooks::entities::{Customer, DocType, Document, Item, TaxCode, Term};
+use crate::{App, AppError};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The card's answer for a record.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordDocuments {
+    pub companies: Vec<CompanySummary>,
+    pub documents: Vec<DocumentView>,
+    pub notices: Vec<String>,
+}
+
+fn views(
+    links: &[Link],
+    connections: &[Connection],
+    currency: &str,
+    now: DateTime<Utc>,
+) -> Vec<DocumentView> {
+    let mut views: Vec<DocumentView> = links
+        .iter()
+        .map(|l| {
+            let connection = connections
+                .iter()
+                .find(|c| c.realm_id == l.snapshot.realm_id);
+            DocumentView::of(
+                &l.snapshot,
+                connection.map_or(l.snapshot.realm_id.as_str(), |c| c.profile.name.as_str()),
+                connection.map_or(crate::connections::Environment::Production, |c| {
+                    c.environment
+                }),
+                currency,
+                now,
+            )
+        })
+        .collect();
+    views.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    views
+}
+
+/// A record's documents, stale snapshots refreshed first (I1, I2); a deal's properties follow changes (I11).
+pub async fn record_documents(
+    app: &App,
+    portal_id: u64,
+    record: &Record,
+    force: bool,
+) -> Result<RecordDocuments, AppError> {
+    let now = Utc::now();
+    let connections = companies_of_installed_portal(&app.store, portal_id, now.timestamp()).await?;
+    let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let links = Link::list(&app.store, portal_id, record).await?;
+    let mut refreshed = refresh(app, portal_id, links, now, force).await?;
+    if refreshed.changed && record.object_type == RecordType::Deals {
+        if let Err(e) = sync_deal(
+            app,
+            portal_id,
+            &record.object_id,
+            &refreshed.links,
+            &connections,
+        )
+        .await
+        {
+            refreshed.notices.push(e);
+        }
+    }
+    Ok(RecordDocuments {
+        companies: connections.iter().map(CompanySummary::from).collect(),
+        documents: views(
+            &refreshed.links,
+            &connections,
+            &install.company_currency,
+            now,
+        ),
+        notices: refreshed.notices,
+    })
+}
+
+/// Updates a deal's properties; a failure is a notice for the user, not a failed request: the document
+/// exists and the next refresh writes the properties again.
+async fn sync_deal(
+    app: &App,
+    portal_id: u64,
+    deal_id: &str,
+    links: &[Link],
+    connections: &[Connection],
+) -> Result<(), String> {
+    let result = async {
+        let hubspot = HubSpot::open(app, portal_id).await?;
+        update_deal(app, &hubspot, deal_id, links, connections, Utc::now()).await
+    }
+    .await;
+    result.map(|_| ()).map_err(|e| {
+        tracing::warn!(error = %e, deal_id, "deal properties not updated");
+        format!("The deal's QuickBooks properties were not updated ({}); they will be on the next refresh", e.public_message())
+    })
+}
+
+/// Where a draft starts (I3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Record,
+    Quote(String),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerView {
+    pub id: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub currency: Option<String>,
+}
+
+impl From<&Customer> for CustomerView {
+    fn from(c: &Customer) -> Self {
+        Self {
+            id: c.id.clone(),
+            display_name: c.display_name.clone(),
+            email: c.email().map(str::to_string),
+            currency: c.currency.as_ref().map(|r| r.value.clone()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemView {
+    pub id: String,
+    pub name: String,
+    pub sku: Option<String>,
+    pub unit_price: rust_decimal::Decimal,
+    pub taxable: bool,
+}
+
+impl From<&Item> for ItemView {
+    fn from(i: &Item) -> Self {
+        Self {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            sku: i.sku.clone(),
+            unit_price: i.unit_price,
+            taxable: i.taxable,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposedLine {
+    pub description: String,
+    pub sku: Option<String>,
+    pub quantity: rust_decimal::Decimal,
+    pub unit_price: rust_decimal::Decimal,
+    pub suggested_item: Option<ItemView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerProposal {
+    #[serde(rename = "match")]
+    pub matched: Option<CustomerView>,
+    pub matched_by: Option<MatchedBy>,
+    pub proposed: Option<NewCustomer>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyFacts {
+    pub realm_id: String,
+    pub name: String,
+    pub country: String,
+    pub home_currency: String,
+    pub line_tax_codes_required: bool,
+    pub custom_txn_numbers: bool,
+    pub multi_currency: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftProposal {
+    pub company: CompanyFacts,
+    pub quotes: Vec<source::QuoteInfo>,
+    pub customer: CustomerProposal,
+    pub lines: Vec<ProposedLine>,
+    pub tax_codes: Vec<TaxCodeView>,
+    pub terms: Vec<TermView>,
+    pub next_doc_number: Option<String>,
+    pub txn_date: NaiveDate,
+}
+
+#[derive(Serialize)]
+pub struct TaxCodeView {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TermView {
+    pub id: String,
+    pub name: String,
+    pub due_days: Option<i64>,
+}
+
+/// Every active item of a company (one query: the list the card searches and suggests from).
+async fn all_items(app: &App, company: &Company) -> Result<(Vec<Item>, NaiveDate), AppError> {
+    let answer = company
+        .api(app)
+        .query::<Item>("Item", "WHERE Active = true MAXRESULTS 1000")
+        .await?;
+    let today = answer
+        .time
+        .map_or_else(|| Utc::now().date_naive(), |t| t.date_naive());
+    Ok((answer.value, today))
+}
+
+/// The next number for a company with custom transaction numbers (I13), from its latest documents.
+pub async fn proposed_doc_number(
+    app: &App,
+    company: &Company,
+    doc_type: DocType,
+) -> Result<Option<String>, AppError> {
+    if !company.connection.profile.custom_txn_numbers {
+        return Ok(None);
+    }
+    let recent = company
+        .api(app)
+        .query::<Document>(
+            doc_type.entity(),
+            "ORDERBY MetaData.CreateTime DESC MAXRESULTS 50",
+        )
+        .await?
+        .value;
+    Ok(
+        next_doc_number(recent.iter().filter_map(|d| d.doc_number.as_deref()))
+            .or_else(|| Some("1001".to_string())),
+    )
+}
+
+/// A proposal for the create wizard: customer match, lines with suggested items, tax codes, terms.
+pub async fn draft_proposal(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    record: &Record,
+    from: Source,
+) -> Result<DraftProposal, AppError> {
+    let company = Company::open(app, portal_id, realm_id).await?;
+    let hubspot = HubSpot::open(app, portal_id).await?;
+    let hs = hubspot.api(app);
+    let qbo = company.api(app);
+    let profile = &company.connection.profile;
+    let (items, today) = all_items(app, &company).await?;
+    let quotes = match record.object_type {
+        RecordType::Deals => source::quotes_of(&hs, &record.object_id, today).await?,
+        _ => Vec::new(),
+    };
+    let lines = match &from {
+        Source::Record if record.object_type == RecordType::Deals => {
+            source::lines_of(&hs, "deals", &record.object_id).await?
+        }
+        Source::Record => Vec::new(),
+        Source::Quote(id) => {
+            if !quotes.iter().any(|q| &q.id == id) {
+                return Err(AppError::NotFound(format!(
+                    "quote {id} is not one of this deal's quotes"
+                )));
+            }
+            source::usable_quote(&hs, id, today).await?;
+            source::lines_of(&hs, "quotes", id).await?
+        }
+    };
+    let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id).await?;
+    let matched = match &person {
+        Some(p) => super::create::find_customer(app, &company, p).await?,
+        None => None,
+    };
+    let matched_by = match (&person, &matched) {
+        (Some(p), Some(c)) => {
+            match_customer(p, std::slice::from_ref(c), &profile.home_currency).map(|(_, by)| by)
+        }
+        _ => None,
+    };
+    let tax_codes = if profile.line_tax_codes_required {
+        qbo.query::<TaxCode>("TaxCode", "WHERE Active = true")
+            .await?
+            .value
+    } else {
+        Vec::new()
+    };
+    let terms = qbo
+        .query::<Term>("Term", "WHERE Active = true")
+        .await?
+        .value;
+    Ok(DraftProposal {
+        company: CompanyFacts {
+            realm_id: realm_id.to_string(),
+            name: profile.name.clone(),
+            country: profile.country.clone(),
+            home_currency: profile.home_currency.clone(),
+            line_tax_codes_required: profile.line_tax_codes_required,
+            custom_txn_numbers: profile.custom_txn_numbers,
+            multi_currency: profile.multi_currency,
+        },
+        quotes,
+        customer: CustomerProposal {
+            matched: matched.as_ref().map(CustomerView::from),
+            matched_by,
+            proposed: person.as_ref().and_then(NewCustomer::from_person),
+        },
+        lines: lines
+            .iter()
+            .map(|l| ProposedLine {
+                description: l.description.clone().unwrap_or_else(|| l.name.clone()),
+                sku: l.sku.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                suggested_item: match_item(l, &items).map(ItemView::from),
+            })
+            .collect(),
+        tax_codes: tax_codes
+            .iter()
+            .map(|t| TaxCodeView {
+                id: t.id.clone(),
+                name: t.name.clone(),
+            })
+            .collect(),
+        terms: terms
+            .iter()
+            .map(|t| TermView {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                due_days: t.due_days,
+            })
+            .collect(),
+        next_doc_number: proposed_doc_number(app, &company, DocType::Invoice).await?,
+        txn_date: today,
+    })
+}
+
+/// The most rows a search answers.
+const SEARCH_LIMIT: u32 = 50;
+
+fn like(q: &str) -> String {
+    quoted(&format!("%{}%", q.trim()))
+}
+
+pub async fn search_customers(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    q: &str,
+) -> Result<Vec<CustomerView>, AppError> {
+    let company = Company::open(app, portal_id, realm_id).await?;
+    let filter = match q.trim() {
+        "" => format!("ORDERBY DisplayName MAXRESULTS {SEARCH_LIMIT}"),
+        q if q.contains('@') => format!(
+            "WHERE PrimaryEmailAddr = {} MAXRESULTS {SEARCH_LIMIT}",
+            quoted(q)
+        ),
+        q => format!(
+            "WHERE DisplayName LIKE {} ORDERBY DisplayName MAXRESULTS {SEARCH_LIMIT}",
+            like(q)
+        ),
+    };
+    let found = company
+        .api(app)
+        .query::<Customer>("Customer", &filter)
+        .await?
+        .value;
+    Ok(found.iter().map(CustomerView::from).collect())
+}
+
+pub async fn search_items(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    q: &str,
+) -> Result<Vec<ItemView>, AppError> {
+    let company = Company::open(app, portal_id, realm_id).await?;
+    let filter = match q.trim() {
+        "" => format!("ORDERBY Name MAXRESULTS {SEARCH_LIMIT}"),
+        q => format!(
+            "WHERE Name LIKE {} ORDERBY Name MAXRESULTS {SEARCH_LIMIT}",
+            like(q)
+        ),
+    };
+    let found = company.api(app).query::<Item>("Item", &filter).await?.value;
+    Ok(found.iter().map(ItemView::from).collect())
+}
+
+/// Search filters for existing invoices (I10).
+#[derive(Default)]
+pub struct InvoiceSearch {
+    pub number: Option<String>,
+    pub customer: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+pub async fn search_invoices(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    search: &InvoiceSearch,
+) -> Result<Vec<DocumentView>, AppError> {
+    let now = Utc::now();
+    let company = Company::open(app, portal_id, realm_id).await?;
+    let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let api = company.api(app);
+    let mut conditions = Vec::new();
+    if let Some(n) = search
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        conditions.push(format!("DocNumber = {}", quoted(n)));
+    }
+    if let Some(name) = search
+        .customer
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        let customers = api
+            .query::<Customer>(
+                "Customer",
+                &format!("WHERE DisplayName LIKE {} MAXRESULTS 100", like(name)),
+            )
+            .await?
+            .value;
+        if customers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = customers
+            .iter()
+            .map(|c| quoted(&c.id))
+            .collect::<Vec<_>>()
+            .join(",");
+        conditions.push(format!("CustomerRef IN ({ids})"));
+    }
+    if let Some(from) = search.from {
+        conditions.push(format!("TxnDate >= '{from}'"));
+    }
+    if let Some(to) = search.to {
+        conditions.push(format!("TxnDate <= '{to}'"));
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let answer = api
+        .query::<Document>(
+            "Invoice",
+            &format!("{filter} ORDERBY TxnDate DESC MAXRESULTS {SEARCH_LIMIT}"),
+        )
+        .await?;
+    let company_time = answer.time.unwrap_or_else(|| now.fixed_offset());
+    let profile = &company.connection.profile;
+    Ok(answer
+        .value
+        .iter()
+        .map(|d| {
+            let s = Snapshot::of(
+                realm_id,
+                DocType::Invoice,
+                d,
+                &profile.home_currency,
+                company_time,
+                now,
+            );
+            DocumentView::of(
+                &s,
+                &profile.name,
+                company.connection.environment,
+                &install.company_currency,
+                now,
+            )
+        })
+        .collect())
+}
+
+/// A document chosen to link.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocRef {
+    #[serde(rename = "type")]
+    pub doc_type: DocType,
+    pub id: String,
+}
+
+/// Links existing documents to a record (I10) and answers the record's full list.
+pub async fn link_existing(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    record: &Record,
+    docs: &[DocRef],
+) -> Result<RecordDocuments, AppError> {
+    if docs.is_empty() || docs.len() > 100 {
+        return Err(AppError::BadRequest(
+            "choose between 1 and 100 documents to add".into(),
+        ));
+    }
+    let company = Company::open(app, portal_id, realm_id).await?;
+    let now = Utc::now();
+    for doc_type in DocType::ALL {
+        let ids: Vec<&str> = docs
+            .iter()
+            .filter(|d| d.doc_type == doc_type)
+            .map(|d| d.id.as_str())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        if let Some(bad) = ids
+            .iter()
+            .find(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(AppError::BadRequest(format!(
+                "{bad:?} is not a QuickBooks document id"
+            )));
+        }
+        let list = ids
+            .iter()
+            .map(|id| quoted(id))
+            .collect::<Vec<_>>()
+            .join(",");
+        let answer = company
+            .api(app)
+            .query::<Document>(
+                doc_type.entity(),
+                &format!("WHERE Id IN ({list}) MAXRESULTS 1000"),
+            )
+            .await?;
+        if let Some(missing) = ids
+            .iter()
+            .find(|id| !answer.value.iter().any(|d| d.id == **id))
+        {
+            return Err(AppError::NotFound(format!(
+                "{} {missing} was not found in QuickBooks",
+                doc_type.noun()
+            )));
+        }
+        let company_time = answer.time.unwrap_or_else(|| now.fixed_offset());
+        for doc in &answer.value {
+            Link {
+                portal_id,
+                record: record.clone(),
+                snapshot: Snapshot::of(
+                    realm_id,
+                    doc_type,
+                    doc,
+                    &company.connection.profile.home_currency,
+                    company_time,
+                    now,
+                ),
+                linked_at: now,
+            }
+            .save(&app.store)
+            .await?;
+        }
+    }
+    after_write(app, portal_id, record).await
+}
+
+/// The record's list after a write, with the deal's properties brought up to date.
+async fn after_write(
+    app: &App,
+    portal_id: u64,
+    record: &Record,
+) -> Result<RecordDocuments, AppError> {
+    let now = Utc::now();
+    let connections = companies_of_installed_portal(&app.store, portal_id, now.timestamp()).await?;
+    let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let links = Link::list(&app.store, portal_id, record).await?;
+    let mut notices = Vec::new();
+    if record.object_type == RecordType::Deals {
+        if let Err(e) = sync_deal(app, portal_id, &record.object_id, &links, &connections).await {
+            notices.push(e);
+        }
+    }
+    Ok(RecordDocuments {
+        companies: connections.iter().map(CompanySummary::from).collect(),
+        documents: views(&links, &connections, &install.company_currency, now),
+        notices,
+    })
+}
+
+/// The card's create request (API.md, "Create").
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CardCreate {
+    pub idempotency_key: String,
+    pub realm_id: String,
+    pub object_type: String,
+    pub object_id: String,
+    #[serde(rename = "type")]
+    pub doc_type: DocType,
+    pub customer: CardCustomer,
+    pub lines: Vec<crate::domain::draft::DraftLine>,
+    #[serde(default)]
+    pub term_id: Option<String>,
+    #[serde(default)]
+    pub txn_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub due_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub doc_number: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CardCustomer {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub new: Option<NewCustomer>,
+}
+
+/// How long a repeat of a card create waits for the first one.
+const CARD_WAIT: Duration = Duration::from_secs(8);
+
+/// Creates the card's document once per idempotency key (I8): `(created now, document)`.
+pub async fn create_from_card(
+    app: &App,
+    portal_id: u64,
+    req: CardCreate,
+) -> Result<(bool, DocumentView), AppError> {
+    let key = req.idempotency_key.trim().to_string();
+    if key.is_empty()
+        || key.len() > 64
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(AppError::BadRequest(
+            "idempotencyKey must be 1–64 letters, digits, - or _".into(),
+        ));
+    }
+    let record = Record::new(RecordType::parse_card(&req.object_type)?, &req.object_id)?;
+    let customer = match (req.customer.id, req.customer.new) {
+        (Some(id), None) => CustomerChoice::Existing { id },
+        (None, Some(new)) => CustomerChoice::New(new),
+        _ => {
+            return Err(AppError::BadRequest(
+                "customer must be either {\"id\"} or {\"new\"}".into(),
+            ))
+        }
+    };
+    let company = Company::open(app, portal_id, &req.realm_id).await?;
+    let mut draft = Draft {
+        doc_type: req.doc_type,
+        lines: req.lines,
+        term_id: req.term_id,
+        txn_date: req.txn_date,
+        due_date: req.due_date,
+        message: req.message,
+        doc_number: req.doc_number,
+    };
+    if draft
+        .doc_number
+        .as_deref()
+        .is_none_or(|n| n.trim().is_empty())
+    {
+        draft.doc_number = proposed_doc_number(app, &company, draft.doc_type).await?;
+    }
+    // The payload is part of the request ids: the same click repeated replays, a corrected retry after a
+    // refusal is a new request (refusals are not stored for the card).
+    let fingerprint = serde_json::to_string(&(&draft, &customer)).unwrap_or_default();
+    let scope = super::once::request_id(portal_id, &req.realm_id, &key, &fingerprint);
+    let fresh = std::sync::atomic::AtomicBool::new(false);
+    let created: Created = run_once(
+        app,
+        portal_id,
+        &format!("card#{key}"),
+        Refusals::Retryable,
+        CARD_WAIT,
+        || async {
+            fresh.store(true, std::sync::atomic::Ordering::Relaxed);
+            create(
+                app,
+                portal_id,
+                Order {
+                    company: &company,
+                    draft,
+                    customer,
+                    link_to: vec![record.clone()],
+                    paid: false,
+                    scope,
+                },
+            )
+            .await
+        },
+    )
+    .await?;
+    let list = after_write(app, portal_id, &record).await?;
+    let view = list
+        .documents
+        .into_iter()
+        .find(|d| d.id == created.snapshot.id && d.realm_id == created.snapshot.realm_id)
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "the document was created but its link is missing; refresh the card".into(),
+            )
+        })?;
+    Ok((fresh.into_inner(), view))
+}
+
+/// E-mails an invoice from QuickBooks (B9) and refreshes its links' snapshots.
+pub async fn send_invoice(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+    id: &str,
+    send_to: Option<&str>,
+) -> Result<DocumentView, AppError> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::BadRequest(format!(
+            "{id:?} is not a QuickBooks invoice id"
+        )));
+    }
+    let company = Company::open(app, portal_id, realm_id).await?;
+    // A fresh request id per send: sending twice on purpose sends twice.
+    let rid = uuid::Uuid::new_v4().simple().to_string();
+    let sent = company.api(app).send_invoice(id, send_to, &rid).await.map_err(|e| match e {
+        crate::quickbooks::QboError::Fault { ref code, .. } if code == "6000" => AppError::refused(
+            crate::ErrorCode::CustomerMissingEmail,
+            "the customer has no e-mail address; add one in QuickBooks or enter an address to send to",
+        ),
+        other => other.into(),
+    })?;
+    let now = Utc::now();
+    let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let profile = &company.connection.profile;
+    let snapshot = Snapshot::of(
+        realm_id,
+        DocType::Invoice,
+        &sent.value,
+        &profile.home_currency,
+        sent.time.unwrap_or_else(|| now.fixed_offset()),
+        now,
+    );
+    Ok(DocumentView::of(
+        &snapshot,
+        &profile.name,
+        company.connection.environment,
+        &install.company_currency,
+        now,
+    ))
+}

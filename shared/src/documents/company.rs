@@ -1,0 +1,85 @@
+//! The two APIs a feature talks to for one HubSpot account: a connected QuickBooks company and HubSpot,
+//! each opened with a usable access token.
+
+use crate::connections::{connection_key, Connection, Status};
+use crate::hubspot::HubSpotApi;
+use crate::installs::Install;
+use crate::quickbooks::api::base_for;
+use crate::quickbooks::QboApi;
+use crate::tokens::Grant;
+use crate::{App, AppError};
+use chrono::Utc;
+
+/// A connected QuickBooks company with an access token.
+pub struct Company {
+    pub connection: Connection,
+    token: String,
+}
+
+impl Company {
+    /// The company `realm_id` of `portal_id`, if connected and healthy (C3, C4).
+    pub async fn open(app: &App, portal_id: u64, realm_id: &str) -> Result<Self, AppError> {
+        let now = Utc::now().timestamp();
+        let connection: Connection = app
+            .store
+            .get(&connection_key(portal_id, realm_id), now)
+            .await?
+            .filter(|c: &Connection| c.status != Status::Disconnected)
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "QuickBooks company {realm_id} is not connected to this HubSpot account; connect it in the app settings"
+                ))
+            })?;
+        if connection.status == Status::ReconnectNeeded {
+            return Err(AppError::ReconnectNeeded(format!(
+                "QuickBooks refused {}'s authorization (revoked or expired); reconnect it in the app settings",
+                connection.profile.name
+            )));
+        }
+        crate::http::record_realm(realm_id);
+        let grant = Grant::QuickBooks {
+            portal_id,
+            realm_id: realm_id.to_string(),
+        };
+        let token = app.tokens.access_token(app, &grant).await?;
+        Ok(Self { connection, token })
+    }
+
+    pub fn api<'a>(&'a self, app: &'a App) -> QboApi<'a> {
+        QboApi {
+            http: &app.http,
+            base: base_for(&app.config, self.connection.environment),
+            realm_id: &self.connection.realm_id,
+            access_token: &self.token,
+        }
+    }
+
+    pub fn realm_id(&self) -> &str {
+        &self.connection.realm_id
+    }
+}
+
+/// An installed HubSpot account with an access token.
+pub struct HubSpot {
+    pub install: Install,
+    token: String,
+}
+
+impl HubSpot {
+    pub async fn open(app: &App, portal_id: u64) -> Result<Self, AppError> {
+        let install = Install::require(&app.store, portal_id, Utc::now().timestamp()).await?;
+        let token = app
+            .tokens
+            .access_token(app, &Grant::HubSpot { portal_id })
+            .await?;
+        Ok(Self { install, token })
+    }
+
+    pub fn api<'a>(&'a self, app: &'a App) -> HubSpotApi<'a> {
+        HubSpotApi {
+            http: &app.http,
+            base: &app.config.hubspot_api_base,
+            access_token: &self.token,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! The deal's QuickBooks properties (I11, I12): the figures of the most recently updated linked invoice in
+//! the HubSpot account's company currency.
+
+use super::company::HubSpot;
+use super::links::Link;
+use super::view::open_url;
+use crate::connections::Connection;
+use crate::domain::snapshot::deal_invoice;
+use crate::{App, AppError};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+/// Writes the deal's properties from its links; `None` when no linked invoice qualifies (then the deal
+/// keeps what it shows).
+pub async fn update_deal(
+    app: &App,
+    hubspot: &HubSpot,
+    deal_id: &str,
+    links: &[Link],
+    connections: &[Connection],
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let Some(invoice) = deal_invoice(
+        links.iter().map(|l| &l.snapshot),
+        &hubspot.install.company_currency,
+    ) else {
+        return Ok(None);
+    };
+    let environment = connections
+        .iter()
+        .find(|c| c.realm_id == invoice.realm_id)
+        .map(|c| c.environment)
+        .unwrap_or(crate::connections::Environment::Production);
+    // Date properties take midnight UTC (hubspot-api.md §5).
+    let due = invoice
+        .due_date
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc().timestamp_millis().to_string())
+        .unwrap_or_default();
+    let properties = json!({
+        "qbo_invoice_amount": invoice.total.to_string(),
+        "qbo_invoice_balance": invoice.balance.to_string(),
+        "qbo_invoice_recipient": invoice.customer_name.clone().unwrap_or_default(),
+        "qbo_invoice_number": invoice.number.clone().unwrap_or_default(),
+        "qbo_invoice_status": invoice.status(now).label(),
+        "qbo_invoice_due_date": due,
+        "qbo_invoice_currency": invoice.currency,
+        "qbo_invoice_id": invoice.id,
+        "qbo_realm_id": invoice.realm_id,
+        "qbo_invoice_link": open_url(environment, invoice),
+    });
+    hubspot
+        .api(app)
+        .update_object("deals", deal_id, &properties)
+        .await?;
+    Ok(Some(invoice.id.clone()))
+}

@@ -1,0 +1,13 @@
+//! QuickBooks sales documents for HubSpot records: creating them exactly once, linking, refreshing their
+//! snapshots, the deal's properties, and what the card and the workflow actions ask for.
+
+pub mod card;
+pub mod company;
+pub mod create;
+pub mod deal;
+pub mod links;
+pub mod once;
+pub mod preview;
+pub mod refresh;
+pub mod source;
+pub mod view;

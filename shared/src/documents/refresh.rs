@@ -1,0 +1,145 @@
+//! Keeping snapshots current (I1, I11): a snapshot older than a few minutes is read again from QuickBooks,
+//! with one query per company and document type for all of a record's stale documents, never one call per
+//! document. A company that cannot be asked leaves its snapshots as they are, with a notice.
+
+use super::company::Company;
+use super::links::Link;
+use crate::domain::snapshot::Snapshot;
+use crate::quickbooks::entities::{DocType, Document};
+use crate::{App, AppError};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
+
+/// How old a snapshot may be before a render reads it again.
+pub const MAX_AGE: Duration = Duration::minutes(5);
+/// Ids per `IN (…)` query; QuickBooks answers up to 1000 rows, a short statement stays well inside URL limits.
+const IDS_PER_QUERY: usize = 100;
+
+pub struct Refreshed {
+    pub links: Vec<Link>,
+    pub notices: Vec<String>,
+    /// Whether any snapshot's figures changed (the deal's properties then follow).
+    pub changed: bool,
+}
+
+/// Refreshes the stale snapshots among `links` (all of them when `force`), saving the new ones.
+pub async fn refresh(
+    app: &App,
+    portal_id: u64,
+    mut links: Vec<Link>,
+    now: DateTime<Utc>,
+    force: bool,
+) -> Result<Refreshed, AppError> {
+    let mut stale: BTreeMap<(String, DocType), Vec<usize>> = BTreeMap::new();
+    for (i, link) in links.iter().enumerate() {
+        if force || link.snapshot.is_stale(now, MAX_AGE) {
+            stale
+                .entry((link.snapshot.realm_id.clone(), link.snapshot.doc_type))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut notices = Vec::new();
+    let mut changed = false;
+    let mut companies: BTreeMap<String, Option<Company>> = BTreeMap::new();
+    for ((realm, doc_type), positions) in stale {
+        if !companies.contains_key(&realm) {
+            let opened = match Company::open(app, portal_id, &realm).await {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    notices.push(format!(
+                        "Showing saved figures for company {realm}: {}",
+                        e.public_message()
+                    ));
+                    None
+                }
+            };
+            companies.insert(realm.clone(), opened);
+        }
+        let Some(company) = companies[&realm].as_ref() else {
+            continue;
+        };
+        let ids: Vec<String> = positions
+            .iter()
+            .map(|&i| links[i].snapshot.id.clone())
+            .collect();
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let list = chunk
+                .iter()
+                .map(|id| super::create::quoted(id))
+                .collect::<Vec<_>>()
+                .join(",");
+            let answer = match company
+                .api(app)
+                .query::<Document>(
+                    doc_type.entity(),
+                    &format!("WHERE Id IN ({list}) MAXRESULTS 1000"),
+                )
+                .await
+            {
+                Ok(a) => a,
+                Err(e) => {
+                    notices.push(format!(
+                        "Showing saved figures for {}: {}",
+                        company.connection.profile.name,
+                        AppError::from(e).public_message()
+                    ));
+                    continue;
+                }
+            };
+            let fetched_at = Utc::now();
+            let company_time = answer.time.unwrap_or_else(|| fetched_at.fixed_offset());
+            let in_chunk: Vec<usize> = positions
+                .iter()
+                .copied()
+                .filter(|&i| chunk.contains(&links[i].snapshot.id))
+                .collect();
+            for i in in_chunk {
+                let link = &mut links[i];
+                match answer.value.iter().find(|d| d.id == link.snapshot.id) {
+                    Some(doc) => {
+                        let fresh = Snapshot::of(
+                            &realm,
+                            doc_type,
+                            doc,
+                            &company.connection.profile.home_currency,
+                            company_time,
+                            fetched_at,
+                        );
+                        changed |= figures_differ(&link.snapshot, &fresh);
+                        link.snapshot = fresh;
+                        link.save(&app.store).await?;
+                    }
+                    None => notices.push(format!(
+                        "{} {} is no longer in QuickBooks (deleted there); showing its last known figures",
+                        doc_type.noun(),
+                        link.snapshot.number.as_deref().unwrap_or(&link.snapshot.id)
+                    )),
+                }
+            }
+        }
+    }
+    Ok(Refreshed {
+        links,
+        notices,
+        changed,
+    })
+}
+
+fn figures_differ(old: &Snapshot, new: &Snapshot) -> bool {
+    (
+        old.total,
+        old.balance,
+        old.due_date,
+        old.email_sent,
+        old.voided,
+        old.updated_at,
+    ) != (
+        new.total,
+        new.balance,
+        new.due_date,
+        new.email_sent,
+        new.voided,
+        new.updated_at,
+    )
+}

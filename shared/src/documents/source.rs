@@ -1,0 +1,193 @@
+//! What a document is drafted from, read from HubSpot: a deal's or a quote's line items, the person it is
+//! for (the record's first contact and its company), and a deal's quotes (I3, I4, W4, W5).
+
+use crate::domain::draft::{PersonHint, SourceLine};
+use crate::hubspot::crm::CrmObject;
+use crate::hubspot::HubSpotApi;
+use crate::{AppError, ErrorCode};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::str::FromStr;
+
+const LINE_PROPS: &[&str] = &["name", "hs_sku", "quantity", "price", "description"];
+const CONTACT_PROPS: &[&str] = &["firstname", "lastname", "email"];
+const QUOTE_PROPS: &[&str] = &["hs_title", "hs_status", "hs_expiration_date"];
+
+fn decimal(o: &CrmObject, name: &str, default: Decimal) -> Result<Decimal, AppError> {
+    match o.prop(name) {
+        None => Ok(default),
+        Some(v) => Decimal::from_str(v).map_err(|_| {
+            AppError::refused(
+                ErrorCode::Rejected,
+                format!("line item {} has an unreadable {name} ({v:?})", o.id),
+            )
+        }),
+    }
+}
+
+/// The line items of a deal or a quote, in HubSpot's order.
+pub async fn lines_of(
+    api: &HubSpotApi<'_>,
+    object_type: &str,
+    id: &str,
+) -> Result<Vec<SourceLine>, AppError> {
+    let ids = api.associated_ids(object_type, id, "line_items").await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let items = api.batch_read("line_items", &ids, LINE_PROPS).await?;
+    items
+        .iter()
+        .map(|o| {
+            Ok(SourceLine {
+                name: o.prop("name").unwrap_or("Line item").to_string(),
+                sku: o.prop("hs_sku").map(str::to_string),
+                description: o.prop("description").map(str::to_string),
+                quantity: decimal(o, "quantity", Decimal::ONE)?,
+                unit_price: decimal(o, "price", Decimal::ZERO)?,
+            })
+        })
+        .collect()
+}
+
+async fn first_associated(
+    api: &HubSpotApi<'_>,
+    from_type: &str,
+    id: &str,
+    to_type: &str,
+    props: &[&str],
+) -> Result<Option<CrmObject>, AppError> {
+    match api.associated_ids(from_type, id, to_type).await?.first() {
+        Some(first) => Ok(Some(api.get_object(to_type, first, props).await?)),
+        None => Ok(None),
+    }
+}
+
+fn with_contact(mut hint: PersonHint, contact: &CrmObject) -> PersonHint {
+    hint.first_name = contact.prop("firstname").map(str::to_string);
+    hint.last_name = contact.prop("lastname").map(str::to_string);
+    hint.email = contact.prop("email").map(str::to_string);
+    hint
+}
+
+/// The person a record's document is for: a deal's (or quote's deal's) first contact and company, a
+/// contact and its company, or a company and its first contact. `None` without any contact.
+pub async fn person_of(
+    api: &HubSpotApi<'_>,
+    object_type: &str,
+    id: &str,
+) -> Result<Option<PersonHint>, AppError> {
+    let (contact, company) = match object_type {
+        "contacts" => {
+            let me = api.get_object("contacts", id, CONTACT_PROPS).await?;
+            let company = first_associated(api, "contacts", id, "companies", &["name"]).await?;
+            (Some(me), company)
+        }
+        "companies" => {
+            let me = api.get_object("companies", id, &["name"]).await?;
+            let contact = first_associated(api, "companies", id, "contacts", CONTACT_PROPS).await?;
+            (contact, Some(me))
+        }
+        "quotes" => {
+            let deals = api.associated_ids("quotes", id, "deals").await?;
+            return match deals.first() {
+                Some(deal) => Box::pin(person_of(api, "deals", deal)).await,
+                None => Ok(None),
+            };
+        }
+        _ => {
+            let contact = first_associated(api, object_type, id, "contacts", CONTACT_PROPS).await?;
+            let company = first_associated(api, object_type, id, "companies", &["name"]).await?;
+            (contact, company)
+        }
+    };
+    let Some(contact) = contact else {
+        return Ok(None);
+    };
+    let hint = PersonHint {
+        company_name: company
+            .as_ref()
+            .and_then(|c| c.prop("name"))
+            .map(str::to_string),
+        ..Default::default()
+    };
+    Ok(Some(with_contact(hint, &contact)))
+}
+
+/// A deal's quote and whether a document may start from it (I3: published and unexpired).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteInfo {
+    pub id: String,
+    pub title: String,
+    pub expires_on: Option<NaiveDate>,
+    pub usable: bool,
+    pub reason: Option<String>,
+}
+
+/// Quote statuses that mean "published": approved, or needing no approval (hubspot-sim README).
+const PUBLISHED: &[&str] = &["APPROVAL_NOT_NEEDED", "APPROVED"];
+
+pub fn quote_info(quote: &CrmObject, today: NaiveDate) -> QuoteInfo {
+    let expires_on = quote.prop("hs_expiration_date").and_then(|v| {
+        chrono::DateTime::parse_from_rfc3339(v)
+            .map(|t| t.date_naive())
+            .ok()
+            .or_else(|| NaiveDate::parse_from_str(v.get(..10)?, "%Y-%m-%d").ok())
+            .or_else(|| {
+                v.parse::<i64>()
+                    .ok()
+                    .and_then(chrono::DateTime::from_timestamp_millis)
+                    .map(|t| t.date_naive())
+            })
+    });
+    let status = quote.prop("hs_status").unwrap_or("DRAFT");
+    let reason = if !PUBLISHED.contains(&status) {
+        Some(format!("not published (status {status})"))
+    } else if expires_on.is_some_and(|d| d < today) {
+        Some("expired".to_string())
+    } else {
+        None
+    };
+    QuoteInfo {
+        id: quote.id.clone(),
+        title: quote.prop("hs_title").unwrap_or("Quote").to_string(),
+        expires_on,
+        usable: reason.is_none(),
+        reason,
+    }
+}
+
+pub async fn quotes_of(
+    api: &HubSpotApi<'_>,
+    deal_id: &str,
+    today: NaiveDate,
+) -> Result<Vec<QuoteInfo>, AppError> {
+    let ids = api.associated_ids("deals", deal_id, "quotes").await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let quotes = api.batch_read("quotes", &ids, QUOTE_PROPS).await?;
+    Ok(quotes.iter().map(|q| quote_info(q, today)).collect())
+}
+
+/// A quote a document may start from, or the reason it may not.
+pub async fn usable_quote(
+    api: &HubSpotApi<'_>,
+    quote_id: &str,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let quote = api.get_object("quotes", quote_id, QUOTE_PROPS).await?;
+    let info = quote_info(&quote, today);
+    match info.reason {
+        None => Ok(()),
+        Some(reason) => Err(AppError::refused(
+            ErrorCode::QuoteNotUsable,
+            format!(
+                "quote {:?} cannot be invoiced: {reason}; only published, unexpired quotes can",
+                info.title
+            ),
+        )),
+    }
+}

@@ -1,0 +1,233 @@
+//! The QuickBooks entities we read, with only the fields we use (quickbooks-api.md §2). Unknown fields are
+//! ignored; fields QuickBooks leaves out (empty arrays, unset dates) default.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::str::FromStr;
+
+/// The sales documents this integration creates and lists (I3, B2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    Invoice,
+    Estimate,
+    SalesReceipt,
+}
+
+impl DocType {
+    /// The entity name in queries and envelopes (`Invoice`).
+    pub fn entity(self) -> &'static str {
+        match self {
+            DocType::Invoice => "Invoice",
+            DocType::Estimate => "Estimate",
+            DocType::SalesReceipt => "SalesReceipt",
+        }
+    }
+
+    /// The path segment of the entity's endpoint (`invoice`).
+    pub fn path(self) -> &'static str {
+        match self {
+            DocType::Invoice => "invoice",
+            DocType::Estimate => "estimate",
+            DocType::SalesReceipt => "salesreceipt",
+        }
+    }
+
+    /// Words for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            DocType::Invoice => "invoice",
+            DocType::Estimate => "estimate",
+            DocType::SalesReceipt => "sales receipt",
+        }
+    }
+
+    pub const ALL: [DocType; 3] = [DocType::Invoice, DocType::Estimate, DocType::SalesReceipt];
+}
+
+/// `{"value": "58", "name": "Acme Ltd"}`; `value` is always a string.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ref {
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct MetaData {
+    #[serde(rename = "LastUpdatedTime")]
+    pub last_updated: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EmailAddress {
+    #[serde(rename = "Address", default)]
+    pub address: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct LinkedTxn {
+    #[serde(rename = "TxnId")]
+    pub txn_id: String,
+    #[serde(rename = "TxnType")]
+    pub txn_type: String,
+}
+
+/// An invoice, estimate or sales receipt as QuickBooks returns it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Document {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "DocNumber", default)]
+    pub doc_number: Option<String>,
+    #[serde(rename = "TxnDate", default)]
+    pub txn_date: Option<NaiveDate>,
+    #[serde(rename = "DueDate", default)]
+    pub due_date: Option<NaiveDate>,
+    #[serde(rename = "TotalAmt", default, deserialize_with = "money")]
+    pub total: Decimal,
+    #[serde(rename = "Balance", default, deserialize_with = "money")]
+    pub balance: Decimal,
+    #[serde(rename = "CurrencyRef", default)]
+    pub currency: Option<Ref>,
+    #[serde(rename = "CustomerRef", default)]
+    pub customer: Ref,
+    #[serde(rename = "EmailStatus", default)]
+    pub email_status: Option<String>,
+    #[serde(rename = "PrivateNote", default)]
+    pub private_note: Option<String>,
+    #[serde(rename = "TxnStatus", default)]
+    pub txn_status: Option<String>,
+    #[serde(rename = "BillEmail", default)]
+    pub bill_email: Option<EmailAddress>,
+    #[serde(rename = "LinkedTxn", default)]
+    pub linked: Vec<LinkedTxn>,
+    #[serde(rename = "MetaData", default)]
+    pub meta: MetaData,
+}
+
+impl Document {
+    /// A void zeroes the amounts and notes it (quickbooks-api.md §2, How "deleted" works).
+    pub fn is_voided(&self) -> bool {
+        self.total.is_zero()
+            && self.balance.is_zero()
+            && self
+                .private_note
+                .as_deref()
+                .is_some_and(|n| n.contains("Voided"))
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Customer {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "DisplayName", default)]
+    pub display_name: String,
+    #[serde(rename = "GivenName", default)]
+    pub given_name: Option<String>,
+    #[serde(rename = "FamilyName", default)]
+    pub family_name: Option<String>,
+    #[serde(rename = "CompanyName", default)]
+    pub company_name: Option<String>,
+    #[serde(rename = "PrimaryEmailAddr", default)]
+    pub email: Option<EmailAddress>,
+    #[serde(rename = "CurrencyRef", default)]
+    pub currency: Option<Ref>,
+}
+
+impl Customer {
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_ref().and_then(|e| e.address.as_deref())
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Item {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "Name", default)]
+    pub name: String,
+    #[serde(rename = "Sku", default)]
+    pub sku: Option<String>,
+    #[serde(rename = "UnitPrice", default, deserialize_with = "money")]
+    pub unit_price: Decimal,
+    #[serde(rename = "Taxable", default)]
+    pub taxable: bool,
+    #[serde(rename = "SalesTaxCodeRef", default)]
+    pub sales_tax_code: Option<Ref>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TaxCode {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "Name", default)]
+    pub name: String,
+    #[serde(rename = "Taxable", default)]
+    pub taxable: Option<bool>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Term {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "Name", default)]
+    pub name: String,
+    #[serde(rename = "DueDays", default)]
+    pub due_days: Option<i64>,
+}
+
+/// Amounts arrive as `275`, `275.0` or `19.99`; read the JSON text so no float rounding creeps in.
+fn money<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    match value {
+        serde_json::Value::Null => Ok(Decimal::ZERO),
+        serde_json::Value::Number(n) => {
+            Decimal::from_str(&n.to_string()).map_err(serde::de::Error::custom)
+        }
+        serde_json::Value::String(s) => {
+            Decimal::from_str(s.trim()).map_err(serde::de::Error::custom)
+        }
+        other => Err(serde::de::Error::custom(format!("an amount, not {other}"))),
+    }
+}
+
+/// An amount as QuickBooks takes it: a JSON number. Shortest-form float printing keeps two-decimal money
+/// exact on the wire (`19.99` stays `19.99`).
+pub fn amount(d: Decimal) -> serde_json::Value {
+    use rust_decimal::prelude::ToPrimitive;
+    let cents = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    serde_json::json!(cents.to_f64().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn reads_amounts_exactly_in_every_shape() {
+        let doc: Document = serde_json::from_str(
+            r#"{"Id":"1","TotalAmt":19.99,"Balance":"5","CustomerRef":{"value":"58"},"MetaData":{"LastUpdatedTime":"2024-06-20T13:16:17-07:00"},"PrivateNote":null}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.total, dec!(19.99));
+        assert_eq!(doc.balance, dec!(5));
+        assert!(doc.meta.last_updated.is_some());
+        assert_eq!(amount(dec!(19.99)).to_string(), "19.99");
+        assert_eq!(amount(dec!(402.005)).to_string(), "402.01");
+    }
+
+    #[test]
+    fn a_void_is_zero_amounts_and_the_note() {
+        let voided: Document =
+            serde_json::from_str(r#"{"Id":"1","TotalAmt":0,"Balance":0,"PrivateNote":"Voided"}"#)
+                .unwrap();
+        assert!(voided.is_voided());
+        let free: Document =
+            serde_json::from_str(r#"{"Id":"1","TotalAmt":0,"Balance":0}"#).unwrap();
+        assert!(!free.is_voided());
+    }
+}

@@ -1,0 +1,82 @@
+//! A HubSpot account's behaviour settings for the workflow actions (W4, W5, B4), `PORTAL#{portalId}` / `SETTINGS`.
+
+use crate::store::{Extras, Key, Put, Store, StoreError};
+use crate::AppError;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a workflow action does with a line item that matches no QuickBooks item (W5, B4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnmatchedItem {
+    /// No document; the action fails with the reason.
+    #[default]
+    Fail,
+    /// Use the company's default item for that line.
+    DefaultItem,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Settings {
+    /// Whether an action may create a QuickBooks customer when none matches the contact (W4).
+    pub create_customers: bool,
+    pub unmatched_item: UnmatchedItem,
+    /// The default item per QuickBooks company (realm id → item id).
+    #[serde(default)]
+    pub default_items: BTreeMap<String, String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            create_customers: true,
+            unmatched_item: UnmatchedItem::Fail,
+            default_items: BTreeMap::new(),
+        }
+    }
+}
+
+fn settings_key(portal_id: u64) -> Key {
+    Key::new(format!("PORTAL#{portal_id}"), "SETTINGS")
+}
+
+impl Settings {
+    /// The account's settings, or the defaults before anyone changed them.
+    pub async fn load(store: &Store, portal_id: u64) -> Result<Self, StoreError> {
+        Ok(store
+            .get(&settings_key(portal_id), Utc::now().timestamp())
+            .await?
+            .unwrap_or_default())
+    }
+
+    pub fn validate(&self) -> Result<(), AppError> {
+        let bad = |what: &str| Err(AppError::BadRequest(what.to_string()));
+        if self.default_items.len() > 100 {
+            return bad("at most 100 default items");
+        }
+        for (realm, item) in &self.default_items {
+            let digits =
+                |s: &str| !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit());
+            if !digits(realm) || !digits(item) {
+                return bad("defaultItems maps a QuickBooks company id to an item id, both digits");
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn save(&self, store: &Store, portal_id: u64) -> Result<(), AppError> {
+        self.validate()?;
+        store
+            .put(
+                &settings_key(portal_id),
+                self,
+                &Extras::default(),
+                Put::Always,
+                Utc::now().timestamp(),
+            )
+            .await?;
+        Ok(())
+    }
+}
