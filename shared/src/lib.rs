@@ -3,6 +3,7 @@
 //! Every Lambda wires these pieces together in its `main.rs`; handlers parse and verify a request, call one
 //! function here and map the result to a response.
 
+pub mod actions;
 pub mod app;
 pub mod config;
 pub mod connect;

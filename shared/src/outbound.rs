@@ -140,7 +140,12 @@ impl Outbound {
         if !retryable {
             return None;
         }
-        let wait = retry_after(reply).unwrap_or_else(|| self.backoff(attempt));
+        // Without Retry-After, a 429 waits out at least a one-second window (QuickBooks counts 10 a second
+        // per company and sends no Retry-After, quickbooks-api.md §8).
+        let wait = retry_after(reply).unwrap_or_else(|| match status {
+            StatusCode::TOO_MANY_REQUESTS => self.backoff(attempt).max(Duration::from_millis(1100)),
+            _ => self.backoff(attempt),
+        });
         (wait <= self.max_wait).then_some(wait)
     }
 

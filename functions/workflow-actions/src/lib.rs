@@ -1,9 +1,13 @@
-//! Workflow custom actions: HubSpot POSTs signed JSON to `/actions/...` (executions and option fetches).
+//! Workflow custom actions: HubSpot POSTs signed JSON to `/actions/...`: executions of "Create QuickBooks
+//! invoice / estimate / sales receipt" and option fetches for their fields (hubspot-api.md §4).
 
 use chrono::Utc;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
+use shared::actions::{execute, Execution};
 use shared::connections::{companies_of_installed_portal, Status};
+use shared::documents::company::Company;
+use shared::quickbooks::entities::{DocType, TaxCode};
 use shared::{http, App, AppError};
 
 /// What every HubSpot action request carries: the portal it comes from (hubspot-api.md §4).
@@ -14,8 +18,11 @@ struct Origin {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Envelope {
     origin: Origin,
+    #[serde(default)]
+    input_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
@@ -35,8 +42,23 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
     })?;
     let portal_id = envelope.origin.portal_id;
     http::record_portal(portal_id);
-    match (req.method().as_str(), req.uri().path()) {
-        ("POST", "/actions/options/companies") => {
+    let doc_type = match req.uri().path() {
+        "/actions/invoice" => Some(DocType::Invoice),
+        "/actions/estimate" => Some(DocType::Estimate),
+        "/actions/sales-receipt" => Some(DocType::SalesReceipt),
+        _ => None,
+    };
+    match (req.method().as_str(), req.uri().path(), doc_type) {
+        ("POST", _, Some(doc_type)) => {
+            let execution: Execution = http::json_body(req)?;
+            match execute(app, doc_type, &execution).await {
+                Ok(answer) => Ok(http::json(200, &answer)),
+                // Transient: 503 makes HubSpot retry later (a 429's Retry-After unit is ambiguous, §4).
+                Err(e) if e.code().is_transient() => Err(AppError::Busy(e.public_message())),
+                Err(e) => Err(e),
+            }
+        }
+        ("POST", "/actions/options/companies", _) => {
             // Only companies that can take a document now; a reconnect-needed one would fail every run.
             let companies =
                 companies_of_installed_portal(&app.store, portal_id, now.timestamp()).await?;
@@ -50,7 +72,36 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                 &serde_json::json!({ "options": options, "searchable": false }),
             ))
         }
-        (_, "/actions/options/companies") => Err(http::no_route(req, &["POST"])),
+        ("POST", "/actions/options/taxcodes", _) => {
+            // The chosen company comes with the request's other input fields.
+            let realm = envelope
+                .input_fields
+                .get("realmId")
+                .and_then(|f| f.get("value").or(Some(f)))
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            let Some(realm) = realm else {
+                return Ok(http::json(200, &serde_json::json!({ "options": [] })));
+            };
+            let company = Company::open(app, portal_id, &realm).await?;
+            let codes = company
+                .api(app)
+                .query::<TaxCode>("TaxCode", "WHERE Active = true")
+                .await
+                .map_err(AppError::from)?
+                .value;
+            let options: Vec<_> = codes
+                .iter()
+                .map(|c| serde_json::json!({ "label": c.name, "value": c.id }))
+                .collect();
+            Ok(http::json(
+                200,
+                &serde_json::json!({ "options": options, "searchable": false }),
+            ))
+        }
+        (_, "/actions/options/companies" | "/actions/options/taxcodes", _) | (_, _, Some(_)) => {
+            Err(http::no_route(req, &["POST"]))
+        }
         _ => Err(http::no_route(req, &[])),
     }
 }

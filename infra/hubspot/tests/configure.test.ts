@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configure, normalizeBaseUrl, renderConfigTs } from '../scripts/configure.mjs';
+import { configure, normalizeBaseUrl, rebaseUrl, renderConfigTs } from '../scripts/configure.mjs';
 import { API_BASE_URL } from '../src/app/config';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
@@ -26,6 +26,13 @@ const REQUIRED_SCOPES = [
 ];
 
 const readJson = async (...parts: string[]) => JSON.parse(await readFile(path.join(...parts), 'utf8'));
+const ACTIONS_DIR = 'src/app/workflow-actions';
+const actionFiles = async (dir: string) => (await readdir(path.join(dir, ACTIONS_DIR))).filter((name) => name.endsWith('-hsmeta.json')).sort();
+
+/** Every URL of ours in a workflow-action definition: the actionUrl and each input's optionsUrl. */
+function actionUrls(meta: { config: { actionUrl: string; inputFields: { typeDefinition: { optionsUrl?: string } }[] } }) {
+  return [meta.config.actionUrl, ...meta.config.inputFields.flatMap((field) => field.typeDefinition.optionsUrl ?? [])];
+}
 
 describe('the committed HubSpot project', () => {
   it('points app-hsmeta.json and config.ts at the same base URL', async () => {
@@ -47,6 +54,16 @@ describe('the committed HubSpot project', () => {
       srcDir: 'src',
       platformVersion: '2026.03',
     });
+  });
+
+  it('points every workflow action URL at the same base URL', async () => {
+    const files = await actionFiles(PROJECT);
+    expect(files).toHaveLength(3);
+    for (const file of files) {
+      for (const url of actionUrls(await readJson(PROJECT, ACTIONS_DIR, file))) {
+        expect(url.startsWith(`${API_BASE_URL}/actions/`), `${file}: ${url}`).toBe(true);
+      }
+    }
   });
 
   it('declares a settings page whose entrypoint exists', async () => {
@@ -73,6 +90,23 @@ describe('normalizeBaseUrl', () => {
   });
 });
 
+describe('rebaseUrl', () => {
+  it('moves a URL from the old base, keeping its path', () => {
+    expect(rebaseUrl(`${API_BASE_URL}/actions/invoice`, DEPLOYED, API_BASE_URL)).toBe(`${DEPLOYED}/actions/invoice`);
+    expect(rebaseUrl('https://old.example.com/v1/actions/options/companies', DEPLOYED, 'https://old.example.com/v1')).toBe(
+      `${DEPLOYED}/actions/options/companies`,
+    );
+  });
+
+  it('falls back to the /actions/ path when the old base is unknown', () => {
+    expect(rebaseUrl('https://hand-edited.example.com/stage/actions/estimate', DEPLOYED, API_BASE_URL)).toBe(`${DEPLOYED}/actions/estimate`);
+  });
+
+  it('refuses a URL that is neither', () => {
+    expect(() => rebaseUrl('https://elsewhere.example.com/hook', DEPLOYED, API_BASE_URL)).toThrow('cannot tell');
+  });
+});
+
 describe('npm run configure', () => {
   let dir: string;
 
@@ -80,6 +114,7 @@ describe('npm run configure', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hubspot-project-'));
     await cp(path.join(PROJECT, 'scripts'), path.join(dir, 'scripts'), { recursive: true });
     await cp(path.join(PROJECT, 'src/app/app-hsmeta.json'), path.join(dir, 'src/app/app-hsmeta.json'));
+    await cp(path.join(PROJECT, ACTIONS_DIR), path.join(dir, ACTIONS_DIR), { recursive: true });
   });
 
   afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -97,6 +132,35 @@ describe('npm run configure', () => {
     expect(await readFile(path.join(dir, 'src/app/config.ts'), 'utf8')).toContain(
       `export const API_BASE_URL = "${DEPLOYED}";`,
     );
+  });
+
+  it('moves every workflow action URL to the new base and keeps everything else', async () => {
+    await configure(dir, 'https://qbo.example.com/prod/');
+    for (const file of await actionFiles(PROJECT)) {
+      const before = await readJson(PROJECT, ACTIONS_DIR, file);
+      const after = await readJson(dir, ACTIONS_DIR, file);
+      const expected = actionUrls(before).map((url) => url.replace(API_BASE_URL, 'https://qbo.example.com/prod'));
+      expect(actionUrls(after)).toEqual(expected);
+      expect(expected.every((url) => url.startsWith('https://qbo.example.com/prod/actions/'))).toBe(true);
+      // Only the URLs changed.
+      const strip = (meta: typeof before) => JSON.parse(JSON.stringify(meta).replaceAll(API_BASE_URL, '').replaceAll('https://qbo.example.com/prod', ''));
+      expect(strip(after)).toEqual(strip(before));
+    }
+    // Running it again, from the new base to another, works too.
+    await configure(dir, DEPLOYED);
+    const invoice = await readJson(dir, ACTIONS_DIR, 'create-invoice-hsmeta.json');
+    expect(invoice.config.actionUrl).toBe(`${DEPLOYED}/actions/invoice`);
+    expect(actionUrls(invoice)).toContain(`${DEPLOYED}/actions/options/taxcodes`);
+  });
+
+  it('stops before writing anything when a workflow action URL is not ours', async () => {
+    const file = path.join(dir, ACTIONS_DIR, 'create-estimate-hsmeta.json');
+    const meta = await readJson(file);
+    meta.config.actionUrl = 'https://elsewhere.example.com/hooks/estimate';
+    await writeFile(file, JSON.stringify(meta));
+    await expect(configure(dir, DEPLOYED)).rejects.toThrow('create-estimate-hsmeta.json');
+    expect((await readJson(dir, 'src/app/app-hsmeta.json')).config.permittedUrls.fetch).toEqual([API_BASE_URL]);
+    expect(existsSync(path.join(dir, 'src/app/config.ts'))).toBe(false);
   });
 
   it('runs from the command line and refuses a bad URL without touching the files', async () => {

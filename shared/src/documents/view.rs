@@ -29,6 +29,13 @@ pub struct DocumentView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Money as the card shows it: always two decimals (`650.00`), whatever QuickBooks wrote (`650.0`).
+pub fn cents(d: Decimal) -> Decimal {
+    let mut d = d;
+    d.rescale(2);
+    d
+}
+
 /// The QuickBooks web page of a document (quickbooks-api.md §1: the QBO web UI hosts).
 pub fn open_url(environment: Environment, snapshot: &Snapshot) -> String {
     let host = match environment {
@@ -59,8 +66,8 @@ impl DocumentView {
             id: snapshot.id.clone(),
             number: snapshot.number.clone(),
             customer_name: snapshot.customer_name.clone(),
-            total: snapshot.total,
-            balance: snapshot.balance,
+            total: cents(snapshot.total),
+            balance: cents(snapshot.balance),
             currency: snapshot.currency.clone(),
             txn_date: snapshot.txn_date,
             due_date: snapshot.due_date,

@@ -8,7 +8,7 @@ pub use api::{HubSpotApi, HubSpotError};
 pub use oauth::HubSpotOAuth;
 
 /// Required scopes: the card's objects (deals, contacts, companies) read/write, what documents are drafted
-/// from (line items, products, quotes), our deal properties, and workflow callbacks (hubspot-api.md §3b, §4, §5).
+/// from (line items, products, quotes, a deal's payments for paid invoices), our deal properties, and workflow callbacks (hubspot-api.md §3b, §4, §5).
 pub const SCOPES: &[&str] = &[
     "oauth",
     "crm.objects.deals.read",
@@ -20,6 +20,7 @@ pub const SCOPES: &[&str] = &[
     "crm.objects.line_items.read",
     "crm.objects.products.read",
     "crm.objects.quotes.read",
+    "crm.objects.commerce_payments.read",
     "crm.schemas.deals.write",
     "automation",
 ];

@@ -11,6 +11,7 @@ pub const OBJECT_TYPES: &[(&str, &str)] = &[
     ("quotes", "0-14"),
     ("notes", "0-46"),
     ("invoices", "0-53"),
+    ("commerce_payments", "0-101"),
 ];
 
 /// The object type a path names, by name or by type id.
@@ -54,6 +55,9 @@ pub const ASSOCIATION_TYPES: &[(&str, &str, u32)] = &[
     ("companies", "contacts", 280),
     ("notes", "deals", 214),
     ("deals", "notes", 213),
+    // deal→payment 392 is in the reference; the reverse 391 is HubSpot's published default.
+    ("deals", "commerce_payments", 392),
+    ("commerce_payments", "deals", 391),
 ];
 
 /// Labelled (non-default) HUBSPOT_DEFINED types: deal→primary company 5 and its reverse.
@@ -254,6 +258,25 @@ const INVOICE: &[Builtin] = &[
     prop("hs_balance_due", "number"),
 ];
 
+/// HubSpot payments (commerce_payments), as a payment link leaves them on a deal.
+const PAYMENT: &[Builtin] = &[
+    prop("hs_initial_amount", "number"),
+    prop("hs_currency_code", "string"),
+    prop("hs_payment_method_type", "string"),
+    prop("hs_processed_date", "datetime"),
+    pick(
+        "hs_latest_status",
+        &[
+            "processing",
+            "succeeded",
+            "failed",
+            "refunded",
+            "partially_refunded",
+            "disputed",
+        ],
+    ),
+];
+
 const NOTE: &[Builtin] = &[
     prop("hs_timestamp", "datetime"),
     prop("hs_note_body", "string"),
@@ -270,6 +293,7 @@ pub fn builtins(object: &str) -> impl Iterator<Item = &'static Builtin> {
         "quotes" => QUOTE,
         "invoices" => INVOICE,
         "notes" => NOTE,
+        "commerce_payments" => PAYMENT,
         _ => &[],
     };
     own.iter().chain(COMMON)
@@ -296,6 +320,7 @@ pub fn default_properties(object: &str) -> &'static [&'static str] {
         "products" => &["name", "price", "description"],
         "quotes" => &["hs_title", "hs_status", "hs_expiration_date"],
         "invoices" => &["hs_currency", "hs_invoice_status"],
+        "commerce_payments" => &["hs_initial_amount", "hs_latest_status"],
         _ => &[],
     }
 }

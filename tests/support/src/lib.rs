@@ -2,6 +2,7 @@
 //! `template.yaml`, and a private secret prefix per test so tests never see each other's data.
 
 pub mod template;
+pub mod world;
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use shared::{Store, Vault};

@@ -37,7 +37,7 @@ export interface QboDocument {
   type: DocumentType;
   id: string;
   number: string | null;
-  customerName: string;
+  customerName: string | null;
   total: string;
   balance: string | null;
   currency: string;

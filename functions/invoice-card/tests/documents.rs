@@ -1,0 +1,522 @@
+//! The invoice card end to end (I1–I13, B1–B3, B6, B9): the real handler, moto, and the QuickBooks and
+//! HubSpot simulators over loopback.
+
+use invoice_card::handle;
+use serde_json::{json, Value};
+use test_support::world::{World, CA, PORTAL, UK, US};
+use test_support::{json_of, signed_request, unsigned_request};
+
+async fn call(w: &World, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let body = if body.is_null() {
+        String::new()
+    } else {
+        body.to_string()
+    };
+    let req = signed_request(method, &format!("{path}{sep}portalId={PORTAL}"), &body);
+    json_of(handle(&w.app, req).await.unwrap())
+}
+
+async fn get(w: &World, path: &str) -> Value {
+    let (status, body) = call(w, "GET", path, Value::Null).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+fn line(item: &str, qty: &str, price: &str, tax: Option<&str>) -> Value {
+    let mut l = json!({ "itemId": item, "quantity": qty, "unitPrice": price });
+    if let Some(t) = tax {
+        l["taxCodeId"] = json!(t);
+    }
+    l
+}
+
+fn create_body(key: &str, realm: &str, deal: &str, customer: Value, lines: Vec<Value>) -> Value {
+    json!({
+        "idempotencyKey": key, "realmId": realm, "objectType": "deals", "objectId": deal,
+        "type": "invoice", "customer": customer, "lines": lines,
+    })
+}
+
+fn count(w: &World, realm: &str, entity: &str) -> usize {
+    w.qbo_entities(realm, entity).len()
+}
+
+#[tokio::test]
+async fn create_from_scratch_us_once_then_listed_with_deal_properties() {
+    let w = World::new().await;
+    let draft = get(
+        &w,
+        &format!("/card/draft?realmId={US}&objectType=deals&objectId=401&source=deal"),
+    )
+    .await;
+    assert_eq!(draft["customer"]["match"]["id"], "58", "{draft}");
+    assert_eq!(draft["customer"]["matchedBy"], "email");
+    assert_eq!(draft["company"]["lineTaxCodesRequired"], false);
+    assert_eq!(draft["taxCodes"], json!([]));
+    let lines: Vec<Value> = draft["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            line(
+                l["suggestedItem"]["id"].as_str().unwrap(),
+                l["quantity"].as_str().unwrap(),
+                l["unitPrice"].as_str().unwrap(),
+                None,
+            )
+        })
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(draft["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|q| q["id"] == "601" && q["usable"] == true));
+    let before = count(&w, US, "Invoice");
+    let mut body = create_body("run-1", US, "401", json!({ "id": "58" }), lines);
+    body["message"] = json!("Thank you for your business");
+    body["termId"] = json!("4");
+    let (status, first) = call(&w, "POST", "/card/documents", body.clone()).await;
+    assert_eq!(status, 201, "{first}");
+    let doc = &first["document"];
+    assert_eq!(doc["status"], "awaiting_send");
+    assert_eq!(doc["customerName"], "Acme Ltd");
+    assert_eq!(doc["currencyMismatch"], false);
+    // The retried click answers the same document and creates nothing more.
+    let (status, again) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["document"]["id"], doc["id"]);
+    assert_eq!(count(&w, US, "Invoice"), before + 1);
+    let stored = w.qbo_entities(US, "Invoice").last().unwrap().clone();
+    assert_eq!(stored["EmailStatus"], "NotSet", "created unsent");
+    assert_eq!(stored["SalesTermRef"]["value"], "4");
+    assert_eq!(
+        stored["CustomerMemo"]["value"],
+        "Thank you for your business"
+    );
+    let props = w
+        .hubspot_record(
+            "deals",
+            "401",
+            &[
+                "qbo_invoice_number",
+                "qbo_invoice_status",
+                "qbo_invoice_amount",
+            ],
+        )
+        .await;
+    assert_eq!(props["qbo_invoice_number"], doc["number"]);
+    assert_eq!(props["qbo_invoice_status"], "Awaiting send");
+    let listed = get(&w, "/card/records/deals/401").await;
+    assert_eq!(listed["documents"][0]["id"], doc["id"]);
+    assert_eq!(listed["companies"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn create_from_a_published_quote_only() {
+    let w = World::new().await;
+    let draft = get(
+        &w,
+        &format!("/card/draft?realmId={US}&objectType=deals&objectId=401&source=quote&quoteId=601"),
+    )
+    .await;
+    let lines = draft["lines"].as_array().unwrap();
+    assert!(!lines.is_empty());
+    let body = create_body(
+        "quote-1",
+        US,
+        "401",
+        json!({ "id": draft["customer"]["match"]["id"] }),
+        lines
+            .iter()
+            .map(|l| {
+                line(
+                    l["suggestedItem"]["id"].as_str().unwrap(),
+                    l["quantity"].as_str().unwrap(),
+                    l["unitPrice"].as_str().unwrap(),
+                    None,
+                )
+            })
+            .collect(),
+    );
+    let (status, created) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(status, 201, "{created}");
+    for (quote, why) in [("602", "not published"), ("603", "expired")] {
+        let (status, err) = call(&w, "GET", &format!("/card/draft?realmId={US}&objectType=deals&objectId=401&source=quote&quoteId={quote}"), Value::Null).await;
+        assert_eq!(status, 422, "{err}");
+        assert_eq!(err["error"]["code"], "quote_not_usable");
+        assert!(
+            err["error"]["message"].as_str().unwrap().contains(why),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn uk_needs_a_tax_code_on_every_line_and_its_pounds_do_not_touch_the_deal() {
+    let w = World::new().await;
+    let draft = get(
+        &w,
+        &format!("/card/draft?realmId={UK}&objectType=deals&objectId=401"),
+    )
+    .await;
+    assert_eq!(draft["company"]["lineTaxCodesRequired"], true);
+    let codes: Vec<&str> = draft["taxCodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"2"), "{codes:?}");
+    let customers_before = count(&w, UK, "Customer");
+    let new = json!({ "new": { "displayName": "Ada Lovelace Ltd", "email": "ada@example.co.uk" } });
+    let (status, err) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        create_body(
+            "uk-1",
+            UK,
+            "401",
+            new.clone(),
+            vec![line("11", "2", "120", None)],
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["error"]["code"], "tax_code_required");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("tax code"));
+    assert_eq!(
+        count(&w, UK, "Customer"),
+        customers_before,
+        "a refused draft leaves no customer behind"
+    );
+    assert_eq!(count(&w, UK, "Invoice"), 0);
+    let (status, ok) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        create_body(
+            "uk-1",
+            UK,
+            "401",
+            new,
+            vec![line("11", "2", "120", Some("2"))],
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{ok}");
+    let doc = &ok["document"];
+    assert_eq!(doc["currency"], "GBP");
+    assert_eq!(doc["total"], "288.00", "20% VAT on 240");
+    assert_eq!(doc["currencyMismatch"], true);
+    assert!(doc["currencyNote"]
+        .as_str()
+        .unwrap()
+        .contains("does not update the deal"));
+    let props = w.hubspot_record("deals", "401", &["qbo_invoice_id"]).await;
+    assert!(
+        props["qbo_invoice_id"].is_null(),
+        "a GBP invoice never writes a USD account's deal: {props}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_customer_with_a_taken_name_gets_a_distinct_one() {
+    let w = World::new().await;
+    let new = json!({ "new": { "displayName": "Acme Ltd", "givenName": "Ada", "familyName": "Lovelace" } });
+    let (status, created) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        create_body("dup-1", US, "401", new, vec![line("1", "1", "150", None)]),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["document"]["customerName"], "Acme Ltd (2)");
+    let names: Vec<String> = w
+        .qbo_entities(US, "Customer")
+        .iter()
+        .map(|c| c["DisplayName"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.contains(&"Acme Ltd".to_string()) && names.contains(&"Acme Ltd (2)".to_string()));
+}
+
+#[tokio::test]
+async fn custom_transaction_numbers_are_proposed_changeable_and_checked() {
+    let w = World::new().await;
+    let draft = get(
+        &w,
+        &format!("/card/draft?realmId={CA}&objectType=deals&objectId=401"),
+    )
+    .await;
+    assert_eq!(draft["company"]["customTxnNumbers"], true);
+    assert_eq!(draft["nextDocNumber"], "MC-0008");
+    let customer = json!({ "id": "21" });
+    let (status, proposed) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        create_body(
+            "ca-1",
+            CA,
+            "401",
+            customer.clone(),
+            vec![line("31", "1", "160", Some("5"))],
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{proposed}");
+    assert_eq!(proposed["document"]["number"], "MC-0008");
+    let mut chosen = create_body(
+        "ca-2",
+        CA,
+        "401",
+        customer.clone(),
+        vec![line("31", "1", "160", Some("5"))],
+    );
+    chosen["docNumber"] = json!("WEB-1");
+    let (status, own) = call(&w, "POST", "/card/documents", chosen).await;
+    assert_eq!(status, 201, "{own}");
+    assert_eq!(own["document"]["number"], "WEB-1");
+    let mut taken = create_body(
+        "ca-3",
+        CA,
+        "401",
+        customer,
+        vec![line("31", "1", "160", Some("5"))],
+    );
+    taken["docNumber"] = json!("MC-0007");
+    let (status, err) = call(&w, "POST", "/card/documents", taken).await;
+    assert_eq!(status, 409, "{err}");
+    assert_eq!(err["error"]["code"], "duplicate_doc_number");
+}
+
+#[tokio::test]
+async fn estimates_and_sales_receipts() {
+    let w = World::new().await;
+    for (kind, status) in [("estimate", "pending"), ("sales_receipt", "paid")] {
+        let mut body = create_body(
+            &format!("k-{kind}"),
+            US,
+            "403",
+            json!({ "id": "60" }),
+            vec![line("3", "1", "275", None)],
+        );
+        body["type"] = json!(kind);
+        let (code, created) = call(&w, "POST", "/card/documents", body).await;
+        assert_eq!(code, 201, "{created}");
+        assert_eq!(created["document"]["type"], kind);
+        assert_eq!(created["document"]["status"], status);
+    }
+    assert_eq!(count(&w, US, "Estimate"), 2);
+    assert_eq!(count(&w, US, "SalesReceipt"), 2);
+}
+
+#[tokio::test]
+async fn add_existing_preview_send_and_statuses_over_time() {
+    let w = World::new().await;
+    let found = get(
+        &w,
+        &format!("/card/invoices/search?realmId={US}&customer=Acme"),
+    )
+    .await;
+    let numbers: Vec<&str> = found["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["number"].as_str().unwrap())
+        .collect();
+    assert!(
+        numbers.contains(&"1001") && numbers.contains(&"1004") && !numbers.contains(&"1003"),
+        "{numbers:?}"
+    );
+    let by_number = get(
+        &w,
+        &format!("/card/invoices/search?realmId={US}&number=1001"),
+    )
+    .await;
+    assert_eq!(by_number["invoices"][0]["id"], "130");
+    let (status, linked) = call(
+        &w,
+        "POST",
+        "/card/links",
+        json!({
+            "realmId": US, "objectType": "contacts", "objectId": "201",
+            "documents": [{ "type": "invoice", "id": "130" }, { "type": "invoice", "id": "132" }],
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{linked}");
+    let statuses: Vec<(&str, &str)> = linked["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["status"].as_str().unwrap()))
+        .collect();
+    assert!(
+        statuses.contains(&("130", "awaiting_send"))
+            && statuses.contains(&("132", "partially_paid")),
+        "{statuses:?}"
+    );
+
+    // Preview: a short-lived link the browser opens without HubSpot's signature.
+    let preview = get(
+        &w,
+        &format!("/card/preview?realmId={US}&type=invoice&id=130"),
+    )
+    .await;
+    let url = preview["url"].as_str().unwrap();
+    let path = url.strip_prefix(test_support::PUBLIC_BASE_URL).unwrap();
+    let res = handle(&w.app, unsigned_request("GET", path, ""))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf: &[u8] = res.body().as_ref();
+    assert!(pdf.starts_with(b"%PDF-1.4") && String::from_utf8_lossy(pdf).contains("1001"));
+    let forged = format!("{}x", path);
+    let res = handle(&w.app, unsigned_request("GET", &forged, ""))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+
+    // Send (B9).
+    let (status, sent) = call(
+        &w,
+        "POST",
+        "/card/documents/send",
+        json!({ "realmId": US, "id": "130" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["document"]["status"], "sent");
+    assert_eq!(
+        w.qbo_entities(US, "Invoice")
+            .iter()
+            .find(|i| i["Id"] == "130")
+            .unwrap()["EmailStatus"],
+        "EmailSent"
+    );
+
+    // A payment in QuickBooks, then the due date passing on QuickBooks' clock.
+    w.qbo_post(
+        US,
+        "payment",
+        json!({
+            "CustomerRef": { "value": "58" }, "TotalAmt": 100,
+            "Line": [{ "Amount": 100, "LinkedTxn": [{ "TxnId": "130", "TxnType": "Invoice" }] }],
+        }),
+    )
+    .await;
+    let after_payment = get(&w, "/card/records/contacts/201?refresh=1").await;
+    let invoice = after_payment["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "130")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (invoice["status"].as_str(), invoice["balance"].as_str()),
+        (Some("partially_paid"), Some("650.00")),
+        "{invoice}"
+    );
+    w.control(
+        &w.qbo.base_url(),
+        "/_sim/clock",
+        json!({ "advance_seconds": 40 * 86400 }),
+    )
+    .await;
+    w.reissue_tokens().await;
+    let later = get(&w, "/card/records/contacts/201?refresh=1").await;
+    let invoice = later["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "130")
+        .unwrap()
+        .clone();
+    assert_eq!(invoice["status"], "overdue", "{invoice}");
+}
+
+#[tokio::test]
+async fn throttling_during_create_is_a_clear_message_and_never_a_duplicate() {
+    let w = World::new().await;
+    let throttle = r#"<IntuitResponse><Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message></Error></Fault></IntuitResponse>"#;
+    w.control(&w.qbo.base_url(), "/_sim/faults", json!({
+        "path_contains": "/invoice", "method": "POST", "count": 3,
+        "kind": { "type": "status", "status": 429, "body": throttle, "content_type": "application/xml" },
+    })).await;
+    let before = count(&w, US, "Invoice");
+    let body = create_body(
+        "busy-1",
+        US,
+        "401",
+        json!({ "id": "58" }),
+        vec![line("1", "2", "150", None)],
+    );
+    let (status, err) = call(&w, "POST", "/card/documents", body.clone()).await;
+    assert_eq!(status, 429, "{err}");
+    assert_eq!(err["error"]["code"], "throttled");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("try again in a minute"));
+    assert_eq!(count(&w, US, "Invoice"), before);
+    let (status, ok) = call(&w, "POST", "/card/documents", body.clone()).await;
+    assert_eq!(status, 201, "{ok}");
+    let (status, _) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&w, US, "Invoice"), before + 1);
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_errors() {
+    let w = World::new().await;
+    for (method, path, body, code) in [
+        ("GET", "/card/records/tickets/1", Value::Null, 400),
+        ("GET", "/card/records/deals/abc", Value::Null, 400),
+        (
+            "GET",
+            "/card/draft?objectType=deals&objectId=401",
+            Value::Null,
+            400,
+        ),
+        (
+            "GET",
+            "/card/draft?realmId=123&objectType=deals&objectId=401",
+            Value::Null,
+            404,
+        ),
+        ("POST", "/card/documents", json!({ "nonsense": true }), 400),
+        (
+            "GET",
+            "/card/invoices/search?realmId=1&from=yesterday",
+            Value::Null,
+            400,
+        ),
+        ("DELETE", "/card/documents", Value::Null, 405),
+    ] {
+        let (status, err) = call(&w, method, path, body).await;
+        assert_eq!(status, code, "{method} {path}: {err}");
+        assert!(err["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+    let res = handle(
+        &w.app,
+        unsigned_request(
+            "GET",
+            &format!("/card/records/deals/401?portalId={PORTAL}"),
+            "",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 401);
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { CardApiError, createCardApi, objectTypeFromId, type CreateDocumentBody } from '../src/app/lib/card';
+import type { FetchLike } from '../src/app/lib/connections';
+import { jsonResponse } from './fakeBackend';
+import { BASE, CONSULTING, DEAD, US, apiError, doc, fakeCardBackend, ok, usDraft } from './fakeCardBackend';
+
+async function failureOf(promise: Promise<unknown>): Promise<CardApiError> {
+  const error = await promise.then(
+    () => expect.unreachable('the call should have failed'),
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(CardApiError);
+  return error as CardApiError;
+}
+
+const CREATE: CreateDocumentBody = {
+  idempotencyKey: '0b7c2f1e-1111-4222-8333-444455556666',
+  realmId: US.realmId,
+  objectType: 'deals',
+  objectId: '401',
+  type: 'invoice',
+  customer: { id: '58' },
+  lines: [{ itemId: '1', quantity: '2', unitPrice: '150.00' }],
+};
+
+describe('card API client', () => {
+  it('maps HubSpot object type ids to the card API object types', () => {
+    expect(['0-1', '0-2', '0-3', '0-5'].map(objectTypeFromId)).toEqual(['contacts', 'companies', 'deals', null]);
+  });
+
+  it("loads a record's companies and documents", async () => {
+    const backend = fakeCardBackend({ 'GET /card/records/deals/401': ok({ companies: [US, DEAD], documents: [doc()] }) });
+    const view = await createCardApi(`${BASE}/`, backend.fetch).record('deals', '401');
+    expect(view).toEqual({ companies: [US, DEAD], documents: [doc()] });
+    expect(backend.requests).toEqual([{ method: 'GET', path: '/card/records/deals/401', query: {}, body: undefined }]);
+  });
+
+  it('lists companies', async () => {
+    const backend = fakeCardBackend({ 'GET /card/companies': ok({ companies: [US] }) });
+    expect(await createCardApi(BASE, backend.fetch).companies()).toEqual([US]);
+  });
+
+  it('asks for a draft from the deal or from a quote', async () => {
+    const backend = fakeCardBackend({ 'GET /card/draft': ok(usDraft()) });
+    const api = createCardApi(BASE, backend.fetch);
+    expect(await api.draft(US.realmId, 'deals', '401', { source: 'deal' })).toEqual(usDraft());
+    await api.draft(US.realmId, 'deals', '401', { source: 'quote', quoteId: '601' });
+    expect(backend.requests.map((request) => request.query)).toEqual([
+      { realmId: US.realmId, objectType: 'deals', objectId: '401', source: 'deal' },
+      { realmId: US.realmId, objectType: 'deals', objectId: '401', source: 'quote', quoteId: '601' },
+    ]);
+  });
+
+  it('searches customers and items, escaping the query', async () => {
+    const backend = fakeCardBackend({
+      'GET /card/customers': ok({ customers: [{ id: '58', displayName: 'Acme & Sons', email: null, currency: 'USD' }] }),
+      'GET /card/items': ok({ items: [CONSULTING] }),
+    });
+    const api = createCardApi(BASE, backend.fetch);
+    expect(await api.customers(US.realmId, 'acme & sons?')).toHaveLength(1);
+    expect(await api.items(US.realmId, '')).toEqual([CONSULTING]);
+    expect(backend.requests.map((request) => request.query)).toEqual([
+      { realmId: US.realmId, q: 'acme & sons?' },
+      { realmId: US.realmId, q: '' },
+    ]);
+  });
+
+  it('creates a document and tells a first create (201) from a repeat of the same key (200)', async () => {
+    let calls = 0;
+    const backend = fakeCardBackend({
+      'POST /card/documents': () => ({ status: ++calls === 1 ? 201 : 200, body: { document: doc() } }),
+    });
+    const api = createCardApi(BASE, backend.fetch);
+    expect(await api.createDocument(CREATE)).toEqual({ document: doc(), created: true });
+    expect(await api.createDocument(CREATE)).toEqual({ document: doc(), created: false });
+    expect(backend.requests.map((request) => request.body)).toEqual([CREATE, CREATE]);
+  });
+
+  it('sends an invoice, with sendTo only when given', async () => {
+    const backend = fakeCardBackend({ 'POST /card/documents/send': ok({ document: doc({ status: 'sent' }) }) });
+    const api = createCardApi(BASE, backend.fetch);
+    expect((await api.send(US.realmId, '130')).status).toBe('sent');
+    await api.send(US.realmId, '130', 'ap@acme.example');
+    expect(backend.requests.map((request) => request.body)).toEqual([
+      { realmId: US.realmId, id: '130' },
+      { realmId: US.realmId, id: '130', sendTo: 'ap@acme.example' },
+    ]);
+  });
+
+  it('searches invoices with only the filters that are set', async () => {
+    const backend = fakeCardBackend({ 'GET /card/invoices/search': ok({ invoices: [doc()] }) });
+    const api = createCardApi(BASE, backend.fetch);
+    await api.searchInvoices(US.realmId, { number: ' 1001 ', customer: '', from: '2026-11-01' });
+    expect(backend.requests[0].query).toEqual({ realmId: US.realmId, number: '1001', from: '2026-11-01' });
+  });
+
+  it("links documents and returns the record's full list", async () => {
+    const backend = fakeCardBackend({ 'POST /card/links': ok({ documents: [doc(), doc({ id: '131' })] }) });
+    const documents = await createCardApi(BASE, backend.fetch).link(US.realmId, 'contacts', '51', [{ type: 'invoice', id: '131' }]);
+    expect(documents).toHaveLength(2);
+    expect(backend.requests[0].body).toEqual({
+      realmId: US.realmId,
+      objectType: 'contacts',
+      objectId: '51',
+      documents: [{ type: 'invoice', id: '131' }],
+    });
+  });
+
+  it('gets a preview link, accepting only https', async () => {
+    const url = 'https://api.example.test/card/pdf?t=abc';
+    const backend = fakeCardBackend({ 'GET /card/preview': ok({ url }) });
+    expect(await createCardApi(BASE, backend.fetch).preview(US.realmId, 'estimate', '77')).toBe(url);
+    expect(backend.requests[0].query).toEqual({ realmId: US.realmId, type: 'estimate', id: '77' });
+
+    const bad = fakeCardBackend({ 'GET /card/preview': ok({ url: 'javascript:alert(1)' }) });
+    expect((await failureOf(createCardApi(BASE, bad.fetch).preview(US.realmId, 'invoice', '1'))).code).toBe('unexpected_response');
+  });
+
+  it.each([
+    [409, 'reconnect_needed', 'Reconnect Sandbox US in the app settings.'],
+    [422, 'tax_code_required', 'Line 1 needs a tax code.'],
+    [422, 'customer_missing_email', 'Acme Ltd has no e-mail address.'],
+    [409, 'duplicate_doc_number', 'Number MC-0008 is already used.'],
+    [429, 'throttled', 'QuickBooks is throttling this company.'],
+    [503, 'busy', 'The same create is still running.'],
+    [422, 'rejected', 'QuickBooks: the customer is inactive.'],
+  ])('turns a %i %s answer into an error with its code and message', async (status, code, message) => {
+    const backend = fakeCardBackend({ 'POST /card/documents': () => apiError(status, code, message) });
+    const error = await failureOf(createCardApi(BASE, backend.fetch).createDocument(CREATE));
+    expect({ code: error.code, message: error.message, status: error.status }).toEqual({ code, message, status });
+  });
+
+  it('reports a rejected fetch as a network error and an answer without our envelope as unexpected', async () => {
+    const down: FetchLike = async () => {
+      throw new Error('Request timed out');
+    };
+    const network = await failureOf(createCardApi(BASE, down).companies());
+    expect([network.code, network.status]).toEqual(['network', null]);
+    expect(network.message).toContain('Request timed out');
+
+    const gateway: FetchLike = async () => new Response('<html>Bad Gateway</html>', { status: 502 });
+    expect((await failureOf(createCardApi(BASE, gateway).companies())).code).toBe('unexpected_response');
+    const empty: FetchLike = async () => jsonResponse({ status: 200 });
+    expect((await failureOf(createCardApi(BASE, empty).companies())).code).toBe('unexpected_response');
+  });
+
+  it.each([
+    ['a record without documents', 'GET /card/records/deals/401', { companies: [] }],
+    ['a document without an id', 'GET /card/records/deals/401', { companies: [], documents: [{ ...doc(), id: 130 }] }],
+  ])('rejects %s as unexpected_response', async (_case, route, body) => {
+    const backend = fakeCardBackend({ [route]: ok(body) });
+    expect((await failureOf(createCardApi(BASE, backend.fetch).record('deals', '401'))).code).toBe('unexpected_response');
+  });
+
+  it('rejects a malformed draft', async () => {
+    const backend = fakeCardBackend({ 'GET /card/draft': ok({ ...usDraft(), lines: [{ quantity: 2 }] }) });
+    const error = await failureOf(createCardApi(BASE, backend.fetch).draft(US.realmId, 'deals', '1', { source: 'deal' }));
+    expect(error.code).toBe('unexpected_response');
+  });
+
+  it('escapes ids in paths', async () => {
+    const backend = fakeCardBackend({ 'GET /card/records/deals/a%2Fb': ok({ companies: [], documents: [] }) });
+    await createCardApi(BASE, backend.fetch).record('deals', 'a/b');
+    expect(backend.requests[0].path).toBe('/card/records/deals/a%2Fb');
+  });
+});

@@ -1,0 +1,401 @@
+//! Workflow custom actions (W1–W8): "Create QuickBooks invoice / estimate / sales receipt" for the enrolled
+//! deal or quote, exactly once per execution (W7).
+//!
+//! Retry strategy: we do the work inside the request and answer synchronously. A business refusal is
+//! final: `FAIL_CONTINUE` with an `errorCode` output (stored, so a repeat answers the same). A transient
+//! failure (QuickBooks 5xx/429, a timeout, storage) answers 503, so HubSpot retries with backoff for up
+//! to three days. Why not BLOCK + callback: the work is a handful of calls that finish in well under
+//! HubSpot's ~30 s, and answering inline needs no queue, no worker and no second delivery path that could
+//! itself fail. Repeats are safe either way: the `callbackId` is the idempotency key and the `requestid` of
+//! every QuickBooks write, so a redelivery after a lost answer gets the first document back.
+
+use crate::documents::company::{Company, HubSpot};
+use crate::documents::create::{create, CustomerChoice, Order};
+use crate::documents::deal::update_deal;
+use crate::documents::links::{Link, Record, RecordType};
+use crate::documents::once::{run_once, Refusals};
+use crate::documents::source;
+use crate::documents::view::open_url;
+use crate::domain::draft::{match_item, Draft, DraftLine};
+use crate::quickbooks::entities::{DocType, Item, TaxCode};
+use crate::settings::{Settings, UnmatchedItem};
+use crate::{App, AppError, ErrorCode};
+use chrono::{Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// An execution request (hubspot-api.md §4).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Execution {
+    pub callback_id: String,
+    pub origin: Origin,
+    pub object: Enrolled,
+    #[serde(default)]
+    pub input_fields: HashMap<String, Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Origin {
+    pub portal_id: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enrolled {
+    /// A number in HubSpot's examples; accept a string too.
+    pub object_id: Value,
+    pub object_type: String,
+}
+
+/// What later workflow steps get (W8).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionOutputs {
+    pub document_id: String,
+    pub document_number: String,
+    pub total: String,
+    pub link: String,
+}
+
+/// How long a concurrent delivery of the same execution waits for the first one's outcome.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl Execution {
+    fn input(&self, name: &str) -> Option<String> {
+        match self.input_fields.get(name)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    fn record(&self) -> Result<Record, AppError> {
+        let id = match &self.object.object_id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let kind = match self.object.object_type.to_ascii_uppercase().as_str() {
+            "DEAL" | "0-3" => RecordType::Deals,
+            "QUOTE" | "0-14" => RecordType::Quotes,
+            other => {
+                return Err(AppError::BadRequest(format!(
+                    "this action runs in deal- and quote-based workflows, not for {other}"
+                )))
+            }
+        };
+        Record::new(kind, &id)
+    }
+}
+
+/// The answer HubSpot gets, or an error for a transient failure (answered 503 so HubSpot retries).
+pub async fn execute(app: &App, doc_type: DocType, exec: &Execution) -> Result<Value, AppError> {
+    let key = exec.callback_id.trim();
+    if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(AppError::BadRequest(
+            "callbackId is missing or malformed".into(),
+        ));
+    }
+    let portal_id = exec.origin.portal_id;
+    crate::installs::Install::require(&app.store, portal_id, Utc::now().timestamp()).await?;
+    let record = exec.record()?;
+    let result = run_once(
+        app,
+        portal_id,
+        &format!("action#{key}"),
+        Refusals::Final,
+        WAIT,
+        || run(app, portal_id, doc_type, exec, &record, key),
+    )
+    .await;
+    match result {
+        Ok(out) => Ok(json!({ "outputFields": {
+            "documentId": out.document_id,
+            "documentNumber": out.document_number,
+            "total": out.total,
+            "link": out.link,
+            "hs_execution_state": "SUCCESS",
+        }})),
+        Err(e) if e.code().is_transient() => Err(e),
+        Err(e) => Ok(json!({ "outputFields": {
+            "errorCode": workflow_code(e.code()),
+            "errorMessage": e.public_message(),
+            "hs_execution_state": "FAIL_CONTINUE",
+        }})),
+    }
+}
+
+/// The codes the action definitions' execution rules turn into text (infra/hubspot/src/app/workflow-actions).
+pub fn workflow_code(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::NotFound => "UNKNOWN_COMPANY",
+        ErrorCode::ReconnectNeeded => "RECONNECT_NEEDED",
+        ErrorCode::NoContact => "NO_CONTACT",
+        ErrorCode::NoLineItems => "NO_LINE_ITEMS",
+        ErrorCode::ItemNotMatched | ErrorCode::ItemNotFound => "ITEM_NOT_MATCHED",
+        ErrorCode::CustomerNotFound => "CUSTOMER_NOT_FOUND",
+        ErrorCode::TaxCodeRequired => "TAX_CODE_REQUIRED",
+        ErrorCode::PaidInvoiceTaxable => "PAID_INVOICE_TAXABLE",
+        ErrorCode::DuplicateDocNumber => "DUPLICATE_DOC_NUMBER",
+        _ => "QUICKBOOKS_REJECTED",
+    }
+}
+
+async fn run(
+    app: &App,
+    portal_id: u64,
+    doc_type: DocType,
+    exec: &Execution,
+    record: &Record,
+    key: &str,
+) -> Result<ActionOutputs, AppError> {
+    let realm_id = exec
+        .input("realmId")
+        .ok_or_else(|| AppError::NotFound("the action has no QuickBooks company chosen".into()))?;
+    let company = Company::open(app, portal_id, &realm_id).await?;
+    let hubspot = HubSpot::open(app, portal_id).await?;
+    let hs = hubspot.api(app);
+    let qbo = company.api(app);
+    let profile = &company.connection.profile;
+    let settings = Settings::load(&app.store, portal_id).await?;
+
+    let lines = source::lines_of(&hs, record.object_type.as_str(), &record.object_id).await?;
+    if lines.is_empty() {
+        return Err(AppError::refused(
+            ErrorCode::NoLineItems,
+            "the record has no line items to put on the document",
+        ));
+    }
+    let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::refused(
+                ErrorCode::NoContact,
+                "the record has no associated contact to bill",
+            )
+        })?;
+    let items = qbo
+        .query::<Item>("Item", "WHERE Active = true MAXRESULTS 1000")
+        .await?;
+    let today = items
+        .time
+        .map_or_else(|| Utc::now().date_naive(), |t| t.date_naive());
+    let items = items.value;
+    let default_item = match settings.unmatched_item {
+        UnmatchedItem::DefaultItem => settings
+            .default_items
+            .get(&realm_id)
+            .and_then(|id| items.iter().find(|i| &i.id == id)),
+        UnmatchedItem::Fail => None,
+    };
+    let fallback_tax = exec.input("taxCodeId");
+    let mut unmatched = Vec::new();
+    let mut draft_lines = Vec::new();
+    let mut chosen: Vec<&Item> = Vec::new();
+    for line in &lines {
+        let Some(item) = match_item(line, &items).or(default_item) else {
+            unmatched.push(match &line.sku {
+                Some(sku) => format!("{} ({sku})", line.name),
+                None => line.name.clone(),
+            });
+            continue;
+        };
+        let tax_code_id = profile
+            .line_tax_codes_required
+            .then(|| {
+                item.sales_tax_code
+                    .as_ref()
+                    .map(|r| r.value.clone())
+                    .or(fallback_tax.clone())
+            })
+            .flatten();
+        if profile.line_tax_codes_required && tax_code_id.is_none() {
+            return Err(AppError::refused(
+                ErrorCode::TaxCodeRequired,
+                format!(
+                    "{} has no default tax code in QuickBooks; choose a tax code in the action",
+                    item.name
+                ),
+            ));
+        }
+        chosen.push(item);
+        draft_lines.push(DraftLine {
+            item_id: item.id.clone(),
+            description: line.description.clone().or_else(|| Some(line.name.clone())),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            service_date: None,
+            tax_code_id,
+        });
+    }
+    if !unmatched.is_empty() {
+        return Err(AppError::refused(
+            ErrorCode::ItemNotMatched,
+            format!(
+                "no QuickBooks product matches {}; nothing was created",
+                unmatched.join(", ")
+            ),
+        ));
+    }
+
+    let paid = doc_type == DocType::Invoice
+        && exec.input("createPaid").is_some_and(|v| v == "true")
+        && has_payment(&hs, record).await?;
+    if paid {
+        check_untaxed(app, &company, &draft_lines, &chosen).await?;
+    }
+    let due_date = match (doc_type, exec.input("daysUntilDue")) {
+        (DocType::Invoice, Some(days)) => {
+            let days: i64 = days
+                .parse()
+                .ok()
+                .filter(|d| (0..=3650).contains(d))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "days until due must be a number of days, not {days:?}"
+                    ))
+                })?;
+            Some(today + Duration::days(days))
+        }
+        _ => None,
+    };
+    let draft = Draft {
+        doc_type,
+        lines: draft_lines,
+        term_id: None,
+        txn_date: Some(today),
+        due_date,
+        message: None,
+        doc_number: crate::documents::card::proposed_doc_number(app, &company, doc_type).await?,
+    };
+    // A quote's document shows on its deal's card too.
+    let mut link_to = vec![record.clone()];
+    if record.object_type == RecordType::Quotes {
+        for deal in hs
+            .associated_ids("quotes", &record.object_id, "deals")
+            .await?
+        {
+            link_to.push(Record::new(RecordType::Deals, &deal)?);
+        }
+    }
+    let created = create(
+        app,
+        portal_id,
+        Order {
+            company: &company,
+            draft,
+            customer: CustomerChoice::Match {
+                person,
+                create: settings.create_customers,
+            },
+            link_to: link_to.clone(),
+            paid,
+            scope: key.to_string(),
+        },
+    )
+    .await?;
+    // Part of the run: a failure here answers 503, and the redelivery replays the creates and retries this.
+    let connections = vec![company.connection.clone()];
+    for deal in link_to
+        .iter()
+        .filter(|r| r.object_type == RecordType::Deals)
+    {
+        let links = Link::list(&app.store, portal_id, deal).await?;
+        update_deal(
+            app,
+            &hubspot,
+            &deal.object_id,
+            &links,
+            &connections,
+            Utc::now(),
+        )
+        .await?;
+    }
+    let snapshot = &created.snapshot;
+    Ok(ActionOutputs {
+        document_id: snapshot.id.clone(),
+        document_number: snapshot.number.clone().unwrap_or_default(),
+        total: crate::documents::view::cents(snapshot.total).to_string(),
+        link: open_url(company.connection.environment, snapshot),
+    })
+}
+
+/// "The deal has payment information" (W6): a succeeded HubSpot payment on the deal (hubspot-api.md §5,
+/// deal→payment 392).
+async fn has_payment(
+    hs: &crate::hubspot::HubSpotApi<'_>,
+    record: &Record,
+) -> Result<bool, AppError> {
+    let deals = match record.object_type {
+        RecordType::Deals => vec![record.object_id.clone()],
+        _ => {
+            hs.associated_ids(record.object_type.as_str(), &record.object_id, "deals")
+                .await?
+        }
+    };
+    for deal in deals {
+        let ids = hs
+            .associated_ids("deals", &deal, "commerce_payments")
+            .await?;
+        if ids.is_empty() {
+            continue;
+        }
+        let payments = hs
+            .batch_read("commerce_payments", &ids, &["hs_latest_status"])
+            .await?;
+        if payments
+            .iter()
+            .any(|p| p.prop("hs_latest_status").is_none_or(|s| s == "succeeded"))
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A paid invoice takes non-taxable lines only (W6, as HubSpot's own integration).
+async fn check_untaxed(
+    app: &App,
+    company: &Company,
+    lines: &[DraftLine],
+    items: &[&Item],
+) -> Result<(), AppError> {
+    let taxed: Vec<&str> = if company.connection.profile.line_tax_codes_required {
+        let codes = company
+            .api(app)
+            .query::<TaxCode>("TaxCode", "")
+            .await?
+            .value;
+        lines
+            .iter()
+            .zip(items)
+            .filter(|(l, _)| {
+                codes
+                    .iter()
+                    .find(|c| Some(&c.id) == l.tax_code_id.as_ref())
+                    .is_none_or(|c| c.taxable != Some(false))
+            })
+            .map(|(_, i)| i.name.as_str())
+            .collect()
+    } else {
+        items
+            .iter()
+            .filter(|i| i.taxable)
+            .map(|i| i.name.as_str())
+            .collect()
+    };
+    if taxed.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::refused(
+            ErrorCode::PaidInvoiceTaxable,
+            format!(
+                "a paid invoice can only have non-taxable lines; taxable: {}",
+                taxed.join(", ")
+            ),
+        ))
+    }
+}

@@ -1,0 +1,227 @@
+//! A HubSpot account with the app installed and the simulators' three QuickBooks companies connected, as
+//! after the connect flow (which `functions/oauth-callback/tests` proves): tokens minted by the simulators
+//! in the vault, connections with the profiles QuickBooks reports. The card, action and bench tests start here.
+
+use crate::Harness;
+use hubspot_sim::HubSpotSim;
+use qbo_sim::QboSim;
+use shared::connections::{Connection, Environment, Status};
+use shared::installs::Install;
+use shared::quickbooks::api::base_for;
+use shared::quickbooks::QboApi;
+use shared::tokens::Grant;
+use shared::{App, TokenSet};
+
+pub const PORTAL: u64 = 62515;
+pub const US: &str = "9130357766900011";
+pub const UK: &str = "9130357766900022";
+pub const CA: &str = "9130357766900033";
+
+pub struct World {
+    pub h: Harness,
+    pub app: App,
+    pub qbo: QboSim,
+    pub hubspot: HubSpotSim,
+}
+
+/// The app's configuration aimed at the simulators.
+pub async fn app_on(h: &Harness, qbo: &QboSim, hubspot: &HubSpotSim) -> App {
+    let (q, hs) = (qbo.base_url(), hubspot.base_url());
+    let urls = [
+        format!("{q}/connect/oauth2"),
+        format!("{q}/oauth2/v1/tokens/bearer"),
+        format!("{q}/v2/oauth2/tokens/revoke"),
+    ];
+    h.app(&[
+        ("HUBSPOT_API_BASE", &hs),
+        ("HUBSPOT_AUTH_BASE", &hs),
+        ("INTUIT_AUTHORIZE_URL", &urls[0]),
+        ("INTUIT_TOKEN_URL", &urls[1]),
+        ("INTUIT_REVOKE_URL", &urls[2]),
+        ("QBO_API_BASE", &q),
+        ("QBO_SANDBOX_API_BASE", &q),
+    ])
+    .await
+}
+
+fn tokens(access: String) -> TokenSet {
+    TokenSet {
+        access_token: access,
+        refresh_token: "not-used-while-the-access-token-lives".into(),
+        access_expires_at: chrono::Utc::now() + chrono::Duration::minutes(50),
+        refresh_expires_at: None,
+        scopes: Vec::new(),
+    }
+}
+
+impl World {
+    pub async fn new() -> Self {
+        let qbo = QboSim::start(qbo_sim::Seed::demo()).await.expect("qbo sim");
+        let hubspot = HubSpotSim::start(hubspot_sim::Seed::demo())
+            .await
+            .expect("hubspot sim");
+        let h = Harness::new().await;
+        let app = app_on(&h, &qbo, &hubspot).await;
+        let world = Self {
+            h,
+            app,
+            qbo,
+            hubspot,
+        };
+        let now = chrono::Utc::now();
+        Install {
+            portal_id: PORTAL,
+            installed_at: now,
+            company_currency: "USD".into(),
+        }
+        .save(&world.app.store, now.timestamp())
+        .await
+        .expect("install");
+        world.reissue_tokens().await;
+        // What the install does: our deal properties exist in the account.
+        let token = world.hubspot.issue_access_token();
+        shared::hubspot::HubSpotApi {
+            http: &world.app.http,
+            base: &world.app.config.hubspot_api_base,
+            access_token: &token,
+        }
+        .ensure_deal_properties()
+        .await
+        .expect("deal properties");
+        for realm in [US, UK, CA] {
+            let token = world.qbo.issue_access_token(realm);
+            let api = QboApi {
+                http: &world.app.http,
+                base: base_for(&world.app.config, Environment::Production),
+                realm_id: realm,
+                access_token: &token,
+            };
+            let profile = api.company_profile().await.expect("company profile");
+            Connection {
+                portal_id: PORTAL,
+                realm_id: realm.into(),
+                profile,
+                environment: Environment::Production,
+                status: Status::Active,
+                connected_at: now,
+                last_success_at: None,
+            }
+            .save(&world.app.store, now.timestamp())
+            .await
+            .expect("connection");
+        }
+        world
+    }
+
+    /// Fresh tokens from both simulators, as after a refresh (e.g. once a test moved a simulated clock past
+    /// their expiry); the app's in-process copies are dropped.
+    pub async fn reissue_tokens(&self) {
+        let hubspot = Grant::HubSpot { portal_id: PORTAL };
+        self.h
+            .vault
+            .write(
+                &hubspot.secret_id(),
+                &tokens(self.hubspot.issue_access_token()),
+            )
+            .await
+            .expect("hubspot tokens");
+        self.app.tokens.forget(&hubspot);
+        for realm in [US, UK, CA] {
+            let grant = Grant::QuickBooks {
+                portal_id: PORTAL,
+                realm_id: realm.into(),
+            };
+            self.h
+                .vault
+                .write(
+                    &grant.secret_id(),
+                    &tokens(self.qbo.issue_access_token(realm)),
+                )
+                .await
+                .expect("qbo tokens");
+            self.app.tokens.forget(&grant);
+        }
+    }
+
+    /// The QuickBooks documents of one kind in a company, straight from the simulator's state.
+    pub fn qbo_entities(&self, realm: &str, entity: &str) -> Vec<serde_json::Value> {
+        let realm = realm.to_string();
+        let entity = entity.to_string();
+        self.qbo.with_state(move |sim| {
+            sim.companies
+                .get(&realm)
+                .map(|c| c.records(&entity).to_vec())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Calls a simulator's control API (`/_sim/faults`, `/_sim/clock`, …).
+    pub async fn control(&self, base: &str, path: &str, body: serde_json::Value) {
+        let res = reqwest::Client::new()
+            .post(format!("{base}{path}"))
+            .json(&body)
+            .send()
+            .await
+            .expect("control call");
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+    }
+
+    /// A QuickBooks API call as another app would make it (e.g. a payment recorded in QuickBooks).
+    pub async fn qbo_post(
+        &self,
+        realm: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let token = self.qbo.issue_access_token(realm);
+        let res = reqwest::Client::new()
+            .post(format!("{}/v3/company/{realm}/{path}", self.qbo.base_url()))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("qbo call");
+        let status = res.status();
+        let value: serde_json::Value = res.json().await.expect("qbo json");
+        assert!(status.is_success(), "{path}: {status} {value}");
+        value
+    }
+
+    /// A HubSpot record's properties as HubSpot holds them.
+    pub async fn hubspot_record(
+        &self,
+        object_type: &str,
+        id: &str,
+        properties: &[&str],
+    ) -> serde_json::Value {
+        let res = reqwest::Client::new()
+            .get(format!(
+                "{}/crm/v3/objects/{object_type}/{id}?properties={}",
+                self.hubspot.base_url(),
+                properties.join(",")
+            ))
+            .bearer_auth(self.hubspot.issue_access_token())
+            .send()
+            .await
+            .expect("hubspot call");
+        res.json::<serde_json::Value>().await.expect("hubspot json")["properties"].clone()
+    }
+
+    /// Creates a HubSpot record (e.g. a payment on a deal) and returns its id.
+    pub async fn hubspot_create(&self, object_type: &str, body: serde_json::Value) -> String {
+        let res = reqwest::Client::new()
+            .post(format!(
+                "{}/crm/v3/objects/{object_type}",
+                self.hubspot.base_url()
+            ))
+            .bearer_auth(self.hubspot.issue_access_token())
+            .json(&body)
+            .send()
+            .await
+            .expect("hubspot call");
+        let status = res.status();
+        let value: serde_json::Value = res.json().await.expect("hubspot json");
+        assert!(status.is_success(), "{status} {value}");
+        value["id"].as_str().expect("id").to_string()
+    }
+}
