@@ -18,7 +18,7 @@ pub enum UnmatchedItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// Whether an action may create a QuickBooks customer when none matches the contact (W4).
     pub create_customers: bool,
@@ -49,6 +49,25 @@ impl Settings {
             .get(&settings_key(portal_id), Utc::now().timestamp())
             .await?
             .unwrap_or_default())
+    }
+
+    /// A settings document from a request: every field named, nothing unknown (a typo must not be
+    /// silently dropped).
+    pub fn from_request(body: &[u8]) -> Result<Self, AppError> {
+        const FIELDS: &[&str] = &["createCustomers", "unmatchedItem", "defaultItems"];
+        let value: serde_json::Value = serde_json::from_slice(body)
+            .map_err(|e| AppError::BadRequest(format!("the settings are not valid JSON: {e}")))?;
+        if let Some(unknown) = value
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !FIELDS.contains(&k.as_str())))
+        {
+            return Err(AppError::BadRequest(format!(
+                "unknown setting {unknown:?}; the settings are {}",
+                FIELDS.join(", ")
+            )));
+        }
+        serde_json::from_value(value)
+            .map_err(|e| AppError::BadRequest(format!("the settings are not valid: {e}")))
     }
 
     pub fn validate(&self) -> Result<(), AppError> {

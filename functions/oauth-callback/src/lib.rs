@@ -41,7 +41,7 @@ async fn settings(app: &App, req: &Request) -> Result<Response<Body>, AppError> 
             &Settings::load(&app.store, portal_id).await?,
         )),
         "PUT" => {
-            let settings: Settings = http::json_body(req)?;
+            let settings = Settings::from_request(http::body_bytes(req)?)?;
             settings.save(&app.store, portal_id).await?;
             Ok(http::json(200, &settings))
         }

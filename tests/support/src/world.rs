@@ -26,22 +26,33 @@ pub struct World {
 
 /// The app's configuration aimed at the simulators.
 pub async fn app_on(h: &Harness, qbo: &QboSim, hubspot: &HubSpotSim) -> App {
+    app_on_with(h, qbo, hubspot, &[]).await
+}
+
+/// The same, with more configuration (e.g. another `PUBLIC_BASE_URL`).
+pub async fn app_on_with(
+    h: &Harness,
+    qbo: &QboSim,
+    hubspot: &HubSpotSim,
+    more: &[(&str, &str)],
+) -> App {
     let (q, hs) = (qbo.base_url(), hubspot.base_url());
     let urls = [
         format!("{q}/connect/oauth2"),
         format!("{q}/oauth2/v1/tokens/bearer"),
         format!("{q}/v2/oauth2/tokens/revoke"),
     ];
-    h.app(&[
-        ("HUBSPOT_API_BASE", &hs),
-        ("HUBSPOT_AUTH_BASE", &hs),
-        ("INTUIT_AUTHORIZE_URL", &urls[0]),
-        ("INTUIT_TOKEN_URL", &urls[1]),
-        ("INTUIT_REVOKE_URL", &urls[2]),
-        ("QBO_API_BASE", &q),
-        ("QBO_SANDBOX_API_BASE", &q),
-    ])
-    .await
+    let mut config = vec![
+        ("HUBSPOT_API_BASE", hs.as_str()),
+        ("HUBSPOT_AUTH_BASE", hs.as_str()),
+        ("INTUIT_AUTHORIZE_URL", urls[0].as_str()),
+        ("INTUIT_TOKEN_URL", urls[1].as_str()),
+        ("INTUIT_REVOKE_URL", urls[2].as_str()),
+        ("QBO_API_BASE", q.as_str()),
+        ("QBO_SANDBOX_API_BASE", q.as_str()),
+    ];
+    config.extend_from_slice(more);
+    h.app(&config).await
 }
 
 fn tokens(access: String) -> TokenSet {

@@ -164,7 +164,7 @@ export function AddExisting({ api, companies, linked, objectType, objectId, onCa
                     )}
                   </TableCell>
                   <TableCell>{document.number ?? '—'}</TableCell>
-                  <TableCell>{document.customerName ?? "—"}</TableCell>
+                  <TableCell>{document.customerName ?? '—'}</TableCell>
                   <TableCell>{document.txnDate ?? '—'}</TableCell>
                   <TableCell>{formatMoney(document.total, document.currency)}</TableCell>
                   <TableCell>{document.balance === null ? '—' : formatMoney(document.balance, document.currency)}</TableCell>

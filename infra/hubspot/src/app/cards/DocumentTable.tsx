@@ -60,7 +60,7 @@ export function DocumentTable({ documents, reconnectNeeded, showCompany, busy, o
                 <Text>{document.number ? `${documentTypeLabel(document.type)} ${document.number}` : documentTypeLabel(document.type)}</Text>
                 {showCompany && <Text variant="microcopy">{document.companyName}</Text>}
               </TableCell>
-              <TableCell>{document.customerName ?? "—"}</TableCell>
+              <TableCell>{document.customerName ?? '—'}</TableCell>
               <TableCell>
                 <Text>{formatMoney(document.total, document.currency)}</Text>
                 {document.currencyMismatch && (

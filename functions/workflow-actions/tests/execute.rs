@@ -1,0 +1,401 @@
+//! The workflow actions end to end (W1–W8): the HubSpot simulator's caller signs and delivers executions
+//! over loopback HTTP to the real handler, which works against moto and both simulators.
+
+use hubspot_sim::{ActionExecution, HubSpotCaller};
+use serde_json::{json, Value};
+use shared::settings::{Settings, UnmatchedItem};
+use std::sync::Arc;
+use std::time::Duration;
+use test_support::serve::{bind, serve, Served};
+use test_support::world::{app_on_with, World, PORTAL, UK, US};
+use test_support::HUBSPOT_CLIENT_SECRET;
+
+struct Stage {
+    w: World,
+    served: Served,
+    caller: HubSpotCaller,
+}
+
+async fn stage() -> Stage {
+    let w = World::new().await;
+    let (listener, url) = bind().await;
+    let app = Arc::new(app_on_with(&w.h, &w.qbo, &w.hubspot, &[("PUBLIC_BASE_URL", &url)]).await);
+    let served = serve(listener, url, move |req| {
+        let app = app.clone();
+        async move { workflow_actions::handle(&app, req).await.expect("handler") }
+    });
+    let mut caller = HubSpotCaller::new(HUBSPOT_CLIENT_SECRET, PORTAL);
+    caller.action_retries = 6;
+    caller.retry_delay = Duration::from_millis(100);
+    Stage { w, served, caller }
+}
+
+impl Stage {
+    async fn deliver(&self, action: &str, execution: &ActionExecution) -> (u16, Value) {
+        let sent = self
+            .caller
+            .execute(&format!("{}/actions/{action}", self.served.url), execution)
+            .await
+            .expect("delivered");
+        (
+            sent.status,
+            serde_json::from_str(&sent.body).unwrap_or(Value::Null),
+        )
+    }
+
+    fn count(&self, realm: &str, entity: &str) -> usize {
+        self.w.qbo_entities(realm, entity).len()
+    }
+
+    async fn settings(&self, settings: Settings) {
+        settings
+            .save(&self.w.app.store, PORTAL)
+            .await
+            .expect("settings");
+    }
+}
+
+fn execution(object_type: &str, id: u64, inputs: Value) -> ActionExecution {
+    ActionExecution::new(PORTAL, object_type, id, inputs)
+}
+
+fn outputs(body: &Value) -> &Value {
+    &body["outputFields"]
+}
+
+#[tokio::test]
+async fn creates_each_document_type_for_the_us_company() {
+    let s = stage().await;
+    let invoices = s.count(US, "Invoice");
+    let (status, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", 401, json!({ "realmId": US, "daysUntilDue": "14" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let out = outputs(&body);
+    assert_eq!(out["hs_execution_state"], "SUCCESS", "{body}");
+    assert_eq!(s.count(US, "Invoice"), invoices + 1);
+    let invoice = s.w.qbo_entities(US, "Invoice").last().unwrap().clone();
+    assert_eq!(out["documentId"], invoice["Id"]);
+    assert_eq!(out["documentNumber"], invoice["DocNumber"]);
+    assert!(out["link"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("txnId={}", invoice["Id"].as_str().unwrap())));
+    assert_eq!(
+        invoice["CustomerRef"]["value"], "58",
+        "matched by the contact's e-mail"
+    );
+    assert_eq!(
+        invoice["DueDate"], "2026-12-06",
+        "14 days after QuickBooks' today"
+    );
+    let props =
+        s.w.hubspot_record("deals", "401", &["qbo_invoice_id"])
+            .await;
+    assert_eq!(props["qbo_invoice_id"], invoice["Id"]);
+    for (action, entity) in [("estimate", "Estimate"), ("sales-receipt", "SalesReceipt")] {
+        let before = s.count(US, entity);
+        let (status, body) = s
+            .deliver(action, &execution("DEAL", 401, json!({ "realmId": US })))
+            .await;
+        assert_eq!(
+            (status, outputs(&body)["hs_execution_state"].as_str()),
+            (200, Some("SUCCESS")),
+            "{body}"
+        );
+        assert_eq!(s.count(US, entity), before + 1);
+    }
+}
+
+#[tokio::test]
+async fn uk_lines_take_the_chosen_tax_code_or_fail_clearly() {
+    let s = stage().await;
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 401, json!({ "realmId": UK })))
+        .await;
+    assert_eq!(
+        outputs(&body)["hs_execution_state"],
+        "FAIL_CONTINUE",
+        "{body}"
+    );
+    assert_eq!(outputs(&body)["errorCode"], "TAX_CODE_REQUIRED");
+    assert_eq!(s.count(UK, "Invoice"), 0);
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", 401, json!({ "realmId": UK, "taxCodeId": "2" })),
+        )
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    let invoice = s.w.qbo_entities(UK, "Invoice").last().unwrap().clone();
+    assert_eq!(
+        invoice["Line"][0]["SalesItemLineDetail"]["TaxCodeRef"]["value"],
+        "2"
+    );
+    assert_eq!(invoice["CurrencyRef"]["value"], "GBP");
+    // A GBP invoice leaves a USD account's deal alone (I12).
+    let props =
+        s.w.hubspot_record("deals", "401", &["qbo_invoice_id"])
+            .await;
+    assert!(props["qbo_invoice_id"].is_null(), "{props}");
+}
+
+#[tokio::test]
+async fn unmatched_items_fail_unless_a_default_item_is_set() {
+    let s = stage().await;
+    let before = s.count(US, "Invoice");
+    let run = execution("DEAL", 402, json!({ "realmId": US }));
+    let (_, first) = s.deliver("invoice", &run).await;
+    assert_eq!(outputs(&first)["errorCode"], "ITEM_NOT_MATCHED", "{first}");
+    assert!(outputs(&first)["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("Mystery box"));
+    assert_eq!(s.count(US, "Invoice"), before, "nothing created");
+    // The failure is final for that execution: a redelivery answers the same, even after the setting changes.
+    s.settings(Settings {
+        unmatched_item: UnmatchedItem::DefaultItem,
+        default_items: [(US.to_string(), "3".to_string())].into(),
+        ..Settings::default()
+    })
+    .await;
+    let (_, again) = s.deliver("invoice", &run).await;
+    assert_eq!(again, first);
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 402, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    let invoice = s.w.qbo_entities(US, "Invoice").last().unwrap().clone();
+    let items: Vec<&str> = invoice["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["SalesItemLineDetail"]["ItemRef"]["value"].as_str())
+        .collect();
+    assert!(
+        items.contains(&"3"),
+        "the default item stands in: {items:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_customer_is_created_unless_the_setting_forbids_it() {
+    let s = stage().await;
+    s.settings(Settings {
+        create_customers: false,
+        ..Settings::default()
+    })
+    .await;
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 403, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["errorCode"], "CUSTOMER_NOT_FOUND", "{body}");
+    s.settings(Settings::default()).await;
+    let customers = s.count(US, "Customer");
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 403, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    assert_eq!(s.count(US, "Customer"), customers + 1);
+    let created = s.w.qbo_entities(US, "Customer").last().unwrap().clone();
+    assert_eq!(created["DisplayName"], "New Customer");
+    assert_eq!(
+        created["PrimaryEmailAddr"]["Address"],
+        "new.customer@example.com"
+    );
+}
+
+#[tokio::test]
+async fn a_paid_invoice_when_the_deal_has_a_payment() {
+    let s = stage().await;
+    s.w.hubspot_create("commerce_payments", json!({
+        "properties": { "hs_initial_amount": "150", "hs_latest_status": "succeeded" },
+        "associations": [{ "to": { "id": "403" }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 391 }] }],
+    }))
+    .await;
+    let payments = s.count(US, "Payment");
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", 403, json!({ "realmId": US, "createPaid": "true" })),
+        )
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    assert_eq!(s.count(US, "Payment"), payments + 1);
+    let id = outputs(&body)["documentId"].as_str().unwrap().to_string();
+    let invoice =
+        s.w.qbo_entities(US, "Invoice")
+            .into_iter()
+            .find(|i| i["Id"] == id.as_str())
+            .unwrap();
+    assert_eq!(invoice["Balance"].as_f64(), Some(0.0), "{invoice}");
+    assert!(invoice["LinkedTxn"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["TxnType"] == "Payment"));
+    // A deal with taxable lines (the Widget) cannot take a paid invoice.
+    s.w.hubspot_create("commerce_payments", json!({
+        "properties": { "hs_initial_amount": "402", "hs_latest_status": "succeeded" },
+        "associations": [{ "to": { "id": "401" }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 391 }] }],
+    }))
+    .await;
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", 401, json!({ "realmId": US, "createPaid": "true" })),
+        )
+        .await;
+    assert_eq!(
+        outputs(&body)["errorCode"],
+        "PAID_INVOICE_TAXABLE",
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_quote_based_workflow_invoices_the_quote_and_shows_on_its_deal() {
+    let s = stage().await;
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("QUOTE", 601, json!({ "realmId": US })),
+        )
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    let props =
+        s.w.hubspot_record("deals", "401", &["qbo_invoice_id"])
+            .await;
+    assert_eq!(props["qbo_invoice_id"], outputs(&body)["documentId"]);
+}
+
+async fn many_deliveries_make_one_document(s: &Stage, run: &ActionExecution) {
+    let before = s.count(US, "Invoice");
+    let mut all = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let caller = s.caller.clone();
+        let url = format!("{}/actions/invoice", s.served.url);
+        let run = run.clone();
+        all.spawn(async move { caller.execute(&url, &run).await.expect("delivered") });
+    }
+    let mut answers = Vec::new();
+    while let Some(sent) = all.join_next().await {
+        let sent = sent.expect("task");
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        answers.push(sent.json());
+    }
+    for _ in 0..10 {
+        answers.push(s.deliver("invoice", run).await.1);
+    }
+    assert_eq!(s.count(US, "Invoice"), before + 1, "exactly one document");
+    let first = &answers[0];
+    assert_eq!(outputs(first)["hs_execution_state"], "SUCCESS", "{first}");
+    assert!(
+        answers.iter().all(|a| a == first),
+        "every delivery gets the same outputs"
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_deliveries_and_ten_retries_create_one_document() {
+    let s = stage().await;
+    many_deliveries_make_one_document(&s, &execution("DEAL", 401, json!({ "realmId": US }))).await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_between_the_create_and_our_bookkeeping_is_still_one_document() {
+    let s = stage().await;
+    // QuickBooks creates the invoice but its answer arrives cut in half: our side cannot record it.
+    s.w.control(&s.w.qbo.base_url(), "/_sim/faults", json!({
+        "path_contains": "/invoice", "method": "POST", "count": 1, "kind": { "type": "truncated" },
+    }))
+    .await;
+    many_deliveries_make_one_document(&s, &execution("DEAL", 401, json!({ "realmId": US }))).await;
+    // And HubSpot failing the deal update after the create: retried, still one document.
+    s.w.control(&s.w.hubspot.base_url(), "/_sim/faults", json!({
+        "path_contains": "/crm/v3/objects/deals/401", "method": "PATCH", "count": 1,
+        "kind": { "type": "status", "status": 500, "body": "{\"status\":\"error\",\"message\":\"boom\",\"category\":\"INTERNAL_ERROR\"}" },
+    }))
+    .await;
+    many_deliveries_make_one_document(&s, &execution("DEAL", 401, json!({ "realmId": US }))).await;
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer() {
+    let s = stage().await;
+    let url = format!("{}/actions/invoice", s.served.url);
+    let mut forged = s.caller.clone();
+    forged.client_secret = "not-the-app-secret".into();
+    let sent = forged
+        .execute(&url, &execution("DEAL", 401, json!({ "realmId": US })))
+        .await
+        .unwrap();
+    assert_eq!(sent.status, 401, "{}", sent.body);
+    let mut stranger = s.caller.clone();
+    stranger.portal_id = 999;
+    let sent = stranger
+        .execute(
+            &url,
+            &ActionExecution::new(999, "DEAL", 401, json!({ "realmId": US })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sent.status, 404, "{}", sent.body);
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", 401, json!({ "realmId": "12345" })),
+        )
+        .await;
+    assert_eq!(outputs(&body)["errorCode"], "UNKNOWN_COMPANY", "{body}");
+    let (status, body) = s
+        .deliver(
+            "invoice",
+            &execution("CONTACT", 201, json!({ "realmId": US })),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    // A deal without line items, then one with a line item but no contact.
+    let bare =
+        s.w.hubspot_create("deals", json!({ "properties": { "dealname": "Bare" } }))
+            .await;
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", bare.parse().unwrap(), json!({ "realmId": US })),
+        )
+        .await;
+    assert_eq!(outputs(&body)["errorCode"], "NO_LINE_ITEMS", "{body}");
+    s.w.hubspot_create("line_items", json!({
+        "properties": { "name": "Consulting hours", "hs_sku": "SVC-CONSULT", "quantity": "1", "price": "150" },
+        "associations": [{ "to": { "id": bare }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 20 }] }],
+    }))
+    .await;
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", bare.parse().unwrap(), json!({ "realmId": US })),
+        )
+        .await;
+    assert_eq!(outputs(&body)["errorCode"], "NO_CONTACT", "{body}");
+    // A company whose authorization died.
+    let key = shared::connections::connection_key(PORTAL, US);
+    let mut connection: shared::connections::Connection =
+        s.w.app.store.get(&key, 0).await.unwrap().unwrap();
+    connection.status = shared::connections::Status::ReconnectNeeded;
+    connection.save(&s.w.app.store, 0).await.unwrap();
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 401, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["errorCode"], "RECONNECT_NEEDED", "{body}");
+    let client = reqwest::Client::new();
+    let res = client.post(&url).body("{not json").send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        401,
+        "unsigned garbage is refused before it is read"
+    );
+}
