@@ -122,7 +122,7 @@ describe.each(ACTIONS)('workflow action $file', (action) => {
     }
   });
 
-  it('returns the document id, number, total, link and an error code', async () => {
+  it('returns the document id, number, total, link, and an error code with its details', async () => {
     const { config } = await load();
     const outputs = config.outputFields.map((field: InputField) => [field.typeDefinition.name, field.typeDefinition.type]);
     expect(outputs).toEqual([
@@ -131,6 +131,7 @@ describe.each(ACTIONS)('workflow action $file', (action) => {
       ['total', 'number'],
       ['link', 'string'],
       ['errorCode', 'string'],
+      ['errorMessage', 'string'],
     ]);
     for (const [name] of outputs) expect(config.labels.en.outputFieldLabels[name], `label of ${name}`).toBeTruthy();
   });
