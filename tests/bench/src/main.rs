@@ -2,6 +2,7 @@
 //! `sam build` and runs this against a private moto.
 
 mod cold_start;
+mod handlers;
 mod report;
 mod runtime_api;
 
@@ -18,6 +19,10 @@ const RUNS: usize = 9;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // `--handlers-only` skips the cold starts (which need `sam build`'s binaries).
+    if std::env::args().nth(1).as_deref() == Some("--handlers-only") {
+        return handlers_report().await;
+    }
     let build_dir = std::env::args()
         .nth(1)
         .map(PathBuf::from)
@@ -43,5 +48,14 @@ async fn main() -> anyhow::Result<()> {
          including the app-credentials read from Secrets Manager (moto on loopback); binaries from {}",
         build_dir.display()
     );
+    println!();
+    handlers_report().await
+}
+
+async fn handlers_report() -> anyhow::Result<()> {
+    for figure in handlers::measure().await? {
+        println!("{}", figure.line());
+    }
+    println!("{}", handlers::explain());
     Ok(())
 }

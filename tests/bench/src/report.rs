@@ -33,6 +33,15 @@ pub fn median(sorted: &[Duration]) -> Duration {
     }
 }
 
+/// The `p`th percentile of sorted samples (nearest rank).
+pub fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -75,6 +84,15 @@ mod tests {
         assert_eq!(median(&[d(5)]), d(5));
         assert_eq!(median(&[d(1), d(2), d(9)]), d(2));
         assert_eq!(median(&[d(1), d(2), d(4), d(9)]), d(3));
+    }
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let samples: Vec<Duration> = (1..=100).map(d).collect();
+        assert_eq!(percentile(&samples, 99), d(99));
+        assert_eq!(percentile(&samples, 50), d(50));
+        assert_eq!(percentile(&[d(7)], 99), d(7));
+        assert_eq!(percentile(&[], 99), Duration::ZERO);
     }
 
     #[test]
