@@ -399,3 +399,21 @@ async fn check_untaxed(
         ))
     }
 }
+
+/// The tax codes of the company chosen in an action (the `taxCodeId` field's options).
+pub async fn tax_code_options(
+    app: &App,
+    portal_id: u64,
+    realm_id: &str,
+) -> Result<Vec<Value>, AppError> {
+    let company = Company::open(app, portal_id, realm_id).await?;
+    let codes = company
+        .api(app)
+        .query::<TaxCode>("TaxCode", "WHERE Active = true")
+        .await?
+        .value;
+    Ok(codes
+        .iter()
+        .map(|c| json!({ "label": c.name, "value": c.id }))
+        .collect())
+}

@@ -1,7 +1,7 @@
 //! HubSpot installs (`PORTAL#{portalId}` / `INSTALL`): a portal exists for us only once it installed the app.
 
 use crate::error::AppError;
-use crate::store::{Extras, Key, Put, Store, StoreError};
+use crate::store::{Key, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -20,10 +20,7 @@ fn install_key(portal_id: u64) -> Key {
 impl Install {
     pub async fn save(&self, store: &Store, now_epoch: i64) -> Result<(), StoreError> {
         let key = install_key(self.portal_id);
-        store
-            .put(&key, self, &Extras::default(), Put::Always, now_epoch)
-            .await?;
-        Ok(())
+        store.save(&key, self, now_epoch).await
     }
 
     /// The install of a signed request's portal, or the "install the app first" error.

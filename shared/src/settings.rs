@@ -1,6 +1,6 @@
 //! A HubSpot account's behaviour settings for the workflow actions (W4, W5, B4), `PORTAL#{portalId}` / `SETTINGS`.
 
-use crate::store::{Extras, Key, Put, Store, StoreError};
+use crate::store::{Key, Store, StoreError};
 use crate::AppError;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -88,13 +88,7 @@ impl Settings {
     pub async fn save(&self, store: &Store, portal_id: u64) -> Result<(), AppError> {
         self.validate()?;
         store
-            .put(
-                &settings_key(portal_id),
-                self,
-                &Extras::default(),
-                Put::Always,
-                Utc::now().timestamp(),
-            )
+            .save(&settings_key(portal_id), self, Utc::now().timestamp())
             .await?;
         Ok(())
     }

@@ -4,10 +4,9 @@
 use chrono::Utc;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
-use shared::actions::{execute, Execution};
+use shared::actions::{execute, tax_code_options, Execution};
 use shared::connections::{companies_of_installed_portal, Status};
-use shared::documents::company::Company;
-use shared::quickbooks::entities::{DocType, TaxCode};
+use shared::quickbooks::entities::DocType;
 use shared::{http, App, AppError};
 
 /// What every HubSpot action request carries: the portal it comes from (hubspot-api.md §4).
@@ -83,17 +82,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
             let Some(realm) = realm else {
                 return Ok(http::json(200, &serde_json::json!({ "options": [] })));
             };
-            let company = Company::open(app, portal_id, &realm).await?;
-            let codes = company
-                .api(app)
-                .query::<TaxCode>("TaxCode", "WHERE Active = true")
-                .await
-                .map_err(AppError::from)?
-                .value;
-            let options: Vec<_> = codes
-                .iter()
-                .map(|c| serde_json::json!({ "label": c.name, "value": c.id }))
-                .collect();
+            let options = tax_code_options(app, portal_id, &realm).await?;
             Ok(http::json(
                 200,
                 &serde_json::json!({ "options": options, "searchable": false }),

@@ -399,3 +399,34 @@ async fn bad_input_gets_a_clear_answer() {
         "unsigned garbage is refused before it is read"
     );
 }
+
+#[tokio::test]
+async fn the_tax_code_field_offers_the_chosen_companys_codes() {
+    let s = stage().await;
+    let body = json!({
+        "origin": { "portalId": PORTAL, "actionDefinitionId": 2, "actionDefinitionVersion": 1 },
+        "objectTypeId": "0-3", "inputFieldName": "taxCodeId",
+        "inputFields": { "realmId": { "type": "STATIC_VALUE", "value": UK } }, "fetchOptions": {},
+    });
+    let req = test_support::signed_request("POST", "/actions/options/taxcodes", &body.to_string());
+    let (status, answer) =
+        test_support::json_of(workflow_actions::handle(&s.w.app, req).await.unwrap());
+    assert_eq!(status, 200, "{answer}");
+    let labels: Vec<&str> = answer["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"20.0% S") && labels.contains(&"Exempt"),
+        "{labels:?}"
+    );
+    let mut no_company = body.clone();
+    no_company["inputFields"] = json!({});
+    let req =
+        test_support::signed_request("POST", "/actions/options/taxcodes", &no_company.to_string());
+    let (status, answer) =
+        test_support::json_of(workflow_actions::handle(&s.w.app, req).await.unwrap());
+    assert_eq!((status, answer["options"].clone()), (200, json!([])));
+}

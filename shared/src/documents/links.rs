@@ -2,7 +2,7 @@
 //! (`PORTAL#{portalId}` / `LINK#{objectType}#{objectId}#{realmId}#{docType}#{docId}`).
 
 use crate::domain::snapshot::Snapshot;
-use crate::store::{Extras, Key, Put, Store, StoreError};
+use crate::store::{Key, Store, StoreError};
 use crate::AppError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -92,13 +92,7 @@ impl Link {
     /// Stores the link, or its newer snapshot.
     pub async fn save(&self, store: &Store) -> Result<(), StoreError> {
         store
-            .put(
-                &self.key(),
-                self,
-                &Extras::default(),
-                Put::Always,
-                Utc::now().timestamp(),
-            )
+            .save(&self.key(), self, Utc::now().timestamp())
             .await?;
         Ok(())
     }

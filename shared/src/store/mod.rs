@@ -170,6 +170,18 @@ impl Store {
         }
     }
 
+    /// Writes `value` under `key` unconditionally, without index or expiry.
+    pub async fn save<T: Serialize>(
+        &self,
+        key: &Key,
+        value: &T,
+        now_epoch: i64,
+    ) -> Result<(), StoreError> {
+        self.put(key, value, &Extras::default(), Put::Always, now_epoch)
+            .await?;
+        Ok(())
+    }
+
     pub async fn delete(&self, key: &Key) -> Result<(), StoreError> {
         self.client
             .delete_item()
