@@ -50,7 +50,7 @@ fn views(
             )
         })
         .collect();
-    views.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    views.sort_by_key(|v| std::cmp::Reverse(v.updated_at));
     views
 }
 
