@@ -14,6 +14,7 @@ use crate::documents::create::{create, CustomerChoice, Order};
 use crate::documents::deal::update_deal;
 use crate::documents::links::{Link, Record, RecordType};
 use crate::documents::once::{run_once, Refusals};
+use crate::documents::payments::note_payments;
 use crate::documents::source;
 use crate::documents::view::open_url;
 use crate::domain::draft::{match_item, Draft, DraftLine};
@@ -313,6 +314,7 @@ async fn run(
             Utc::now(),
         )
         .await?;
+        note_payments(app, &hubspot, portal_id, &deal.object_id, &links).await?;
     }
     let snapshot = &created.snapshot;
     Ok(ActionOutputs {

@@ -520,3 +520,81 @@ async fn bad_input_gets_clear_errors() {
     .unwrap();
     assert_eq!(res.status(), 401);
 }
+
+/// The notes on a deal, as HubSpot holds them.
+async fn deal_notes(w: &World, deal: &str) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let token = w.hubspot.issue_access_token();
+    let base = w.hubspot.base_url();
+    let linked: Value = client
+        .get(format!(
+            "{base}/crm/v4/objects/deals/{deal}/associations/notes"
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut bodies = Vec::new();
+    for row in linked["results"].as_array().cloned().unwrap_or_default() {
+        let id = match &row["toObjectId"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let props = w.hubspot_record("notes", &id, &["hs_note_body"]).await;
+        bodies.push(
+            props["hs_note_body"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    bodies
+}
+
+#[tokio::test]
+async fn each_payment_becomes_one_note_on_the_deal() {
+    let w = World::new().await;
+    let (status, linked) = call(
+        &w,
+        "POST",
+        "/card/links",
+        json!({
+            "realmId": US, "objectType": "deals", "objectId": "402",
+            "documents": [{ "type": "invoice", "id": "132" }],
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{linked}");
+    let notes = deal_notes(&w, "402").await;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("USD 325.00") && notes[0].contains("invoice 1003"),
+        "{notes:?}"
+    );
+    // Renders do not repeat it.
+    get(&w, "/card/records/deals/402").await;
+    get(&w, "/card/records/deals/402?refresh=1").await;
+    assert_eq!(deal_notes(&w, "402").await.len(), 1);
+    // The rest is paid in QuickBooks: one more note, and the deal shows the invoice paid.
+    w.qbo_post(
+        US,
+        "payment",
+        json!({
+            "CustomerRef": { "value": "60" }, "TotalAmt": 275,
+            "Line": [{ "Amount": 275, "LinkedTxn": [{ "TxnId": "132", "TxnType": "Invoice" }] }],
+        }),
+    )
+    .await;
+    let after = get(&w, "/card/records/deals/402?refresh=1").await;
+    assert_eq!(after["documents"][0]["status"], "paid_in_full", "{after}");
+    let notes = deal_notes(&w, "402").await;
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("USD 275.00")), "{notes:?}");
+    let props = w
+        .hubspot_record("deals", "402", &["qbo_invoice_status"])
+        .await;
+    assert_eq!(props["qbo_invoice_status"], "Paid in full");
+}

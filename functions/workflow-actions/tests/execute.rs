@@ -314,6 +314,17 @@ async fn a_lost_answer_between_the_create_and_our_bookkeeping_is_still_one_docum
     }))
     .await;
     many_deliveries_make_one_document(&s, &execution("DEAL", 401, json!({ "realmId": US }))).await;
+    let creates: Vec<_> =
+        s.w.qbo
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/invoice"))
+            .collect();
+    assert!(creates.len() >= 2, "the lost answer made us ask again");
+    assert!(
+        creates.iter().all(|r| r.query == creates[0].query),
+        "with the same requestid"
+    );
     // And HubSpot failing the deal update after the create: retried, still one document.
     s.w.control(&s.w.hubspot.base_url(), "/_sim/faults", json!({
         "path_contains": "/crm/v3/objects/deals/401", "method": "PATCH", "count": 1,

@@ -6,6 +6,7 @@ use super::create::{create, quoted, Created, CustomerChoice, NewCustomer, Order}
 use super::deal::update_deal;
 use super::links::{Link, Record, RecordType};
 use super::once::{run_once, Refusals};
+use super::payments::note_payments;
 use super::refresh::refresh;
 use super::source;
 use super::view::DocumentView;
@@ -66,13 +67,16 @@ pub async fn record_documents(
     let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
     let links = Link::list(&app.store, portal_id, record).await?;
     let mut refreshed = refresh(app, portal_id, links, now, force).await?;
-    if refreshed.changed && record.object_type == RecordType::Deals {
+    if record.object_type == RecordType::Deals {
+        let deal = &record.object_id;
+        let changed = refreshed.changed;
         if let Err(e) = sync_deal(
             app,
             portal_id,
-            &record.object_id,
+            deal,
             &refreshed.links,
             &connections,
+            changed,
         )
         .await
         {
@@ -91,23 +95,35 @@ pub async fn record_documents(
     })
 }
 
-/// Updates a deal's properties; a failure is a notice for the user, not a failed request: the document
-/// exists and the next refresh writes the properties again.
+/// Brings a deal up to date: its properties when its documents changed (I11), and a note for each payment
+/// not noted yet (I14). A failure is a notice for the user, not a failed request: the documents exist and
+/// the next render tries again.
 async fn sync_deal(
     app: &App,
     portal_id: u64,
     deal_id: &str,
     links: &[Link],
     connections: &[Connection],
+    changed: bool,
 ) -> Result<(), String> {
+    let payments = links.iter().any(|l| !l.snapshot.payment_ids.is_empty());
+    if !changed && !payments {
+        return Ok(());
+    }
     let result = async {
         let hubspot = HubSpot::open(app, portal_id).await?;
-        update_deal(app, &hubspot, deal_id, links, connections, Utc::now()).await
+        if changed {
+            update_deal(app, &hubspot, deal_id, links, connections, Utc::now()).await?;
+        }
+        note_payments(app, &hubspot, portal_id, deal_id, links).await
     }
     .await;
     result.map(|_| ()).map_err(|e| {
         tracing::warn!(error = %e, deal_id, "deal properties not updated");
-        format!("The deal's QuickBooks properties were not updated ({}); they will be on the next refresh", e.public_message())
+        format!(
+            "The deal was not fully updated from QuickBooks ({}); it will be on the next refresh",
+            e.public_message()
+        )
     })
 }
 
@@ -594,7 +610,16 @@ async fn after_write(
     let links = Link::list(&app.store, portal_id, record).await?;
     let mut notices = Vec::new();
     if record.object_type == RecordType::Deals {
-        if let Err(e) = sync_deal(app, portal_id, &record.object_id, &links, &connections).await {
+        if let Err(e) = sync_deal(
+            app,
+            portal_id,
+            &record.object_id,
+            &links,
+            &connections,
+            true,
+        )
+        .await
+        {
             notices.push(e);
         }
     }

@@ -141,7 +141,7 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
         document.balance = rust_decimal::Decimal::ZERO;
     }
 
-    let snapshot = Snapshot::of(
+    let mut snapshot = Snapshot::of(
         realm,
         doc_type,
         &document,
@@ -149,6 +149,7 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
         company_time,
         fetched_at,
     );
+    snapshot.payment_ids.extend(payment_id.clone());
     for record in &order.link_to {
         Link {
             portal_id,

@@ -7,6 +7,7 @@ pub mod create;
 pub mod deal;
 pub mod links;
 pub mod once;
+pub mod payments;
 pub mod preview;
 pub mod refresh;
 pub mod source;

@@ -24,6 +24,9 @@ pub struct Snapshot {
     pub voided: bool,
     /// Estimates' own status (`Pending`, `Accepted`, …).
     pub txn_status: Option<String>,
+    /// The payments applied to an invoice (I14: each becomes a note on the deal).
+    #[serde(default)]
+    pub payment_ids: Vec<String>,
     /// QuickBooks' `MetaData.LastUpdatedTime`: "the most recently updated one wins" (I11).
     pub updated_at: DateTime<Utc>,
     /// QuickBooks' clock when we read it, in the company's offset: the company's "today" comes from it.
@@ -61,6 +64,12 @@ impl Snapshot {
             email_sent: doc.email_status.as_deref() == Some("EmailSent"),
             voided: doc.is_voided(),
             txn_status: doc.txn_status.clone(),
+            payment_ids: doc
+                .linked
+                .iter()
+                .filter(|t| t.txn_type == "Payment")
+                .map(|t| t.txn_id.clone())
+                .collect(),
             updated_at: doc
                 .meta
                 .last_updated
@@ -184,6 +193,7 @@ mod tests {
             email_sent: true,
             voided: false,
             txn_status: None,
+            payment_ids: Vec::new(),
             updated_at: t0.with_timezone(&Utc) + Duration::minutes(updated_min),
             company_time: t0,
             fetched_at: t0.with_timezone(&Utc),

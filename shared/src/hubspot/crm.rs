@@ -110,4 +110,27 @@ impl HubSpotApi<'_> {
             .await?;
         check(&reply)
     }
+
+    /// A note on a deal, dated `timestamp_ms` (notes stand in for timeline events, closed to new apps).
+    pub async fn create_deal_note(
+        &self,
+        deal_id: &str,
+        body: &str,
+        timestamp_ms: i64,
+    ) -> Result<String, HubSpotError> {
+        let note = json!({
+            "properties": { "hs_timestamp": timestamp_ms.to_string(), "hs_note_body": body },
+            "associations": [{
+                "to": { "id": deal_id },
+                "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": NOTE_TO_DEAL }],
+            }],
+        });
+        let created: CrmObject = self
+            .json(Method::POST, "/crm/v3/objects/notes", Some(&note))
+            .await?;
+        Ok(created.id)
+    }
 }
+
+/// HubSpot's default note→deal association type.
+const NOTE_TO_DEAL: u32 = 214;

@@ -179,6 +179,42 @@ pub struct Term {
     pub due_days: Option<i64>,
 }
 
+/// A payment received against invoices (quickbooks-api.md §2, Payment).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Payment {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "TxnDate", default)]
+    pub txn_date: Option<NaiveDate>,
+    #[serde(rename = "CurrencyRef", default)]
+    pub currency: Option<Ref>,
+    #[serde(rename = "Line", default)]
+    pub lines: Vec<PaymentLine>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PaymentLine {
+    #[serde(rename = "Amount", default, deserialize_with = "money")]
+    pub amount: Decimal,
+    #[serde(rename = "LinkedTxn", default)]
+    pub linked: Vec<LinkedTxn>,
+}
+
+impl Payment {
+    /// How much of this payment went to one invoice.
+    pub fn applied_to(&self, invoice_id: &str) -> Decimal {
+        self.lines
+            .iter()
+            .filter(|l| {
+                l.linked
+                    .iter()
+                    .any(|t| t.txn_type == "Invoice" && t.txn_id == invoice_id)
+            })
+            .map(|l| l.amount)
+            .sum()
+    }
+}
+
 /// Amounts arrive as `275`, `275.0` or `19.99`; read the JSON text so no float rounding creeps in.
 fn money<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
