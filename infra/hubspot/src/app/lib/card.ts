@@ -2,7 +2,7 @@
 // client it takes a fetch-like function: the card passes hubspot.fetch (which signs each request and appends
 // portalId), tests pass a fake. Every failure becomes a CardApiError carrying the backend's code and its
 // user-facing message.
-import type { FetchLike, RequestOptions, ResponseLike } from './connections';
+import { callApi, isObject, type FetchLike, type RequestOptions } from './api';
 
 export type RecordObjectType = 'deals' | 'contacts' | 'companies';
 export type DocumentType = 'invoice' | 'estimate' | 'sales_receipt';
@@ -243,29 +243,12 @@ export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
     return `${root}${path}${search ? `?${search}` : ''}`;
   };
 
-  async function call<T>(
+  const call = <T>(
     target: string,
     options: RequestOptions,
     field: string,
     pick: (body: Record<string, unknown>) => T | undefined,
-  ): Promise<{ value: T; status: number }> {
-    let response: ResponseLike;
-    try {
-      response = await fetch(target, options);
-    } catch (error) {
-      // hubspot.fetch rejects on timeouts, URLs missing from permittedUrls.fetch and network failures.
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new CardApiError('network', `Could not reach the integration's API: ${detail}`, null);
-    }
-    const body = await response.json().catch(() => undefined);
-    if (!response.ok) throw errorFrom(response.status, body);
-    const value = isObject(body) ? pick(body) : undefined;
-    if (value === undefined) {
-      const message = `The API answered ${response.status} without a valid "${field}".`;
-      throw new CardApiError('unexpected_response', message, response.status);
-    }
-    return { value, status: response.status };
-  }
+  ) => callApi(fetch, target, options, field, pick, (code, message, status) => new CardApiError(code, message, status));
 
   const get = async <T>(target: string, field: string, pick: (body: Record<string, unknown>) => T | undefined) =>
     (await call(target, { method: 'GET' }, field, pick)).value;
@@ -352,19 +335,6 @@ export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
-}
-
-function errorFrom(status: number, body: unknown): CardApiError {
-  const error = isObject(body) ? body.error : undefined;
-  if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') {
-    return new CardApiError(error.code, error.message, status);
-  }
-  // An API Gateway or Lambda runtime failure answers without our error envelope.
-  return new CardApiError('unexpected_response', `The API answered ${status} without an error description.`, status);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function arrayOf<T>(value: unknown, check: (item: unknown) => item is T): T[] | undefined {

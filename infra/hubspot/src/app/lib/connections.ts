@@ -13,18 +13,9 @@ export interface Company {
   lastSuccessAt: string | null;
 }
 
-export interface RequestOptions {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  body?: Record<string, unknown>;
-}
+import { callApi, isObject, type FetchLike, type RequestOptions } from './api';
 
-export interface ResponseLike {
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}
-
-export type FetchLike = (url: string, options: RequestOptions) => Promise<ResponseLike>;
+export type { FetchLike, RequestOptions, ResponseLike } from './api';
 
 /** Codes the backend sends, plus `network` and `unexpected_response`, which the client produces itself. */
 export type ErrorCode =
@@ -64,30 +55,14 @@ export function createConnectionsApi(baseUrl: string, fetch: FetchLike): Connect
   const root = `${baseUrl.replace(/\/+$/, '')}/connections`;
   const companyUrl = (realmId: string) => `${root}/${encodeURIComponent(realmId)}`;
 
-  /** Sends one request and returns what `pick` finds in the JSON answer; every failure is a ConnectionsApiError. */
-  async function call<T>(
+  const call = async <T>(
     url: string,
     options: RequestOptions,
     field: string,
     pick: (body: Record<string, unknown>) => T | undefined,
-  ): Promise<T> {
-    let response: ResponseLike;
-    try {
-      response = await fetch(url, options);
-    } catch (error) {
-      // hubspot.fetch rejects on timeouts, URLs missing from permittedUrls.fetch and network failures.
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new ConnectionsApiError('network', `Could not reach the integration's API: ${detail}`, null);
-    }
-    const body = await response.json().catch(() => undefined);
-    if (!response.ok) throw errorFrom(response.status, body);
-    const value = isObject(body) ? pick(body) : undefined;
-    if (value === undefined) {
-      const message = `The API answered ${response.status} without a valid "${field}".`;
-      throw new ConnectionsApiError('unexpected_response', message, response.status);
-    }
-    return value;
-  }
+  ): Promise<T> =>
+    (await callApi(fetch, url, options, field, pick, (code, message, status) => new ConnectionsApiError(code, message, status)))
+      .value;
 
   return {
     list: () =>
@@ -103,23 +78,9 @@ export function createConnectionsApi(baseUrl: string, fetch: FetchLike): Connect
   };
 }
 
-function errorFrom(status: number, body: unknown): ConnectionsApiError {
-  const error = isObject(body) ? body.error : undefined;
-  if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') {
-    return new ConnectionsApiError(error.code, error.message, status);
-  }
-  // An API Gateway or Lambda runtime failure answers without our error envelope.
-  const message = `The API answered ${status} without an error description.`;
-  return new ConnectionsApiError('unexpected_response', message, status);
-}
-
 // The page turns this into a link the admin opens, so accept only an https URL.
 function urlOf(body: Record<string, unknown>): string | undefined {
   return typeof body.url === 'string' && body.url.startsWith('https://') ? body.url : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // Only the fields the page cannot do without are checked: an unknown status still renders (as a grey tag).

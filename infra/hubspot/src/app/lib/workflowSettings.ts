@@ -1,7 +1,8 @@
 // Client for the workflow-behaviour settings (W4, W5, B4): GET /settings and PUT /settings, both signed by
 // hubspot.fetch. The same body goes both ways:
 //   { "createCustomers": true, "unmatchedItem": "fail" | "default_item", "defaultItems": { "<realmId>": "<itemId>" } }
-import { ConnectionsApiError, type FetchLike, type ResponseLike } from './connections';
+import { callApi, isObject, type FetchLike, type RequestOptions } from './api';
+import { ConnectionsApiError } from './connections';
 
 export type UnmatchedItem = 'fail' | 'default_item';
 
@@ -22,38 +23,18 @@ export interface WorkflowSettingsApi {
 export function createWorkflowSettingsApi(baseUrl: string, fetch: FetchLike): WorkflowSettingsApi {
   const url = `${baseUrl.replace(/\/+$/, '')}/settings`;
 
-  async function call(options: Parameters<FetchLike>[1]): Promise<WorkflowSettings> {
-    let response: ResponseLike;
-    try {
-      response = await fetch(url, options);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new ConnectionsApiError('network', `Could not reach the integration's API: ${detail}`, null);
-    }
-    const body = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const error = isObject(body) ? body.error : undefined;
-      if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') {
-        throw new ConnectionsApiError(error.code, error.message, response.status);
-      }
-      throw new ConnectionsApiError(
-        'unexpected_response',
-        `The API answered ${response.status} without an error description.`,
-        response.status,
-      );
-    }
-    // The settings object itself, or wrapped as { settings: … }.
-    const candidate = isObject(body) && isObject(body.settings) ? body.settings : body;
-    const settings = parseSettings(candidate);
-    if (!settings) {
-      throw new ConnectionsApiError(
-        'unexpected_response',
-        `The API answered ${response.status} without valid settings.`,
-        response.status,
-      );
-    }
-    return settings;
-  }
+  // The settings object itself, or wrapped as { settings: … }.
+  const call = async (options: RequestOptions): Promise<WorkflowSettings> =>
+    (
+      await callApi(
+        fetch,
+        url,
+        options,
+        'settings',
+        (body) => parseSettings(isObject(body.settings) ? body.settings : body) ?? undefined,
+        (code, message, status) => new ConnectionsApiError(code, message, status),
+      )
+    ).value;
 
   return {
     get: () => call({ method: 'GET' }),
@@ -100,8 +81,4 @@ function parseSettings(value: unknown): WorkflowSettings | null {
   const items = defaultItems === undefined || defaultItems === null ? {} : defaultItems;
   if (!isObject(items) || !Object.values(items).every((item) => typeof item === 'string')) return null;
   return { createCustomers, unmatchedItem, defaultItems: { ...(items as Record<string, string>) } };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,0 +1,59 @@
+// What every client of our backend shares: one request through a fetch-like function (hubspot.fetch in the
+// UI, a fake in tests), and every failure turned into the caller's error type, from the backend's
+// `{ "error": { "code", "message" } }` envelope or from what went wrong on the way.
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: Record<string, unknown>;
+}
+
+export interface ResponseLike {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+
+export type FetchLike = (url: string, options: RequestOptions) => Promise<ResponseLike>;
+
+/** Builds the caller's error; `status` is null when no response arrived. */
+export type ErrorFactory<E extends Error> = (code: string, message: string, status: number | null) => E;
+
+/**
+ * Sends one request and returns what `pick` finds in the JSON answer, with the HTTP status. `network` and
+ * `unexpected_response` are the codes this function produces itself.
+ */
+export async function callApi<T, E extends Error>(
+  fetch: FetchLike,
+  url: string,
+  options: RequestOptions,
+  field: string,
+  pick: (body: Record<string, unknown>) => T | undefined,
+  makeError: ErrorFactory<E>,
+): Promise<{ value: T; status: number }> {
+  let response: ResponseLike;
+  try {
+    response = await fetch(url, options);
+  } catch (error) {
+    // hubspot.fetch rejects on timeouts, URLs missing from permittedUrls.fetch and network failures.
+    const detail = error instanceof Error ? error.message : String(error);
+    throw makeError('network', `Could not reach the integration's API: ${detail}`, null);
+  }
+  const body = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = isObject(body) ? body.error : undefined;
+    if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') {
+      throw makeError(error.code, error.message, response.status);
+    }
+    // An API Gateway or Lambda runtime failure answers without our error envelope.
+    throw makeError('unexpected_response', `The API answered ${response.status} without an error description.`, response.status);
+  }
+  const value = isObject(body) ? pick(body) : undefined;
+  if (value === undefined) {
+    throw makeError('unexpected_response', `The API answered ${response.status} without a valid "${field}".`, response.status);
+  }
+  return { value, status: response.status };
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
