@@ -15,6 +15,20 @@ export interface ResponseLike {
 
 export type FetchLike = (url: string, options: RequestOptions) => Promise<ResponseLike>;
 
+/** A failed call: the backend's error code (or `network` / `unexpected_response`) and its message. */
+export class ApiError<Code extends string = string> extends Error {
+  readonly code: Code;
+  /** HTTP status, or null when no response arrived. */
+  readonly status: number | null;
+
+  constructor(name: string, code: Code, message: string, status: number | null) {
+    super(message);
+    this.name = name;
+    this.code = code;
+    this.status = status;
+  }
+}
+
 /** Builds the caller's error; `status` is null when no response arrived. */
 export type ErrorFactory<E extends Error> = (code: string, message: string, status: number | null) => E;
 

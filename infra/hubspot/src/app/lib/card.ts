@@ -2,7 +2,7 @@
 // client it takes a fetch-like function: the card passes hubspot.fetch (which signs each request and appends
 // portalId), tests pass a fake. Every failure becomes a CardApiError carrying the backend's code and its
 // user-facing message.
-import { callApi, isObject, type FetchLike, type RequestOptions } from './api';
+import { ApiError, callApi, isObject, type FetchLike, type RequestOptions } from './api';
 
 export type RecordObjectType = 'deals' | 'contacts' | 'companies';
 export type DocumentType = 'invoice' | 'estimate' | 'sales_receipt';
@@ -205,16 +205,9 @@ export type CardErrorCode =
   | 'unexpected_response'
   | (string & {});
 
-export class CardApiError extends Error {
-  readonly code: CardErrorCode;
-  /** HTTP status, or null when no response arrived. */
-  readonly status: number | null;
-
+export class CardApiError extends ApiError<CardErrorCode> {
   constructor(code: CardErrorCode, message: string, status: number | null) {
-    super(message);
-    this.name = 'CardApiError';
-    this.code = code;
-    this.status = status;
+    super('CardApiError', code, message, status);
   }
 }
 

@@ -13,7 +13,7 @@ export interface Company {
   lastSuccessAt: string | null;
 }
 
-import { callApi, isObject, type FetchLike, type RequestOptions } from './api';
+import { ApiError, callApi, isObject, type FetchLike, type RequestOptions } from './api';
 
 export type { FetchLike, RequestOptions, ResponseLike } from './api';
 
@@ -29,16 +29,9 @@ export type ErrorCode =
   | 'unexpected_response'
   | (string & {});
 
-export class ConnectionsApiError extends Error {
-  readonly code: ErrorCode;
-  /** HTTP status, or null when no response arrived. */
-  readonly status: number | null;
-
+export class ConnectionsApiError extends ApiError<ErrorCode> {
   constructor(code: ErrorCode, message: string, status: number | null) {
-    super(message);
-    this.name = 'ConnectionsApiError';
-    this.code = code;
-    this.status = status;
+    super('ConnectionsApiError', code, message, status);
   }
 }
 
