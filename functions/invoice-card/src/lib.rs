@@ -81,12 +81,22 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
         }
         ("POST", ["card", "documents", "send"]) => {
             let send: SendRequest = http::json_body(req)?;
+            let record = match (&send.object_type, &send.object_id) {
+                (Some(t), Some(id)) => Some(Record::new(RecordType::parse_card(t)?, id)?),
+                (None, None) => None,
+                _ => {
+                    return Err(AppError::BadRequest(
+                        "send objectType and objectId together".into(),
+                    ))
+                }
+            };
             let document = card::send_invoice(
                 app,
                 portal_id,
                 &send.realm_id,
                 &send.id,
                 send.send_to.as_deref(),
+                record.as_ref(),
             )
             .await?;
             ok(&serde_json::json!({ "document": document }))
@@ -160,6 +170,11 @@ struct SendRequest {
     id: String,
     #[serde(default)]
     send_to: Option<String>,
+    /// The record the card shows the invoice on, so its snapshot and the deal follow at once.
+    #[serde(default)]
+    object_type: Option<String>,
+    #[serde(default)]
+    object_id: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -390,11 +390,23 @@ async fn add_existing_preview_send_and_statuses_over_time() {
         &w,
         "POST",
         "/card/documents/send",
-        json!({ "realmId": US, "id": "130" }),
+        json!({ "realmId": US, "id": "130", "objectType": "contacts", "objectId": "201" }),
     )
     .await;
     assert_eq!(status, 200, "{sent}");
     assert_eq!(sent["document"]["status"], "sent");
+    let listed = get(&w, "/card/records/contacts/201").await;
+    let saved = listed["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "130")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        saved["status"], "sent",
+        "the saved snapshot follows the send: {saved}"
+    );
     assert_eq!(
         w.qbo_entities(US, "Invoice")
             .iter()

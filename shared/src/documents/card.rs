@@ -752,13 +752,15 @@ pub async fn create_from_card(
     Ok((fresh.into_inner(), view))
 }
 
-/// E-mails an invoice from QuickBooks (B9) and refreshes its links' snapshots.
+/// E-mails an invoice from QuickBooks (B9). With the record the card shows it on, that link's snapshot and
+/// the deal's properties follow at once.
 pub async fn send_invoice(
     app: &App,
     portal_id: u64,
     realm_id: &str,
     id: &str,
     send_to: Option<&str>,
+    record: Option<&Record>,
 ) -> Result<DocumentView, AppError> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AppError::BadRequest(format!(
@@ -786,6 +788,32 @@ pub async fn send_invoice(
         sent.time.unwrap_or_else(|| now.fixed_offset()),
         now,
     );
+    if let Some(record) = record {
+        let mut links = Link::list(&app.store, portal_id, record).await?;
+        if let Some(link) = links.iter_mut().find(|l| {
+            l.snapshot.realm_id == realm_id
+                && l.snapshot.id == id
+                && l.snapshot.doc_type == DocType::Invoice
+        }) {
+            link.snapshot = snapshot.clone();
+            link.save(&app.store).await?;
+            if record.object_type == RecordType::Deals {
+                let connections = vec![company.connection.clone()];
+                if let Err(e) = sync_deal(
+                    app,
+                    portal_id,
+                    &record.object_id,
+                    &links,
+                    &connections,
+                    true,
+                )
+                .await
+                {
+                    tracing::warn!(notice = %e, "deal not updated after send");
+                }
+            }
+        }
+    }
     Ok(DocumentView::of(
         &snapshot,
         &profile.name,

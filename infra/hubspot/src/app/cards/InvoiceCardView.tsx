@@ -103,7 +103,7 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
   const sendDocument = (document: QboDocument, sendTo?: string) =>
     run(async () => {
       try {
-        const sent = await api.send(document.realmId, document.id, sendTo);
+        const sent = await api.send(document.realmId, document.id, sendTo, { objectType, objectId });
         replaceDocument(sent);
         setSendPrompt(null);
         setNotice(`${label(sent)} was sent${sendTo ? ` to ${sendTo}` : ''}.`);

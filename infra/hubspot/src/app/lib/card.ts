@@ -174,7 +174,8 @@ export interface CardApi {
   items(realmId: string, q: string): Promise<Item[]>;
   /** Creates the document; `created` is false when the backend recognised a repeat of the same idempotencyKey. */
   createDocument(body: CreateDocumentBody): Promise<{ document: QboDocument; created: boolean }>;
-  send(realmId: string, id: string, sendTo?: string): Promise<QboDocument>;
+  /** With the record, the backend's saved copy and the deal's properties follow at once. */
+  send(realmId: string, id: string, sendTo?: string, record?: { objectType: RecordObjectType; objectId: string }): Promise<QboDocument>;
   searchInvoices(realmId: string, search: InvoiceSearch): Promise<QboDocument[]>;
   link(
     realmId: string,
@@ -286,9 +287,10 @@ export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
       return { document: value, created: status === 201 };
     },
 
-    send: async (realmId, id, sendTo) => {
+    send: async (realmId, id, sendTo, record) => {
       const body: Record<string, unknown> = { realmId, id };
       if (sendTo) body.sendTo = sendTo;
+      if (record) Object.assign(body, record);
       const { value } = await call(url('/documents/send'), { method: 'POST', body }, 'document', (answer) =>
         isDocument(answer.document) ? answer.document : undefined,
       );
