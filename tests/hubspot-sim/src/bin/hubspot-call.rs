@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! hubspot-call fetch GET http://127.0.0.1:3000/card/companies --portal 62515 --secret test-hubspot-client-secret
-//! hubspot-call action http://127.0.0.1:3000/actions/create-invoice --portal 62515 --object DEAL:401 \
-//!     --inputs '{"company":"9130357766900011"}' --secret test-hubspot-client-secret
+//! hubspot-call action http://127.0.0.1:3000/actions/invoice --portal 62515 --object DEAL:401 \
+//!     --inputs '{"realmId":"9130357766900011"}' --secret test-hubspot-client-secret
 //! ```
 
 use hubspot_sim::{ActionExecution, HubSpotCaller};
