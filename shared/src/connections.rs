@@ -98,14 +98,26 @@ impl From<&Connection> for CompanySummary {
     }
 }
 
-/// The companies of an installed portal; an unknown portal is an error the caller can act on.
+/// An installed portal and its companies; an unknown portal is an error the caller can act on.
+pub async fn installed_portal(
+    store: &Store,
+    portal_id: u64,
+    now_epoch: i64,
+) -> Result<(crate::installs::Install, Vec<Connection>), crate::AppError> {
+    let install = crate::installs::Install::require(store, portal_id, now_epoch).await?;
+    Ok((
+        install,
+        Connection::list_for_portal(store, portal_id, now_epoch).await?,
+    ))
+}
+
+/// The companies of an installed portal.
 pub async fn companies_of_installed_portal(
     store: &Store,
     portal_id: u64,
     now_epoch: i64,
 ) -> Result<Vec<Connection>, crate::AppError> {
-    crate::installs::Install::require(store, portal_id, now_epoch).await?;
-    Ok(Connection::list_for_portal(store, portal_id, now_epoch).await?)
+    Ok(installed_portal(store, portal_id, now_epoch).await?.1)
 }
 
 /// The companies of an installed portal as the card and settings page list them.

@@ -64,14 +64,6 @@ impl ErrorCode {
         }
     }
 
-    /// The serde name (`tax_code_required`).
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    }
-
     /// Worth trying again later with the same input: nothing was decided.
     pub fn is_transient(self) -> bool {
         matches!(

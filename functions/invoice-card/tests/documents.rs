@@ -610,3 +610,54 @@ async fn each_payment_becomes_one_note_on_the_deal() {
         .await;
     assert_eq!(props["qbo_invoice_status"], "Paid in full");
 }
+
+#[tokio::test]
+async fn an_unknown_item_and_a_customer_without_email_get_their_own_messages() {
+    let w = World::new().await;
+    let (status, err) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        create_body(
+            "item-1",
+            US,
+            "401",
+            json!({ "id": "58" }),
+            vec![line("999", "1", "10", None)],
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["error"]["code"], "item_not_found", "{err}");
+    let new = json!({ "new": { "displayName": "No Mail Ltd" } });
+    let (status, created) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        create_body("mail-1", US, "401", new, vec![line("1", "1", "150", None)]),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["document"]["id"].as_str().unwrap().to_string();
+    let (status, err) = call(
+        &w,
+        "POST",
+        "/card/documents/send",
+        json!({ "realmId": US, "id": id }),
+    )
+    .await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["error"]["code"], "customer_missing_email");
+    let (status, sent) = call(
+        &w,
+        "POST",
+        "/card/documents/send",
+        json!({ "realmId": US, "id": id, "sendTo": "ap@nomail.example" }),
+    )
+    .await;
+    assert_eq!(
+        (status, sent["document"]["status"].as_str()),
+        (200, Some("sent")),
+        "{sent}"
+    );
+}

@@ -36,7 +36,10 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
         req,
         now.timestamp_millis(),
     )?;
-    let envelope: Envelope = serde_json::from_slice(http::body_bytes(req)?).map_err(|e| {
+    // Parsed once: the envelope names the portal, the same value then reads as the execution.
+    let body: serde_json::Value = serde_json::from_slice(http::body_bytes(req)?)
+        .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
+    let envelope = Envelope::deserialize(&body).map_err(|e| {
         AppError::BadRequest(format!("the body is not a HubSpot action request: {e}"))
     })?;
     let portal_id = envelope.origin.portal_id;
@@ -49,7 +52,9 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
     };
     match (req.method().as_str(), req.uri().path(), doc_type) {
         ("POST", _, Some(doc_type)) => {
-            let execution: Execution = http::json_body(req)?;
+            let execution = Execution::deserialize(&body).map_err(|e| {
+                AppError::BadRequest(format!("the body is not a workflow execution: {e}"))
+            })?;
             match execute(app, doc_type, &execution).await {
                 Ok(answer) => Ok(http::json(200, &answer)),
                 // Transient: 503 makes HubSpot retry later (a 429's Retry-After unit is ambiguous, §4).

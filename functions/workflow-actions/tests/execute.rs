@@ -402,6 +402,22 @@ async fn bad_input_gets_a_clear_answer() {
         .deliver("invoice", &execution("DEAL", 401, json!({ "realmId": US })))
         .await;
     assert_eq!(outputs(&body)["errorCode"], "RECONNECT_NEEDED", "{body}");
+    for malformed in [
+        json!({ "origin": { "portalId": PORTAL } }),
+        json!({ "callbackId": 7, "origin": { "portalId": PORTAL }, "object": {} }),
+    ] {
+        let req = test_support::signed_request("POST", "/actions/invoice", &malformed.to_string());
+        let (status, answer) =
+            test_support::json_of(workflow_actions::handle(&s.w.app, req).await.unwrap());
+        assert_eq!(status, 400, "{answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a workflow execution"),
+            "{answer}"
+        );
+    }
     let client = reqwest::Client::new();
     let res = client.post(&url).body("{not json").send().await.unwrap();
     assert_eq!(

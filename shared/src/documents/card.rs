@@ -2,7 +2,7 @@
 //! searches, creating, linking, sending and previewing.
 
 use super::company::{Company, HubSpot};
-use super::create::{create, quoted, Created, CustomerChoice, NewCustomer, Order};
+use super::create::{create, Created, CustomerChoice, NewCustomer, Order};
 use super::deal::update_deal;
 use super::links::{Link, Record, RecordType};
 use super::once::{run_once, Refusals};
@@ -10,9 +10,10 @@ use super::payments::note_payments;
 use super::refresh::refresh;
 use super::source;
 use super::view::DocumentView;
-use crate::connections::{companies_of_installed_portal, CompanySummary, Connection};
-use crate::domain::draft::{match_customer, match_item, next_doc_number, Draft, MatchedBy};
+use crate::connections::{installed_portal, CompanySummary, Connection};
+use crate::domain::draft::{match_item, next_doc_number, Draft, MatchedBy};
 use crate::domain::snapshot::Snapshot;
+use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{Customer, DocType, Document, Item, TaxCode, Term};
 use crate::{App, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -63,36 +64,82 @@ pub async fn record_documents(
     force: bool,
 ) -> Result<RecordDocuments, AppError> {
     let now = Utc::now();
-    let connections = companies_of_installed_portal(&app.store, portal_id, now.timestamp()).await?;
-    let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let (install, connections) = installed_portal(&app.store, portal_id, now.timestamp()).await?;
     let links = Link::list(&app.store, portal_id, record).await?;
-    let mut refreshed = refresh(app, portal_id, links, now, force).await?;
-    if record.object_type == RecordType::Deals {
-        let deal = &record.object_id;
-        let changed = refreshed.changed;
-        if let Err(e) = sync_deal(
-            app,
-            portal_id,
-            deal,
-            &refreshed.links,
-            &connections,
-            changed,
-        )
-        .await
-        {
-            refreshed.notices.push(e);
+    let refreshed = refresh(app, portal_id, links, now, force).await?;
+    let current = Current {
+        install,
+        connections,
+        links: refreshed.links,
+        notices: refreshed.notices,
+    };
+    Ok(current
+        .answer(app, portal_id, record, refreshed.changed, now)
+        .await)
+}
+
+/// The record's list after a write (a create or a link), with the deal brought up to date.
+async fn after_write(
+    app: &App,
+    portal_id: u64,
+    record: &Record,
+) -> Result<RecordDocuments, AppError> {
+    let now = Utc::now();
+    let (install, connections) = installed_portal(&app.store, portal_id, now.timestamp()).await?;
+    let links = Link::list(&app.store, portal_id, record).await?;
+    let current = Current {
+        install,
+        connections,
+        links,
+        notices: Vec::new(),
+    };
+    Ok(current.answer(app, portal_id, record, true, now).await)
+}
+
+/// What a record's answer is made of.
+struct Current {
+    install: crate::installs::Install,
+    connections: Vec<Connection>,
+    links: Vec<Link>,
+    notices: Vec<String>,
+}
+
+impl Current {
+    /// Syncs a deal (`changed`: its documents' figures moved) and shapes the card's answer.
+    async fn answer(
+        mut self,
+        app: &App,
+        portal_id: u64,
+        record: &Record,
+        changed: bool,
+        now: DateTime<Utc>,
+    ) -> RecordDocuments {
+        if record.object_type == RecordType::Deals {
+            let deal = &record.object_id;
+            if let Err(e) = sync_deal(
+                app,
+                portal_id,
+                deal,
+                &self.links,
+                &self.connections,
+                changed,
+            )
+            .await
+            {
+                self.notices.push(e);
+            }
+        }
+        RecordDocuments {
+            companies: self.connections.iter().map(CompanySummary::from).collect(),
+            documents: views(
+                &self.links,
+                &self.connections,
+                &self.install.company_currency,
+                now,
+            ),
+            notices: self.notices,
         }
     }
-    Ok(RecordDocuments {
-        companies: connections.iter().map(CompanySummary::from).collect(),
-        documents: views(
-            &refreshed.links,
-            &connections,
-            &install.company_currency,
-            now,
-        ),
-        notices: refreshed.notices,
-    })
 }
 
 /// Brings a deal up to date: its properties when its documents changed (I11), and a note for each payment
@@ -303,15 +350,11 @@ pub async fn draft_proposal(
         }
     };
     let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id).await?;
-    let matched = match &person {
-        Some(p) => super::create::find_customer(app, &company, p).await?,
-        None => None,
-    };
-    let matched_by = match (&person, &matched) {
-        (Some(p), Some(c)) => {
-            match_customer(p, std::slice::from_ref(c), &profile.home_currency).map(|(_, by)| by)
-        }
-        _ => None,
+    let (matched, matched_by) = match &person {
+        Some(p) => super::create::find_customer(app, &company, p)
+            .await?
+            .unzip(),
+        None => (None, None),
     };
     let tax_codes = if profile.line_tax_codes_required {
         qbo.query::<TaxCode>("TaxCode", "WHERE Active = true")
@@ -555,17 +598,9 @@ pub async fn link_existing(
                 "{bad:?} is not a QuickBooks document id"
             )));
         }
-        let list = ids
-            .iter()
-            .map(|id| quoted(id))
-            .collect::<Vec<_>>()
-            .join(",");
         let answer = company
             .api(app)
-            .query::<Document>(
-                doc_type.entity(),
-                &format!("WHERE Id IN ({list}) MAXRESULTS 1000"),
-            )
+            .query_ids::<Document>(doc_type.entity(), &ids)
             .await?;
         if let Some(missing) = ids
             .iter()
@@ -596,38 +631,6 @@ pub async fn link_existing(
         }
     }
     after_write(app, portal_id, record).await
-}
-
-/// The record's list after a write, with the deal's properties brought up to date.
-async fn after_write(
-    app: &App,
-    portal_id: u64,
-    record: &Record,
-) -> Result<RecordDocuments, AppError> {
-    let now = Utc::now();
-    let connections = companies_of_installed_portal(&app.store, portal_id, now.timestamp()).await?;
-    let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
-    let links = Link::list(&app.store, portal_id, record).await?;
-    let mut notices = Vec::new();
-    if record.object_type == RecordType::Deals {
-        if let Err(e) = sync_deal(
-            app,
-            portal_id,
-            &record.object_id,
-            &links,
-            &connections,
-            true,
-        )
-        .await
-        {
-            notices.push(e);
-        }
-    }
-    Ok(RecordDocuments {
-        companies: connections.iter().map(CompanySummary::from).collect(),
-        documents: views(&links, &connections, &install.company_currency, now),
-        notices,
-    })
 }
 
 /// The card's create request (API.md, "Create").
@@ -714,15 +717,16 @@ pub async fn create_from_card(
     // refusal is a new request (refusals are not stored for the card).
     let fingerprint = serde_json::to_string(&(&draft, &customer)).unwrap_or_default();
     let scope = super::once::request_id(portal_id, &req.realm_id, &key, &fingerprint);
-    let fresh = std::sync::atomic::AtomicBool::new(false);
+    // Whether this request did the work (201) or got an earlier run's document (200).
+    let mut fresh = false;
     let created: Created = run_once(
         app,
         portal_id,
         &format!("card#{key}"),
         Refusals::Retryable,
         CARD_WAIT,
-        || async {
-            fresh.store(true, std::sync::atomic::Ordering::Relaxed);
+        || {
+            fresh = true;
             create(
                 app,
                 portal_id,
@@ -735,7 +739,6 @@ pub async fn create_from_card(
                     scope,
                 },
             )
-            .await
         },
     )
     .await?;
@@ -749,7 +752,7 @@ pub async fn create_from_card(
                 "the document was created but its link is missing; refresh the card".into(),
             )
         })?;
-    Ok((fresh.into_inner(), view))
+    Ok((fresh, view))
 }
 
 /// E-mails an invoice from QuickBooks (B9). With the record the card shows it on, that link's snapshot and

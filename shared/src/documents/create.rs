@@ -5,8 +5,9 @@
 use super::company::Company;
 use super::links::{Link, Record};
 use super::once::request_id;
-use crate::domain::draft::{match_customer, unique_display_name, Draft, PersonHint};
+use crate::domain::draft::{match_customer, unique_display_name, Draft, MatchedBy, PersonHint};
 use crate::domain::snapshot::Snapshot;
+use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{amount, Customer, DocType, Document};
 use crate::{App, AppError, ErrorCode};
 use chrono::Utc;
@@ -87,7 +88,7 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
         CustomerChoice::New(new) => (create_customer(app, company, new, &rid).await?, true),
         CustomerChoice::Match { person, create } => {
             match find_customer(app, company, person).await? {
-                Some(found) => (found.id, false),
+                Some((found, _)) => (found.id, false),
                 None if *create => {
                     let new = NewCustomer::from_person(person).ok_or_else(|| {
                         AppError::refused(
@@ -167,17 +168,12 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
     })
 }
 
-/// QuickBooks query strings are single-quoted with `\'` escapes (quickbooks-api.md §4).
-pub fn quoted(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
-/// The customer matching a person: by e-mail first, then by name (I4, W4).
+/// The customer matching a person, and how: by e-mail first, then by name (I4, W4).
 pub async fn find_customer(
     app: &App,
     company: &Company,
     person: &PersonHint,
-) -> Result<Option<Customer>, AppError> {
+) -> Result<Option<(Customer, MatchedBy)>, AppError> {
     let api = company.api(app);
     let currency = &company.connection.profile.home_currency;
     let mut candidates: Vec<Customer> = Vec::new();
@@ -189,8 +185,8 @@ pub async fn find_customer(
             )
             .await?
             .value;
-        if let Some((found, _)) = match_customer(person, &candidates, currency) {
-            return Ok(Some(found.clone()));
+        if let Some((found, how)) = match_customer(person, &candidates, currency) {
+            return Ok(Some((found.clone(), how)));
         }
     }
     if let (Some(first), Some(last)) = (&person.first_name, &person.last_name) {
@@ -220,7 +216,7 @@ pub async fn find_customer(
             .value,
         );
     }
-    Ok(match_customer(person, &candidates, currency).map(|(c, _)| c.clone()))
+    Ok(match_customer(person, &candidates, currency).map(|(c, how)| (c.clone(), how)))
 }
 
 /// Creates a customer under a display name no other customer has (B3).

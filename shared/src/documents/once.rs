@@ -78,14 +78,10 @@ where
     let now_ms = chrono::Utc::now().timestamp_millis();
     match result {
         Ok(value) => {
-            let outcome = Outcome::Done(value);
             app.store
-                .complete(&record, &outcome, KEEP_S, now_ms)
+                .complete(&record, &Outcome::Done(&value), KEEP_S, now_ms)
                 .await?;
-            match outcome {
-                Outcome::Done(value) => Ok(value),
-                Outcome::Refused { .. } => unreachable!("stored what we built"),
-            }
+            Ok(value)
         }
         Err(e) if refusals == Refusals::Final && !e.code().is_transient() => {
             let outcome: Outcome<T> = Outcome::Refused {

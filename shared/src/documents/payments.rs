@@ -3,7 +3,6 @@
 //! conditional put before the note is written, keeps a note from being written twice by concurrent renders.
 
 use super::company::{Company, HubSpot};
-use super::create::quoted;
 use super::links::Link;
 use super::view::cents;
 use crate::quickbooks::entities::{DocType, Payment};
@@ -84,15 +83,8 @@ pub async fn note_payments(
     let mut written = 0;
     for (realm, wanted) in missing {
         let company = Company::open(app, portal_id, realm).await?;
-        let ids: Vec<String> = wanted.iter().map(|(p, _)| quoted(p)).collect();
-        let payments: Vec<Payment> = company
-            .api(app)
-            .query(
-                "Payment",
-                &format!("WHERE Id IN ({}) MAXRESULTS 1000", ids.join(",")),
-            )
-            .await?
-            .value;
+        let ids: Vec<&str> = wanted.iter().map(|(p, _)| *p).collect();
+        let payments: Vec<Payment> = company.api(app).query_ids("Payment", &ids).await?.value;
         for (payment_id, link) in wanted {
             let Some(payment) = payments.iter().find(|p| p.id == payment_id) else {
                 continue;

@@ -64,17 +64,10 @@ pub async fn refresh(
             .map(|&i| links[i].snapshot.id.clone())
             .collect();
         for chunk in ids.chunks(IDS_PER_QUERY) {
-            let list = chunk
-                .iter()
-                .map(|id| super::create::quoted(id))
-                .collect::<Vec<_>>()
-                .join(",");
+            let chunk_ids: Vec<&str> = chunk.iter().map(String::as_str).collect();
             let answer = match company
                 .api(app)
-                .query::<Document>(
-                    doc_type.entity(),
-                    &format!("WHERE Id IN ({list}) MAXRESULTS 1000"),
-                )
+                .query_ids::<Document>(doc_type.entity(), &chunk_ids)
                 .await
             {
                 Ok(a) => a,

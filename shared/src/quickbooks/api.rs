@@ -34,6 +34,11 @@ pub struct Stamped<T> {
     pub time: Option<DateTime<FixedOffset>>,
 }
 
+/// A string literal in a query: single quotes, `\'` escapes (quickbooks-api.md §4).
+pub fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
 fn time_of(envelope: &serde_json::Value) -> Option<DateTime<FixedOffset>> {
     envelope
         .get("time")
@@ -181,6 +186,17 @@ impl QboApi<'_> {
             value,
             time: time_of(&envelope),
         })
+    }
+
+    /// The rows of `entity` with these ids (at most 1000), in one query.
+    pub async fn query_ids<T: DeserializeOwned>(
+        &self,
+        entity: &str,
+        ids: &[&str],
+    ) -> Result<Stamped<Vec<T>>, QboError> {
+        let list: Vec<String> = ids.iter().map(|id| quoted(id)).collect();
+        let filter = format!("WHERE Id IN ({}) MAXRESULTS 1000", list.join(","));
+        self.query(entity, &filter).await
     }
 
     /// POSTs `body` to `path` (a create, or an update with `Id`/`SyncToken`) once per `request_id`, and
