@@ -2,15 +2,12 @@
 //! `{proxy+}` segments, `ANY`) and each route calls its function's handler in-process, the way API Gateway
 //! would invoke the Lambda.
 
-use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use shared::App;
 use std::sync::Arc;
+use test_support::serve::{from_lambda, to_lambda};
 use test_support::template::Route;
-
-/// API Gateway's own payload limit; the handlers enforce their smaller one.
-const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Function {
@@ -97,23 +94,10 @@ async fn dispatch(State(gw): State<Arc<Gateway>>, req: Request) -> Response {
         )
             .into_response();
     };
-    let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, GATEWAY_MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
-            return (
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "Request Entity Too Large",
-            )
-                .into_response()
-        }
-    };
-    let lambda_req =
-        lambda_http::Request::from_parts(parts, lambda_http::Body::from(bytes.to_vec()));
-    let res = function.call(&gw.app, lambda_req).await;
-    let (parts, body) = res.into_parts();
-    let body: &[u8] = body.as_ref();
-    Response::from_parts(parts, Body::from(body.to_vec()))
+    match to_lambda(req).await {
+        Ok(req) => from_lambda(function.call(&gw.app, req).await),
+        Err(too_large) => too_large,
+    }
 }
 
 #[cfg(test)]

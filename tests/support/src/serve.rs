@@ -28,6 +28,32 @@ pub async fn bind() -> (TcpListener, String) {
     (listener, url)
 }
 
+/// API Gateway's own payload limit; the handlers enforce their smaller one.
+pub const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// An HTTP request as the `lambda_http::Request` API Gateway would pass, or the gateway's 413.
+pub async fn to_lambda(req: Request) -> Result<lambda_http::Request, Response> {
+    let (parts, body) = req.into_parts();
+    match to_bytes(body, GATEWAY_MAX_BODY).await {
+        Ok(bytes) => Ok(lambda_http::Request::from_parts(
+            parts,
+            lambda_http::Body::from(bytes.to_vec()),
+        )),
+        Err(_) => Err((
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "Request Entity Too Large",
+        )
+            .into_response()),
+    }
+}
+
+/// A function's answer as the HTTP response API Gateway sends.
+pub fn from_lambda(res: lambda_http::Response<lambda_http::Body>) -> Response {
+    let (parts, body) = res.into_parts();
+    let body: &[u8] = body.as_ref();
+    Response::from_parts(parts, Body::from(body.to_vec()))
+}
+
 /// Serves `handler` on `listener`: each HTTP request becomes the `lambda_http::Request` API Gateway would pass.
 pub fn serve<F, Fut>(listener: TcpListener, url: String, handler: F) -> Served
 where
@@ -38,22 +64,10 @@ where
     let router = axum::Router::new().fallback(move |req: Request| {
         let handler = handler.clone();
         async move {
-            let (parts, body) = req.into_parts();
-            let bytes = match to_bytes(body, 10 * 1024 * 1024).await {
-                Ok(b) => b,
-                Err(_) => {
-                    return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body too large")
-                        .into_response()
-                }
-            };
-            let req = lambda_http::http::Request::from_parts(
-                parts,
-                lambda_http::Body::from(bytes.to_vec()),
-            );
-            let res = handler(req).await;
-            let (parts, body) = res.into_parts();
-            let bytes: Vec<u8> = body.as_ref().to_vec();
-            Response::from_parts(parts, Body::from(bytes))
+            match to_lambda(req).await {
+                Ok(req) => from_lambda(handler(req).await),
+                Err(too_large) => too_large,
+            }
         }
     });
     let task = tokio::spawn(async move {
