@@ -177,6 +177,69 @@ pub async fn measure() -> anyhow::Result<Vec<Figure>> {
     Ok(vec![fresh, stale, actions])
 }
 
+/// Reps opening deals at once (issue 10, item 6): concurrent `GET /card/draft` in one portal with both
+/// simulators' rate limits on, as the real APIs have them.
+pub struct Burst {
+    pub ok: usize,
+    pub n: usize,
+    pub p99: Duration,
+    pub hubspot_calls: f64,
+    pub qbo_calls: f64,
+}
+
+impl Burst {
+    pub fn line(&self) -> String {
+        format!(
+            "card draft x{}: ok {}/{} p99 {:.0} ms; hubspot calls/draft {:.1}; quickbooks calls/draft {:.1}",
+            self.n,
+            self.ok,
+            self.n,
+            self.p99.as_secs_f64() * 1000.0,
+            self.hubspot_calls,
+            self.qbo_calls
+        )
+    }
+}
+
+const DRAFTS: usize = 25;
+/// What `hubspot.fetch` waits at most (hubspot-api.md §3b); a slower answer is a failure for the rep.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(29);
+
+pub async fn draft_burst() -> anyhow::Result<Burst> {
+    let w = World::new().await;
+    let (q0, h0) = calls(&w);
+    let runs = (0..DRAFTS).map(|_| async {
+        let started = Instant::now();
+        let answer = card(
+            &w,
+            "GET",
+            &format!("/card/draft?realmId={US}&objectType=deals&objectId=401"),
+            &Value::Null,
+        )
+        .await;
+        (answer, started.elapsed())
+    });
+    let results = futures::future::join_all(runs).await;
+    let (q1, h1) = calls(&w);
+    let mut samples: Vec<Duration> = results.iter().map(|(_, took)| *took).collect();
+    samples.sort();
+    let ok = results
+        .iter()
+        .filter(|(answer, took)| answer.is_ok() && *took <= FETCH_TIMEOUT)
+        .count();
+    for (answer, _) in &results {
+        if let Err(e) = answer {
+            eprintln!("card draft failed: {e}");
+        }
+    }
+    Ok(Burst {
+        ok,
+        n: DRAFTS,
+        p99: percentile(&samples, 99),
+        hubspot_calls: (h1 - h0) as f64 / DRAFTS as f64,
+        qbo_calls: (q1 - q0) as f64 / DRAFTS as f64,
+    })
+}
 pub fn explain() -> &'static str {
     "handler latency = in-process handler call (signature check, DynamoDB on moto, simulators on loopback);\n\
      calls = upstream requests per render/execution from the simulators' logs (token reads come from Secrets Manager)"

@@ -57,5 +57,6 @@ async fn handlers_report() -> anyhow::Result<()> {
         println!("{}", figure.line());
     }
     println!("{}", handlers::explain());
+    println!("{}", handlers::draft_burst().await?.line());
     Ok(())
 }
