@@ -3,8 +3,35 @@
 
 use reqwest::header::HeaderMap;
 use reqwest::{Client, RequestBuilder, StatusCode};
+use std::future::Future;
 use std::time::Duration;
 use thiserror::Error;
+use tokio::time::Instant;
+
+tokio::task_local! {
+    /// When the answer to the request being served is due (see [`within`]).
+    static DEADLINE: Instant;
+}
+
+/// Runs `work` with a time budget for the whole request: inside it a throttled call (429) waits and retries
+/// as long as the budget allows, instead of failing after [`Outbound`]'s few quick attempts. A burst of
+/// reps opening deals at once then queues behind the APIs' limits rather than failing (issue 10, item 6).
+pub async fn within<F: Future>(budget: Duration, work: F) -> F::Output {
+    DEADLINE.scope(Instant::now() + budget, work).await
+}
+
+/// Time left before the current request's deadline, if it has one.
+fn time_left() -> Option<Duration> {
+    DEADLINE
+        .try_with(|deadline| deadline.saturating_duration_since(Instant::now()))
+        .ok()
+}
+
+/// The longest single backoff: later attempts of a throttled call keep probing instead of sleeping long.
+const MAX_BACKOFF: Duration = Duration::from_secs(4);
+
+/// The most attempts a throttled call gets inside a budget; the budget usually ends it first.
+const THROTTLED_ATTEMPTS: u32 = 12;
 
 #[derive(Debug, Error)]
 pub enum OutboundError {
@@ -110,6 +137,7 @@ impl Outbound {
                         headers,
                         body,
                     };
+                    let last = last && !(throttled(&reply) && attempt < THROTTLED_ATTEMPTS);
                     match self.retry_wait(&reply, repeat, attempt) {
                         Some(wait) if !last => {
                             tracing::warn!(service, attempt, status = status.as_u16(), "retrying");
@@ -146,14 +174,23 @@ impl Outbound {
             StatusCode::TOO_MANY_REQUESTS => self.backoff(attempt).max(Duration::from_millis(1100)),
             _ => self.backoff(attempt),
         });
-        (wait <= self.max_wait).then_some(wait)
+        match time_left() {
+            // Inside a request's budget a throttle is waited out while time remains, leaving a second
+            // to make the call itself.
+            Some(left) if status == StatusCode::TOO_MANY_REQUESTS => {
+                let usable = left.checked_sub(Duration::from_secs(1))?;
+                (!usable.is_zero()).then(|| wait.min(usable))
+            }
+            _ => (wait <= self.max_wait).then_some(wait),
+        }
     }
 
     /// Exponential backoff with full jitter, so many Lambdas retrying together spread out.
     fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = self
             .base_delay
-            .saturating_mul(2u32.saturating_pow(attempt - 1));
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+            .min(MAX_BACKOFF);
         let ms = ceiling.as_millis().max(1) as u64;
         Duration::from_millis(rand::random::<u64>() % ms + 1)
     }
@@ -177,6 +214,10 @@ impl Default for Outbound {
     fn default() -> Self {
         Self::new()
     }
+}
+
+fn throttled(reply: &Reply) -> bool {
+    reply.status == StatusCode::TOO_MANY_REQUESTS && time_left().is_some()
 }
 
 /// `Retry-After` in seconds (HTTP's unit; HubSpot's 477 and 429 use it too).

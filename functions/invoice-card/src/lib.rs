@@ -10,10 +10,15 @@ use shared::documents::card::{self, CardCreate, DocRef, InvoiceSearch, Source};
 use shared::documents::links::{Record, RecordType};
 use shared::documents::preview;
 use shared::quickbooks::entities::DocType;
-use shared::{http, App, AppError};
+use shared::{http, outbound, App, AppError};
+use std::time::Duration;
+
+/// How long a card request may spend waiting out the APIs' rate limits: well inside the card's fetch
+/// timeout and the function's 29 s, so a rep gets a slow answer rather than a 429 in a busy portal.
+const THROTTLE_BUDGET: Duration = Duration::from_secs(20);
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
-    http::respond(&req, route(app, &req)).await
+    http::respond(&req, outbound::within(THROTTLE_BUDGET, route(app, &req))).await
 }
 
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {

@@ -14,7 +14,7 @@ use crate::connections::{installed_portal, CompanySummary, Connection};
 use crate::domain::draft::{match_item, next_doc_number, Draft, MatchedBy};
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
-use crate::quickbooks::entities::{Customer, DocType, Document, Item, TaxCode, Term};
+use crate::quickbooks::entities::{Customer, DocType, Document, Item};
 use crate::{App, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -281,18 +281,6 @@ pub struct TermView {
     pub due_days: Option<i64>,
 }
 
-/// Every active item of a company (one query: the list the card searches and suggests from).
-async fn all_items(app: &App, company: &Company) -> Result<(Vec<Item>, NaiveDate), AppError> {
-    let answer = company
-        .api(app)
-        .query::<Item>("Item", "WHERE Active = true MAXRESULTS 1000")
-        .await?;
-    let today = answer
-        .time
-        .map_or_else(|| Utc::now().date_naive(), |t| t.date_naive());
-    Ok((answer.value, today))
-}
-
 /// The next number for a company with custom transaction numbers (I13), from its latest documents.
 pub async fn proposed_doc_number(
     app: &App,
@@ -327,9 +315,9 @@ pub async fn draft_proposal(
     let company = Company::open(app, portal_id, realm_id).await?;
     let hubspot = HubSpot::open(app, portal_id).await?;
     let hs = hubspot.api(app);
-    let qbo = company.api(app);
     let profile = &company.connection.profile;
-    let (items, today) = all_items(app, &company).await?;
+    let catalog = super::catalog::catalog(app, &company, Utc::now()).await?;
+    let (items, today) = (&catalog.items, catalog.today(Utc::now()));
     let quotes = match record.object_type {
         RecordType::Deals => source::quotes_of(&hs, &record.object_id, today).await?,
         _ => Vec::new(),
@@ -356,17 +344,6 @@ pub async fn draft_proposal(
             .unzip(),
         None => (None, None),
     };
-    let tax_codes = if profile.line_tax_codes_required {
-        qbo.query::<TaxCode>("TaxCode", "WHERE Active = true")
-            .await?
-            .value
-    } else {
-        Vec::new()
-    };
-    let terms = qbo
-        .query::<Term>("Term", "WHERE Active = true")
-        .await?
-        .value;
     Ok(DraftProposal {
         company: CompanyFacts {
             realm_id: realm_id.to_string(),
@@ -390,17 +367,19 @@ pub async fn draft_proposal(
                 sku: l.sku.clone(),
                 quantity: l.quantity,
                 unit_price: l.unit_price,
-                suggested_item: match_item(l, &items).map(ItemView::from),
+                suggested_item: match_item(l, items).map(ItemView::from),
             })
             .collect(),
-        tax_codes: tax_codes
+        tax_codes: catalog
+            .tax_codes
             .iter()
             .map(|t| TaxCodeView {
                 id: t.id.clone(),
                 name: t.name.clone(),
             })
             .collect(),
-        terms: terms
+        terms: catalog
+            .terms
             .iter()
             .map(|t| TermView {
                 id: t.id.clone(),

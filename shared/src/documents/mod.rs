@@ -2,6 +2,7 @@
 //! snapshots, the deal's properties, and what the card and the workflow actions ask for.
 
 pub mod card;
+pub mod catalog;
 pub mod company;
 pub mod create;
 pub mod deal;

@@ -143,7 +143,8 @@ impl Customer {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+// Serialize: the card keeps the company's catalogue briefly (documents/catalog.rs).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Item {
     #[serde(rename = "Id")]
     pub id: String,
@@ -159,7 +160,8 @@ pub struct Item {
     pub sales_tax_code: Option<Ref>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+// Serialize: the card keeps the company's catalogue briefly (documents/catalog.rs).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TaxCode {
     #[serde(rename = "Id")]
     pub id: String,
@@ -169,7 +171,8 @@ pub struct TaxCode {
     pub taxable: Option<bool>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+// Serialize: the card keeps the company's catalogue briefly (documents/catalog.rs).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Term {
     #[serde(rename = "Id")]
     pub id: String,
