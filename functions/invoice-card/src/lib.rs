@@ -18,7 +18,9 @@ use std::time::Duration;
 const THROTTLE_BUDGET: Duration = Duration::from_secs(20);
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
-    http::respond(&req, outbound::within(THROTTLE_BUDGET, route(app, &req))).await
+    // Boxed: the routes' futures are large, and a debug build's 2 MiB test threads overflow holding them.
+    let routed = Box::pin(route(app, &req));
+    http::respond(&req, outbound::within(THROTTLE_BUDGET, routed)).await
 }
 
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {

@@ -456,35 +456,54 @@ async fn add_existing_preview_send_and_statuses_over_time() {
     assert_eq!(invoice["status"], "overdue", "{invoice}");
 }
 
+/// A burst of throttles is waited out inside the card's time budget (issue 10, item 6); a throttle that
+/// outlasts the budget is a clear message, and neither ever makes a duplicate.
 #[tokio::test]
-async fn throttling_during_create_is_a_clear_message_and_never_a_duplicate() {
+async fn throttling_during_create_is_waited_out_or_a_clear_message_and_never_a_duplicate() {
     let w = World::new().await;
     let throttle = r#"<IntuitResponse><Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message></Error></Fault></IntuitResponse>"#;
-    w.control(&w.qbo.base_url(), "/_sim/faults", json!({
-        "path_contains": "/invoice", "method": "POST", "count": 3,
-        "kind": { "type": "status", "status": 429, "body": throttle, "content_type": "application/xml" },
-    })).await;
+    let throttle_invoices = |count: u32| {
+        json!({
+            "path_contains": "/invoice", "method": "POST", "count": count,
+            "kind": { "type": "status", "status": 429, "body": throttle, "content_type": "application/xml" },
+        })
+    };
     let before = count(&w, US, "Invoice");
-    let body = create_body(
-        "busy-1",
-        US,
-        "401",
-        json!({ "id": "58" }),
-        vec![line("1", "2", "150", None)],
-    );
-    let (status, err) = call(&w, "POST", "/card/documents", body.clone()).await;
+    let body = |key: &str| {
+        create_body(
+            key,
+            US,
+            "401",
+            json!({ "id": "58" }),
+            vec![line("1", "2", "150", None)],
+        )
+    };
+    w.control(&w.qbo.base_url(), "/_sim/faults", throttle_invoices(3))
+        .await;
+    let (status, made) = call(&w, "POST", "/card/documents", body("busy-1")).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(count(&w, US, "Invoice"), before + 1);
+
+    w.control(&w.qbo.base_url(), "/_sim/faults", throttle_invoices(1_000))
+        .await;
+    let (status, err) = call(&w, "POST", "/card/documents", body("busy-2")).await;
     assert_eq!(status, 429, "{err}");
     assert_eq!(err["error"]["code"], "throttled");
     assert!(err["error"]["message"]
         .as_str()
         .unwrap()
         .contains("try again in a minute"));
-    assert_eq!(count(&w, US, "Invoice"), before);
-    let (status, ok) = call(&w, "POST", "/card/documents", body.clone()).await;
-    assert_eq!(status, 201, "{ok}");
-    let (status, _) = call(&w, "POST", "/card/documents", body).await;
-    assert_eq!(status, 200);
     assert_eq!(count(&w, US, "Invoice"), before + 1);
+    reqwest::Client::new()
+        .delete(format!("{}/_sim/faults", w.qbo.base_url()))
+        .send()
+        .await
+        .unwrap();
+    let (status, ok) = call(&w, "POST", "/card/documents", body("busy-2")).await;
+    assert_eq!(status, 201, "{ok}");
+    let (status, _) = call(&w, "POST", "/card/documents", body("busy-2")).await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&w, US, "Invoice"), before + 2);
 }
 
 #[tokio::test]
@@ -660,4 +679,34 @@ async fn an_unknown_item_and_a_customer_without_email_get_their_own_messages() {
         (200, Some("sent")),
         "{sent}"
     );
+}
+
+/// Reps opening deals at once (issue 10, item 6): the company's items, tax codes and terms are read from
+/// QuickBooks once and reused for a minute, and HubSpot's rolling limit is waited out rather than failing.
+#[tokio::test]
+async fn a_burst_of_drafts_reads_the_catalogue_once_and_waits_out_hubspot_limits() {
+    let w = World::new().await;
+    let item_queries = || {
+        w.qbo
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/query") && r.query.contains("Item"))
+            .count()
+    };
+    let draft = format!("/card/draft?realmId={US}&objectType=deals&objectId=401");
+    get(&w, &draft).await;
+    assert_eq!(item_queries(), 1);
+    // A window several drafts overflow: each draft makes about eight HubSpot calls.
+    w.control(
+        &w.hubspot.base_url(),
+        "/_sim/limits",
+        json!({ "enabled": true, "burst": 12, "window_ms": 2000, "search_per_second": 5 }),
+    )
+    .await;
+    let drafts = (0..5).map(|_| call(&w, "GET", &draft, Value::Null));
+    for (status, body) in futures::future::join_all(drafts).await {
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["lines"].as_array().unwrap().len(), 2, "{body}");
+    }
+    assert_eq!(item_queries(), 1, "the catalogue is cached per company");
 }
