@@ -318,32 +318,43 @@ pub async fn draft_proposal(
     let profile = &company.connection.profile;
     let catalog = super::catalog::catalog(app, &company, Utc::now()).await?;
     let (items, today) = (&catalog.items, catalog.today(Utc::now()));
-    let quotes = match record.object_type {
-        RecordType::Deals => source::quotes_of(&hs, &record.object_id, today).await?,
-        _ => Vec::new(),
-    };
-    let lines = match &from {
-        Source::Record if record.object_type == RecordType::Deals => {
-            source::lines_of(&hs, "deals", &record.object_id).await?
+    // The deal's quotes, its lines and the customer match are independent reads: made together, a draft
+    // costs the slowest of them rather than their sum.
+    let quotes = async {
+        match record.object_type {
+            RecordType::Deals => source::quotes_of(&hs, &record.object_id, today).await,
+            _ => Ok(Vec::new()),
         }
-        Source::Record => Vec::new(),
-        Source::Quote(id) => {
-            if !quotes.iter().any(|q| &q.id == id) {
-                return Err(AppError::NotFound(format!(
-                    "quote {id} is not one of this deal's quotes"
-                )));
+    };
+    let deal_lines = async {
+        match &from {
+            Source::Record if record.object_type == RecordType::Deals => {
+                source::lines_of(&hs, "deals", &record.object_id).await
             }
-            source::usable_quote(&hs, id, today).await?;
-            source::lines_of(&hs, "quotes", id).await?
+            _ => Ok(Vec::new()),
         }
     };
-    let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id).await?;
-    let (matched, matched_by) = match &person {
-        Some(p) => super::create::find_customer(app, &company, p)
-            .await?
-            .unzip(),
-        None => (None, None),
+    let customer = async {
+        let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id).await?;
+        let matched = match &person {
+            Some(p) => super::create::find_customer(app, &company, p)
+                .await?
+                .unzip(),
+            None => (None, None),
+        };
+        Ok::<_, AppError>((person, matched))
     };
+    let (quotes, mut lines, (person, (matched, matched_by))) =
+        tokio::try_join!(quotes, deal_lines, customer)?;
+    if let Source::Quote(id) = &from {
+        if !quotes.iter().any(|q| &q.id == id) {
+            return Err(AppError::NotFound(format!(
+                "quote {id} is not one of this deal's quotes"
+            )));
+        }
+        source::usable_quote(&hs, id, today).await?;
+        lines = source::lines_of(&hs, "quotes", id).await?;
+    }
     Ok(DraftProposal {
         company: CompanyFacts {
             realm_id: realm_id.to_string(),
