@@ -13,6 +13,8 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
+    /// A parameter HubSpot appends to a signed URL (`portalId`, …) appears more than once.
+    DuplicateParameter,
     UnknownPortal,
     /// A QuickBooks company's grant is dead; the user must reconnect it.
     ReconnectNeeded,
@@ -40,7 +42,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
-            ErrorCode::BadRequest => 400,
+            ErrorCode::BadRequest | ErrorCode::DuplicateParameter => 400,
             ErrorCode::Unauthorized => 401,
             ErrorCode::NotFound | ErrorCode::UnknownPortal => 404,
             ErrorCode::MethodNotAllowed => 405,
@@ -131,8 +133,12 @@ impl AppError {
     /// The text shown to the caller. Internal failures are logged in full but answered generically, so AWS
     /// error details never leak to a browser.
     pub fn public_message(&self) -> String {
-        match self.code() {
-            ErrorCode::Internal => {
+        match self {
+            // The detail can carry an internal URL, a `requestid` or the upstream's own answer: logged only.
+            AppError::Upstream { service, .. } => format!(
+                "{service} could not be reached or gave an answer that could not be read; it has been logged, try again shortly"
+            ),
+            _ if self.code() == ErrorCode::Internal => {
                 "an internal error occurred; it has been logged, try again shortly".into()
             }
             _ => self.to_string(),
@@ -231,5 +237,51 @@ impl From<crate::domain::draft::DraftError> for AppError {
             _ => ErrorCode::BadRequest,
         };
         AppError::refused(code, e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbound::OutboundError;
+    use crate::quickbooks::QboError;
+
+    /// What the caller is shown never carries an internal URL, a `requestid` or what the upstream answered.
+    #[test]
+    fn upstream_detail_is_logged_not_shown() {
+        let url = "http://127.0.0.1:40111/v3/company/9130/invoice/131/send?minorversion=75&requestid=5f2c";
+        let truncated = r#"{"Invoice":{"Id":"131","Line":[{"Amount":150.00,"Desc"#;
+        for err in [
+            AppError::from(QboError::Transport(OutboundError::Unreachable {
+                service: "QuickBooks",
+                detail: format!("builder error for url ({url})"),
+            })),
+            AppError::from(QboError::Garbled {
+                status: 200,
+                tid: "1-abc".into(),
+                snippet: truncated.into(),
+            }),
+            AppError::from(crate::hubspot::HubSpotError::Api {
+                status: 400,
+                category: "VALIDATION_ERROR".into(),
+                message: format!("Property values were not valid: see {url}"),
+            }),
+        ] {
+            let shown = err.public_message();
+            for leak in [
+                "http://",
+                "requestid",
+                "127.0.0.1",
+                truncated,
+                "Property values",
+            ] {
+                assert!(!shown.contains(leak), "{shown:?} shows {leak:?}");
+            }
+            assert!(
+                err.to_string().contains("failed"),
+                "the log keeps the detail: {err}"
+            );
+            assert_eq!(err.code(), ErrorCode::Upstream);
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod connect;
 pub mod connections;
 pub mod documents;
 pub mod domain;
+pub mod email;
 pub mod error;
 pub mod http;
 pub mod hubspot;

@@ -30,12 +30,20 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_ht
 
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
     let now = Utc::now();
-    http::verify_hubspot(
-        &app.config,
-        &app.credentials.hubspot_client_secret,
-        req,
-        now.timestamp_millis(),
-    )?;
+    let doc_type = match req.uri().path() {
+        "/actions/invoice" => Some(DocType::Invoice),
+        "/actions/estimate" => Some(DocType::Estimate),
+        "/actions/sales-receipt" => Some(DocType::SalesReceipt),
+        _ => None,
+    };
+    let secret = &app.credentials.hubspot_client_secret;
+    // Executions may come signed v2 only (their callbackId makes a replay harmless); option fetches, which
+    // have no such guard, need v3 and its timestamp.
+    if doc_type.is_some() {
+        http::verify_hubspot_execution(&app.config, secret, req, now.timestamp_millis())?;
+    } else {
+        http::verify_hubspot(&app.config, secret, req, now.timestamp_millis())?;
+    }
     // Parsed once: the envelope names the portal, the same value then reads as the execution.
     let body: serde_json::Value = serde_json::from_slice(http::body_bytes(req)?)
         .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
@@ -44,12 +52,6 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
     })?;
     let portal_id = envelope.origin.portal_id;
     http::record_portal(portal_id);
-    let doc_type = match req.uri().path() {
-        "/actions/invoice" => Some(DocType::Invoice),
-        "/actions/estimate" => Some(DocType::Estimate),
-        "/actions/sales-receipt" => Some(DocType::SalesReceipt),
-        _ => None,
-    };
     match (req.method().as_str(), req.uri().path(), doc_type) {
         ("POST", _, Some(doc_type)) => {
             let execution = Execution::deserialize(&body).map_err(|e| {
@@ -58,7 +60,10 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
             match execute(app, doc_type, &execution).await {
                 Ok(answer) => Ok(http::json(200, &answer)),
                 // Transient: 503 makes HubSpot retry later (a 429's Retry-After unit is ambiguous, §4).
-                Err(e) if e.code().is_transient() => Err(AppError::Busy(e.public_message())),
+                Err(e) if e.code().is_transient() => {
+                    tracing::warn!(error = %e, "execution failed for now; HubSpot will retry it");
+                    Err(AppError::Busy(e.public_message()))
+                }
                 Err(e) => Err(e),
             }
         }

@@ -34,7 +34,7 @@ async fn main() -> anyhow::Result<()> {
 /// Where HubSpot and Intuit are: the seeded simulators, unless real app credentials are in the environment.
 struct Upstreams {
     // Held so the simulators run as long as the stack.
-    _sims: Option<(qbo_sim::QboSim, hubspot_sim::HubSpotSim)>,
+    sims: Option<(qbo_sim::QboSim, hubspot_sim::HubSpotSim)>,
     overrides: Vec<(&'static str, String)>,
 }
 
@@ -44,7 +44,7 @@ async fn upstreams() -> anyhow::Result<Upstreams> {
             "  HubSpot and Intuit: the real services (app credentials found in the environment)"
         );
         return Ok(Upstreams {
-            _sims: None,
+            sims: None,
             overrides: Vec::new(),
         });
     }
@@ -63,7 +63,7 @@ async fn upstreams() -> anyhow::Result<Upstreams> {
         ("QBO_SANDBOX_API_BASE", q),
     ];
     Ok(Upstreams {
-        _sims: Some((qbo, hubspot)),
+        sims: Some((qbo, hubspot)),
         overrides,
     })
 }
@@ -144,9 +144,7 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         );
         tasks.spawn(scheduler::run(app.clone(), period));
     }
-    println!(
-        "Try: curl -s {public_base}/card/companies   (401: card routes need a HubSpot signature)"
-    );
+    println!("{}", try_line(&public_base, upstreams.sims.is_some()));
     println!("Ctrl-C stops everything.");
 
     let server = axum::serve(listener, gateway::router(Gateway { app, routes }))
@@ -160,4 +158,28 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.into())
+}
+
+/// The first thing to try, as the README shows it: the install leg a person starts in a browser.
+fn try_line(public_base: &str, simulated: bool) -> String {
+    let portal = if simulated {
+        "the simulated portal"
+    } else {
+        "your HubSpot test account"
+    };
+    format!("Try: open {public_base}/oauth/hubspot/install   (installs into {portal}, then offers Connect QuickBooks)")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_readme_shows_the_try_line_make_run_prints() {
+        let readme =
+            std::fs::read_to_string(super::repo_root().join("README.md")).expect("README.md");
+        let line = super::try_line("http://127.0.0.1:3000", true);
+        assert!(
+            readme.lines().any(|l| l == line),
+            "README.md should show `{line}`"
+        );
+    }
 }

@@ -760,6 +760,10 @@ pub async fn send_invoice(
             "{id:?} is not a QuickBooks invoice id"
         )));
     }
+    let send_to = send_to
+        .map(crate::email::parse_address)
+        .transpose()
+        .map_err(|e| AppError::BadRequest(format!("sendTo: {e}")))?;
     let company = Company::open(app, portal_id, realm_id).await?;
     // A fresh request id per send: sending twice on purpose sends twice.
     let rid = uuid::Uuid::new_v4().simple().to_string();

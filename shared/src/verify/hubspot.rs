@@ -64,6 +64,26 @@ pub fn sign_v3(secret: &str, method: &str, uri: &str, body: &[u8], timestamp_ms:
     )
 }
 
+/// Refuses a timestamp outside 5 minutes of `now_ms`. The header is untrusted: only plain epoch milliseconds
+/// are read (no sign, nothing past `i64`), and the age is computed with checked arithmetic, so an extreme
+/// value is refused instead of overflowing.
+fn check_window(timestamp: &str, now_ms: i64) -> Result<(), SignatureError> {
+    let malformed = SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp");
+    if timestamp.is_empty() || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(malformed);
+    }
+    let ts: i64 = timestamp.parse().map_err(|_| malformed.clone())?;
+    let age = now_ms.checked_sub(ts).ok_or(malformed)?;
+    if age > MAX_SKEW_MS {
+        return Err(SignatureError::Stale);
+    }
+    // HubSpot only documents "older than"; a far-future stamp would let a captured request live forever.
+    if age < -MAX_SKEW_MS {
+        return Err(SignatureError::FutureDated);
+    }
+    Ok(())
+}
+
 /// The two headers as received (either may be absent).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SignedHeaders<'a> {
@@ -87,17 +107,7 @@ pub fn verify_v3(
     let timestamp = headers
         .timestamp
         .ok_or(SignatureError::MissingHeader("X-HubSpot-Request-Timestamp"))?;
-    let ts: i64 = timestamp
-        .trim()
-        .parse()
-        .map_err(|_| SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"))?;
-    if now_ms - ts > MAX_SKEW_MS {
-        return Err(SignatureError::Stale);
-    }
-    // HubSpot only documents "older than"; a far-future stamp would let a captured request live forever.
-    if ts - now_ms > MAX_SKEW_MS {
-        return Err(SignatureError::FutureDated);
-    }
+    check_window(timestamp.trim(), now_ms)?;
     let uri = canonical_uri(uri);
     verify_base64(
         secret.as_bytes(),
@@ -250,6 +260,67 @@ mod tests {
                 "X-HubSpot-Request-Timestamp"
             ))
         );
+    }
+
+    #[test]
+    fn extreme_timestamps_are_refused_without_overflow() {
+        // Each signed over itself, so only the window check can refuse it.
+        let max_plus_one = (i64::MAX as u128 + 1).to_string();
+        let u64_max = u64::MAX.to_string();
+        let huge = "9".repeat(400);
+        let cases = [
+            (
+                "-9223372036854775808",
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                "-1",
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                "+1700000000000",
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                "17e11",
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                "",
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                "１７００",
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                &max_plus_one,
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                &u64_max,
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            (
+                &huge,
+                SignatureError::MalformedHeader("X-HubSpot-Request-Timestamp"),
+            ),
+            ("9223372036854775807", SignatureError::FutureDated),
+            ("0", SignatureError::Stale),
+        ];
+        for (ts, want) in cases {
+            let sig = sign_v3(SECRET, "POST", POST_URI, POST_BODY.as_bytes(), ts);
+            let h = SignedHeaders {
+                signature: Some(&sig),
+                timestamp: Some(ts),
+            };
+            let at = |now| verify_v3(SECRET, "POST", POST_URI, POST_BODY.as_bytes(), h, now);
+            assert_eq!(at(NOW), Err(want), "{ts:?}");
+            // At the clock's own limits too: an answer, never an overflow.
+            for now in [i64::MIN, i64::MAX, 0] {
+                let _ = at(now);
+            }
+        }
     }
 
     #[test]

@@ -1,11 +1,13 @@
-//! Verification of the requests we receive: HubSpot's `X-HubSpot-Signature-v3` and Intuit's `intuit-signature`.
+//! Verification of the requests we receive: HubSpot's `X-HubSpot-Signature-v3` (and its legacy v2 for workflow
+//! executions) and Intuit's `intuit-signature`.
 
 pub mod hubspot;
+pub mod hubspot_v2;
 pub mod intuit;
 
 use thiserror::Error;
 
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum SignatureError {
     #[error("the {0} header is missing")]
     MissingHeader(&'static str),

@@ -70,6 +70,9 @@ pub struct HubSpotCaller {
     /// (hubspot-api.md §4, ambiguous).
     pub retry_after_unit: Duration,
     pub timeout: Duration,
+    /// Whether workflow executions carry `X-HubSpot-Signature-v3` next to the legacy v2 signature. The
+    /// custom-action guide documents v2 alone, so `false` plays a HubSpot that sends only that.
+    pub action_v3: bool,
 }
 
 /// Which failures a kind of call retries.
@@ -91,6 +94,7 @@ impl HubSpotCaller {
             retry_delay: Duration::from_millis(20),
             retry_after_unit: Duration::from_millis(1),
             timeout: Duration::from_secs(15),
+            action_v3: true,
         }
     }
 
@@ -144,13 +148,15 @@ impl HubSpotCaller {
         loop {
             attempt += 1;
             let ts = chrono::Utc::now().timestamp_millis().to_string();
-            let mut req = client
-                .request(method.parse().expect("an HTTP method"), url)
-                .header(
-                    "X-HubSpot-Signature-v3",
-                    signature_v3(&self.client_secret, method, url, body, &ts),
-                )
-                .header("X-HubSpot-Request-Timestamp", &ts);
+            let mut req = client.request(method.parse().expect("an HTTP method"), url);
+            if !legacy_signature || self.action_v3 {
+                req = req
+                    .header(
+                        "X-HubSpot-Signature-v3",
+                        signature_v3(&self.client_secret, method, url, body, &ts),
+                    )
+                    .header("X-HubSpot-Request-Timestamp", &ts);
+            }
             if legacy_signature {
                 req = req
                     .header(

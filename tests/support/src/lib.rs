@@ -122,6 +122,17 @@ pub fn signed_request(method: &str, path_and_query: &str, body: &str) -> lambda_
     )
 }
 
+/// The path and query `hubspot.fetch` calls for a card URL: HubSpot appends `userId`, `portalId`, `userEmail`
+/// and `appId` to whatever query the card gave (hubspot-api.md §3b).
+pub fn fetched(path_and_query: &str, portal_id: u64) -> String {
+    let sep = if path_and_query.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    format!("{path_and_query}{sep}userId=7&portalId={portal_id}&userEmail=jane%40example.com&appId=54321")
+}
+
 pub fn signed_request_with(
     method: &str,
     path_and_query: &str,
