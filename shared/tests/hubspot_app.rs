@@ -26,3 +26,14 @@ fn app_config_requires_exactly_the_scopes_the_install_requests() {
         "{redirect}"
     );
 }
+
+/// HubSpot refuses an install whose scope names it does not define (the simulator's table is the SPEC's).
+#[test]
+fn every_scope_the_install_requests_is_a_hubspot_scope() {
+    let unknown: Vec<&str> = shared::hubspot::SCOPES
+        .iter()
+        .copied()
+        .filter(|s| !hubspot_sim::scopes::is_known(s))
+        .collect();
+    assert!(unknown.is_empty(), "not HubSpot scopes: {unknown:?}");
+}

@@ -21,7 +21,7 @@ const REQUIRED_SCOPES = [
   'crm.objects.line_items.read',
   'crm.objects.products.read',
   'crm.objects.quotes.read',
-  'crm.objects.commerce_payments.read',
+  'crm.objects.commercepayments.read',
   'crm.schemas.deals.write',
   'automation',
 ];

@@ -20,7 +20,7 @@ pub const SCOPES: &[&str] = &[
     "crm.objects.line_items.read",
     "crm.objects.products.read",
     "crm.objects.quotes.read",
-    "crm.objects.commerce_payments.read",
+    "crm.objects.commercepayments.read",
     "crm.schemas.deals.write",
     "automation",
 ];

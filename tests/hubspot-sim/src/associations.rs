@@ -25,13 +25,14 @@ fn open<'a>(
     sim: &'a Shared<Sim>,
     p: &Params,
     headers: &HeaderMap,
+    single_record: bool,
 ) -> Result<(MutexGuard<'a, Sim>, &'static str, &'static str), Response> {
     if !version_known(p) {
         return Err(not_found());
     }
     let (from, to) = (object_type(p, "object")?, object_type(p, "to")?);
     let sim = sim.lock().expect("sim lock");
-    auth::check(&sim, headers, &Needs::associations())?;
+    auth::check(&sim, headers, &Needs::associations(single_record))?;
     Ok((sim, from, to))
 }
 
@@ -102,7 +103,7 @@ pub async fn read(
     Path(p): Path<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let (sim, from, to) = match open(&sim, &p, &headers) {
+    let (sim, from, to) = match open(&sim, &p, &headers, true) {
         Ok(opened) => opened,
         Err(e) => return e,
     };
@@ -117,7 +118,7 @@ pub async fn create_default(
     Path(p): Path<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+    let (mut sim, from, to) = match open(&sim, &p, &headers, true) {
         Ok(opened) => opened,
         Err(e) => return e,
     };
@@ -167,7 +168,7 @@ pub async fn create_labelled(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Response {
-    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+    let (mut sim, from, to) = match open(&sim, &p, &headers, true) {
         Ok(opened) => opened,
         Err(e) => return e,
     };
@@ -197,7 +198,7 @@ pub async fn delete(
     Path(p): Path<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+    let (mut sim, from, to) = match open(&sim, &p, &headers, true) {
         Ok(opened) => opened,
         Err(e) => return e,
     };
@@ -223,7 +224,7 @@ pub async fn batch_read(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Response {
-    let (sim, from, to) = match open(&sim, &p, &headers) {
+    let (sim, from, to) = match open(&sim, &p, &headers, false) {
         Ok(opened) => opened,
         Err(e) => return e,
     };
@@ -265,7 +266,7 @@ async fn batch_link(
     body: Value,
     labelled: bool,
 ) -> Response {
-    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+    let (mut sim, from, to) = match open(&sim, &p, &headers, false) {
         Ok(opened) => opened,
         Err(e) => return e,
     };
@@ -335,7 +336,7 @@ pub async fn batch_archive(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Response {
-    let (mut sim, from, to) = match open(&sim, &p, &headers) {
+    let (mut sim, from, to) = match open(&sim, &p, &headers, false) {
         Ok(opened) => opened,
         Err(e) => return e,
     };

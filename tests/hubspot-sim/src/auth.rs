@@ -1,8 +1,8 @@
 //! Who may call: a bearer access token that exists and has not expired on the simulated clock (401
 //! `INVALID_AUTHENTICATION` / `EXPIRED_AUTHENTICATION`), holding one of the scopes the operation lists in the
-//! SPEC's security section (403 `MISSING_SCOPES`, hubspot-api.md §6).
+//! SPEC's security section (`scopes`) (403 `MISSING_SCOPES`, hubspot-api.md §6).
 
-use crate::catalog;
+use crate::scopes;
 use crate::errors::{error, error_with};
 use crate::state::Sim;
 use axum::http::{HeaderMap, StatusCode};
@@ -17,36 +17,20 @@ impl Needs {
         Self(vec![scope.to_string()])
     }
 
-    /// Object reads and writes; the commerce objects also accept the older `e-commerce` scope.
     pub fn object(object: &str, write: bool) -> Self {
-        let mut scopes = vec![catalog::object_scope(object, write)];
-        if matches!(object, "products" | "line_items" | "quotes") {
-            scopes.push("e-commerce".into());
-        }
-        Self(scopes)
+        Self(scopes::object(object, write))
     }
 
-    /// Property definitions: writing needs the type's schema scope; reading takes any CRM scope.
     pub fn schema(object: &str, write: bool) -> Self {
-        if write {
-            return Self::scope(&format!("crm.schemas.{object}.write"));
+        match write {
+            true => Self(scopes::schema_write(object)),
+            false => Self(scopes::schema_read()),
         }
-        Self(
-            catalog::all_scopes()
-                .into_iter()
-                .filter(|s| s.starts_with("crm.") || s == "automation")
-                .collect(),
-        )
     }
 
-    /// Associations accept `oauth` or any object scope.
-    pub fn associations() -> Self {
-        Self(
-            catalog::all_scopes()
-                .into_iter()
-                .filter(|s| s.starts_with("crm.objects.") || s == "oauth")
-                .collect(),
-        )
+    /// Single-record association paths also take `oauth`; batch paths do not.
+    pub fn associations(single_record: bool) -> Self {
+        Self(scopes::associations(single_record))
     }
 }
 

@@ -1,5 +1,5 @@
 //! What HubSpot itself defines: the object types (names and `0-N` ids), their built-in properties, the
-//! HUBSPOT_DEFINED association types, and the scopes an installed app can hold.
+//! HUBSPOT_DEFINED association types.
 
 /// Object types the simulator serves, with the type ids the SPEC's paths use (`/crm/v3/objects/0-3` = deals).
 pub const OBJECT_TYPES: &[(&str, &str)] = &[
@@ -323,27 +323,4 @@ pub fn default_properties(object: &str) -> &'static [&'static str] {
         "commerce_payments" => &["hs_initial_amount", "hs_latest_status"],
         _ => &[],
     }
-}
-
-/// Scopes an app can be granted that the simulator checks; a token minted for tests holds them all.
-pub fn all_scopes() -> Vec<String> {
-    let mut scopes = vec!["oauth".to_string(), "automation".to_string()];
-    for (object, _) in OBJECT_TYPES {
-        for access in ["read", "write"] {
-            scopes.push(format!("crm.objects.{object}.{access}"));
-            scopes.push(format!("crm.schemas.{object}.{access}"));
-        }
-    }
-    scopes
-}
-
-/// The scope an object call needs (SPEC security per operation): notes ride on the contacts scopes.
-pub fn object_scope(object: &str, write: bool) -> String {
-    let object = if object == "notes" {
-        "contacts"
-    } else {
-        object
-    };
-    let access = if write { "write" } else { "read" };
-    format!("crm.objects.{object}.{access}")
 }

@@ -61,7 +61,7 @@ struct Mint {
 
 /// An access token as a finished install would hold, for callers outside the process (the local stack).
 async fn mint_token(State(sim): State<Shared<Sim>>, Json(m): Json<Mint>) -> Response {
-    let scopes = m.scopes.unwrap_or_else(crate::catalog::all_scopes);
+    let scopes = m.scopes.unwrap_or_else(crate::scopes::all);
     let token = sim.lock().expect("sim lock").issue_access(scopes.clone());
     Json(json!({"access_token": token, "expires_in": ACCESS_TTL_S, "scopes": scopes}))
         .into_response()

@@ -21,6 +21,7 @@ mod oauth;
 mod objects;
 mod properties;
 mod request;
+pub mod scopes;
 mod search;
 pub mod signature;
 mod state;
@@ -77,7 +78,7 @@ impl HubSpotSim {
     /// An access token with every scope, as a finished install would hold, for tests of the CRM APIs (the
     /// OAuth endpoints have their own tests).
     pub fn issue_access_token(&self) -> String {
-        self.with_state(|s| s.issue_access(catalog::all_scopes()))
+        self.with_state(|s| s.issue_access(scopes::all()))
     }
 
     /// An access token granting only `scopes`.

@@ -4,6 +4,7 @@
 //! introspect (the SPEC's `token` field and the docs' `access_token`/`refresh_token`) and revoke.
 
 use crate::errors::{not_found, validation};
+use crate::scopes;
 use crate::state::{Grant, Sim, ACCESS_TTL_S};
 use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
@@ -58,7 +59,8 @@ fn words(s: Option<&String>) -> impl Iterator<Item = String> + '_ {
         .map(str::to_string)
 }
 
-/// Simulated consent: the user approves every required and optional scope, unless `/_sim/consent` says deny.
+/// Simulated consent: the user approves every required and optional scope, unless `/_sim/consent` says deny;
+/// a scope name HubSpot does not define is refused with 400 (no redirect).
 pub async fn authorize(
     State(sim): State<Shared<Sim>>,
     Query(q): Query<HashMap<String, String>>,
@@ -71,6 +73,18 @@ pub async fn authorize(
     let Ok(mut target) = url::Url::parse(get("redirect_uri")) else {
         return validation("invalid redirect_uri");
     };
+    // HubSpot's consent screen stops at a name it does not define, required or optional, and redirects
+    // nowhere: "Couldn't complete the connection. An invalid scope name was provided."
+    let unknown: Vec<String> = words(q.get("scope"))
+        .chain(words(q.get("optional_scope")))
+        .filter(|s| !scopes::is_known(s))
+        .collect();
+    if !unknown.is_empty() {
+        return validation(&format!(
+            "Couldn't complete the connection. An invalid scope name was provided ({}). Please contact the app developer.",
+            unknown.join(" ")
+        ));
+    }
     if sim.consent_denied {
         target
             .query_pairs_mut()

@@ -81,6 +81,37 @@ async fn consent_redirects_with_code_and_state_and_grants_the_asked_scopes() {
 }
 
 #[tokio::test]
+async fn consent_refuses_a_scope_name_hubspot_does_not_define() {
+    let api = Api::start().await;
+    for (scope, optional) in [
+        ("oauth crm.objects.commerce_payments.read", ""),
+        ("oauth", "crm.objects.widgets.read"),
+    ] {
+        let res = http()
+            .get(api.url("/oauth/authorize"))
+            .query(&[
+                ("client_id", CLIENT_ID),
+                ("redirect_uri", REDIRECT),
+                ("scope", scope),
+                ("optional_scope", optional),
+                ("state", "st"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{scope} / {optional}: no redirect");
+        assert!(res.headers().get("location").is_none());
+        let body: Value = res.json().await.unwrap();
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains("invalid scope name"), "{message}");
+        assert!(message.contains(if optional.is_empty() { "commerce_payments" } else { "widgets" }));
+    }
+    // The SPEC's name for the same scope is accepted.
+    let params = consent(&api, "/oauth/authorize", "oauth crm.objects.commercepayments.read", "").await;
+    assert!(params.contains_key("code"));
+}
+
+#[tokio::test]
 async fn consent_can_be_declined() {
     let api = Api::start().await;
     let (status, _) = api
@@ -298,4 +329,47 @@ async fn missing_unknown_and_expired_tokens_get_401_and_missing_scopes_403() {
         401,
         "EXPIRED_AUTHENTICATION",
     );
+}
+
+#[tokio::test]
+async fn each_endpoint_takes_the_scopes_the_spec_names() {
+    let api = Api::start().await;
+    let payment = "/crm/v3/objects/commerce_payments/batch/read";
+    let read = json!({"inputs": [{"id": "1"}], "properties": []});
+    let deals_only = api
+        .sim
+        .issue_access_token_with(&["oauth", "crm.objects.deals.read"]);
+    let denied = api
+        .call_as(&deals_only, "POST", payment, Some(read.clone()))
+        .await;
+    assert_error(&denied, 403, "MISSING_SCOPES");
+    assert_eq!(
+        denied.1["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["crm.objects.commercepayments.read"])
+    );
+    let payments = api
+        .sim
+        .issue_access_token_with(&["crm.objects.commercepayments.read"]);
+    assert_ne!(
+        api.call_as(&payments, "POST", payment, Some(read)).await.0,
+        403
+    );
+    // Notes ride on the contacts scopes; `oauth` reads one record's associations but not a batch of them.
+    let oauth = api.sim.issue_access_token_with(&["oauth"]);
+    assert_error(
+        &api.call_as(&oauth, "GET", "/crm/v3/objects/notes/1", None).await,
+        403,
+        "MISSING_SCOPES",
+    );
+    let one = "/crm/v4/objects/deals/401/associations/contacts";
+    assert_eq!(api.call_as(&oauth, "GET", one, None).await.0, 200);
+    let batch = api
+        .call_as(
+            &oauth,
+            "POST",
+            "/crm/v4/associations/deals/contacts/batch/read",
+            Some(json!({"inputs": [{"id": "401"}]})),
+        )
+        .await;
+    assert_error(&batch, 403, "MISSING_SCOPES");
 }
