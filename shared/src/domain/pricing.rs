@@ -83,7 +83,7 @@ pub fn price(line: &SourceLine) -> Result<Priced, OutOfRange> {
     };
     let unit = net
         .checked_div(quantity)
-        .map(|u| u.round_dp(UNIT_PRICE_DECIMALS))
+        .map(|u| u.round_dp(UNIT_PRICE_DECIMALS).normalize())
         .ok_or_else(out_of_range)?;
     Ok(if line_amount(quantity, unit) == Some(net) {
         Priced {

@@ -1,7 +1,8 @@
-//! What a workflow action refuses with its own error code (issue 10, items 3 and 7): line items with numbers
-//! out of range, an invalid "days until due", control characters in text. Each is a final FAIL_CONTINUE
-//! whose outcome is stored with the execution's idempotency claim, so HubSpot's redelivery gets the same
-//! answer instead of a 503 "busy" (or another crash) for three days.
+//! What a workflow action makes of its inputs (issue 10, items 3, 7 and 10). Discounted line items become
+//! QuickBooks lines at their net value, adding up to the deal's amount. Line items with numbers out of
+//! range, an invalid "days until due" and control characters in text each fail with their own error code: a
+//! final FAIL_CONTINUE whose outcome is stored with the execution's idempotency claim, so HubSpot's
+//! redelivery gets the same answer instead of a 503 "busy" (or another crash) for three days.
 
 use hubspot_sim::{ActionExecution, HubSpotCaller};
 use serde_json::{json, Value};
@@ -43,8 +44,9 @@ impl Stage {
         )
     }
 
-    /// A deal billed to Ada Lovelace (contact 201, customer 58 in the US company) with these line items.
-    async fn deal(&self, lines: &[Value]) -> u64 {
+    /// A deal billed to Ada Lovelace (contact 201, customer 58 in the US company) with these line items:
+    /// the deal's id and the line items'.
+    async fn deal(&self, lines: &[Value]) -> (u64, Vec<String>) {
         let deal = self
             .w
             .hubspot_create(
@@ -55,8 +57,10 @@ impl Stage {
                 }),
             )
             .await;
+        let mut ids = Vec::new();
         for properties in lines {
-            self.w
+            let id = self
+                .w
                 .hubspot_create(
                     "line_items",
                     json!({
@@ -65,8 +69,9 @@ impl Stage {
                     }),
                 )
                 .await;
+            ids.push(id);
         }
-        deal.parse().unwrap()
+        (deal.parse().unwrap(), ids)
     }
 
     /// Delivers the execution twice (HubSpot's redelivery after a lost answer): both answers are the same
@@ -102,7 +107,7 @@ async fn line_items_out_of_range_fail_with_their_own_code_and_the_redelivery_get
         ("1e20", "1e20"),
         ("1", "79228162514264337593543950336"),
     ] {
-        let deal = s.deal(&[line(quantity, price)]).await;
+        let (deal, _) = s.deal(&[line(quantity, price)]).await;
         let message = s
             .refused_twice(deal, json!({ "realmId": US }), "AMOUNT_OUT_OF_RANGE")
             .await;
@@ -112,7 +117,7 @@ async fn line_items_out_of_range_fail_with_their_own_code_and_the_redelivery_get
         );
     }
     // The handler is still up and works.
-    let deal = s.deal(&[line("2", "150")]).await;
+    let (deal, _) = s.deal(&[line("2", "150")]).await;
     let (status, body) = s
         .deliver(&ActionExecution::new(
             PORTAL,
@@ -131,7 +136,7 @@ async fn line_items_out_of_range_fail_with_their_own_code_and_the_redelivery_get
 #[tokio::test]
 async fn an_invalid_days_until_due_gets_its_own_code() {
     let s = stage().await;
-    let deal = s.deal(&[line("2", "150")]).await;
+    let (deal, _) = s.deal(&[line("2", "150")]).await;
     for days in [
         json!("-1"),
         json!(-1),
@@ -177,9 +182,73 @@ async fn control_characters_in_a_line_item_fail_with_their_own_code() {
     let s = stage().await;
     let mut nul = line("1", "150");
     nul["description"] = json!("Consulting\u{0}hours");
-    let deal = s.deal(&[nul]).await;
+    let (deal, _) = s.deal(&[nul]).await;
     let message = s
         .refused_twice(deal, json!({ "realmId": US }), "INVALID_TEXT")
         .await;
     assert!(message.as_str().unwrap().contains("U+0000"), "{message}");
+}
+
+#[tokio::test]
+async fn discounted_line_items_become_lines_at_their_net_value_adding_up_to_the_deal() {
+    let s = stage().await;
+    let mut percent = line("10", "234.56");
+    percent["hs_discount_percentage"] = json!("20");
+    let per_unit = json!({ "name": "Widget", "hs_sku": "HW-WIDGET", "quantity": "3", "price": "100", "discount": "10" });
+    let (deal, items) = s.deal(&[percent, per_unit]).await;
+    // HubSpot's net amounts: 20 % off 2,345.60 is 1,876.48; 10 off each of 3 at 100 is 270. The deal's
+    // amount is their sum, 2,146.48.
+    let mut amounts = Vec::new();
+    for id in &items {
+        amounts.push(s.w.hubspot_record("line_items", id, &["amount"]).await["amount"].clone());
+    }
+    assert_eq!(amounts, [json!("1876.48"), json!("270")]);
+    let (status, body) = s
+        .deliver(&ActionExecution::new(
+            PORTAL,
+            "DEAL",
+            deal,
+            json!({ "realmId": US }),
+        ))
+        .await;
+    assert_eq!(
+        (status, body["outputFields"]["hs_execution_state"].as_str()),
+        (200, Some("SUCCESS")),
+        "{body}"
+    );
+    let invoice = s.w.qbo_entities(US, "Invoice").last().unwrap().clone();
+    let lines = invoice["Line"].as_array().unwrap();
+    let line = |name: &str| {
+        lines
+            .iter()
+            .find(|l| {
+                l["Description"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with(name))
+            })
+            .unwrap_or_else(|| panic!("{name} in {invoice}"))
+            .clone()
+    };
+    let consulting = line("Consulting hours");
+    assert_eq!(consulting["Amount"], json!(1876.48));
+    assert_eq!(consulting["SalesItemLineDetail"]["Qty"], json!(10.0));
+    assert_eq!(
+        consulting["SalesItemLineDetail"]["UnitPrice"],
+        json!(187.648)
+    );
+    assert_eq!(
+        consulting["Description"],
+        "Consulting hours (list price 234.56, 20% discount)"
+    );
+    let widget = line("Widget");
+    assert_eq!(widget["Amount"], json!(270));
+    assert_eq!(
+        widget["Description"],
+        "Widget (list price 100, discount 10 per unit)"
+    );
+    let subtotal = lines
+        .iter()
+        .find(|l| l["DetailType"] == "SubTotalLineDetail")
+        .unwrap();
+    assert_eq!(subtotal["Amount"], json!(2146.48), "the deal's amount");
 }

@@ -1,7 +1,8 @@
-//! What the card refuses before anything is written (issue 10, items 3 and 7): numbers out of range, document
-//! numbers without a successor, due dates before the invoice date and control characters. Each is a clear
-//! 400 from the real handler, never a panic (a panic aborts the release Lambda), and leaves QuickBooks as it
-//! was; the QuickBooks simulator survives the same numbers.
+//! What the card makes of a deal's line items and the user's input (issue 10, items 3, 7 and 10). Discounted
+//! line items are proposed at their net value and created so, adding up to the deal's amount. Numbers out of
+//! range, document numbers without a successor, due dates before the invoice date and control characters
+//! are each a clear 400 from the real handler, never a panic (a panic aborts the release Lambda), and leave
+//! QuickBooks as it was; the QuickBooks simulator survives the same numbers.
 
 use invoice_card::handle;
 use serde_json::{json, Value};
@@ -210,4 +211,95 @@ async fn control_characters_in_text_are_refused() {
     )
     .await;
     assert_eq!(status, 201, "{created}");
+}
+
+#[tokio::test]
+async fn discounted_line_items_are_proposed_and_created_at_their_net_value() {
+    let w = World::new().await;
+    let deal = w
+        .hubspot_create(
+            "deals",
+            json!({
+                "properties": { "dealname": "Discounts" },
+                "associations": [{ "to": { "id": "201" }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3 }] }],
+            }),
+        )
+        .await;
+    for properties in [
+        json!({ "name": "Consulting hours", "hs_sku": "SVC-CONSULT", "quantity": "10", "price": "234.56", "hs_discount_percentage": "20" }),
+        json!({ "name": "Widget", "hs_sku": "HW-WIDGET", "quantity": "3", "price": "100", "discount": "10" }),
+    ] {
+        w.hubspot_create(
+            "line_items",
+            json!({
+                "properties": properties,
+                "associations": [{ "to": { "id": deal }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 20 }] }],
+            }),
+        )
+        .await;
+    }
+    let (status, draft) = call(
+        &w,
+        "GET",
+        &format!("/card/draft?realmId={US}&objectType=deals&objectId={deal}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{draft}");
+    let mut proposed = draft["lines"].as_array().unwrap().clone();
+    proposed.sort_by_key(|l| l["description"].as_str().unwrap().to_string());
+    let shown: Vec<_> = proposed
+        .iter()
+        .map(|l| {
+            (
+                l["description"].as_str().unwrap(),
+                l["quantity"].as_str().unwrap(),
+                l["unitPrice"].as_str().unwrap(),
+                l["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "Consulting hours (list price 234.56, 20% discount)",
+                "10",
+                "187.648",
+                "1876.48"
+            ),
+            (
+                "Widget (list price 100, discount 10 per unit)",
+                "3",
+                "90",
+                "270"
+            ),
+        ]
+    );
+    let lines: Vec<Value> = proposed
+        .iter()
+        .map(|l| {
+            json!({
+                "itemId": l["suggestedItem"]["id"], "description": l["description"],
+                "quantity": l["quantity"], "unitPrice": l["unitPrice"],
+            })
+        })
+        .collect();
+    let mut body = create("discounts", US, json!(lines));
+    body["objectId"] = json!(deal);
+    let (status, created) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(status, 201, "{created}");
+    let invoice = w.qbo_entities(US, "Invoice").last().unwrap().clone();
+    let subtotal = invoice["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["DetailType"] == "SubTotalLineDetail")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        subtotal["Amount"],
+        json!(2146.48),
+        "the deal's amount: {invoice}"
+    );
 }
