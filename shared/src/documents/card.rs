@@ -695,7 +695,8 @@ pub async fn create_from_card(
     };
     // Without an invoice date QuickBooks dates the invoice today, in the company's time zone.
     if let (None, Some(due)) = (draft.txn_date, draft.due_date) {
-        let today = super::catalog::catalog(app, &company, Utc::now())
+        // Boxed: this rare path should not grow every create's future.
+        let today = Box::pin(super::catalog::catalog(app, &company, Utc::now()))
             .await?
             .today(Utc::now());
         if draft.doc_type == DocType::Invoice && due < today {
