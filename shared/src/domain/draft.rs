@@ -168,9 +168,9 @@ pub fn unique_display_name(wanted: &str, taken: &[String]) -> String {
 /// QuickBooks takes document numbers of at most 21 characters (quickbooks-api.md §2).
 const DOC_NUMBER_MAX_CHARS: usize = 21;
 /// The longest trailing number a document number may have. Numbers are compared and incremented as digit
-/// strings here, so nothing overflows, but QuickBooks' own numbering and the systems documents are exported
-/// to read them as 64-bit integers: with at most 18 digits a number and its successor always fit one
-/// (`18446744073709551615` does not). Nobody means a longer invoice number.
+/// strings here, so nothing overflows; but a number beyond a 64-bit integer breaks whatever reads invoice
+/// numbers as integers (the QuickBooks simulator's numbering crashed on `18446744073709551615` + 1), and
+/// nobody means one. With at most 18 digits a number and its successor always fit.
 const DOC_NUMBER_MAX_DIGITS: usize = 18;
 
 /// A document number's prefix and trailing number (`MC-0007` → `MC-`, `0007`).
@@ -195,16 +195,18 @@ pub fn doc_number_problem(number: &str) -> Option<DraftError> {
 
 /// A digit string plus one, as digits (`0099` → `0100`, `99` → `100`): no integer type to overflow.
 fn increment(digits: &str) -> String {
-    let mut out: Vec<u8> = digits.bytes().collect();
+    let mut out: Vec<char> = digits.chars().collect();
     for d in out.iter_mut().rev() {
-        if *d == b'9' {
-            *d = b'0';
-        } else {
-            *d += 1;
-            return String::from_utf8(out).unwrap_or_default();
+        match d.to_digit(10) {
+            Some(9) => *d = '0',
+            Some(n) => {
+                *d = char::from_digit(n + 1, 10).unwrap_or('0');
+                return out.into_iter().collect();
+            }
+            None => break,
         }
     }
-    format!("1{}", String::from_utf8(out).unwrap_or_default())
+    std::iter::once('1').chain(out).collect()
 }
 
 /// The next document number after the company's most recent ones (I13, custom transaction numbers):
