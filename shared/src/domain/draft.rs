@@ -365,20 +365,17 @@ impl Draft {
             check_text("the message to the customer", message)?;
             body.insert("CustomerMemo".into(), json!({ "value": message.trim() }));
         }
-        match self
+        // Without a number QuickBooks numbers the document (custom numbers off), or the caller proposed one.
+        if let Some(number) = self
             .doc_number
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
-            Some(number) => {
-                if let Some(problem) = doc_number_problem(number) {
-                    return Err(problem);
-                }
-                body.insert("DocNumber".into(), json!(number));
+            if let Some(problem) = doc_number_problem(number) {
+                return Err(problem);
             }
-            // Without custom numbers QuickBooks numbers it; with them, the caller proposes one.
-            None => {}
+            body.insert("DocNumber".into(), json!(number));
         }
         Ok(Value::Object(body))
     }
