@@ -18,6 +18,7 @@ use crate::documents::payments::note_payments;
 use crate::documents::source;
 use crate::documents::view::open_url;
 use crate::domain::draft::{match_item, Draft, DraftLine};
+use crate::domain::pricing::price;
 use crate::quickbooks::entities::{DocType, Item, TaxCode};
 use crate::settings::{Settings, UnmatchedItem};
 use crate::{App, AppError, ErrorCode};
@@ -141,6 +142,9 @@ pub fn workflow_code(code: ErrorCode) -> &'static str {
         ErrorCode::TaxCodeRequired => "TAX_CODE_REQUIRED",
         ErrorCode::PaidInvoiceTaxable => "PAID_INVOICE_TAXABLE",
         ErrorCode::DuplicateDocNumber => "DUPLICATE_DOC_NUMBER",
+        ErrorCode::AmountOutOfRange => "AMOUNT_OUT_OF_RANGE",
+        ErrorCode::InvalidText => "INVALID_TEXT",
+        ErrorCode::InvalidDaysUntilDue => "INVALID_DAYS_UNTIL_DUE",
         _ => "QUICKBOOKS_REJECTED",
     }
 }
@@ -153,6 +157,11 @@ async fn run(
     record: &Record,
     key: &str,
 ) -> Result<ActionOutputs, AppError> {
+    // Inputs first: a wrong one is reported before anything is read or written.
+    let days_until_due = match (doc_type, exec.input("daysUntilDue")) {
+        (DocType::Invoice, Some(days)) => Some(parse_days_until_due(&days)?),
+        _ => None,
+    };
     let realm_id = exec
         .input("realmId")
         .ok_or_else(|| AppError::NotFound("the action has no QuickBooks company chosen".into()))?;
@@ -223,11 +232,13 @@ async fn run(
             ));
         }
         chosen.push(item);
+        // At the line's net value, the discount named in the description (domain/pricing.rs).
+        let priced = price(line)?;
         draft_lines.push(DraftLine {
             item_id: item.id.clone(),
-            description: line.description.clone().or_else(|| Some(line.name.clone())),
-            quantity: line.quantity,
-            unit_price: line.unit_price,
+            description: Some(priced.description),
+            quantity: priced.quantity,
+            unit_price: priced.unit_price,
             service_date: None,
             tax_code_id,
         });
@@ -248,21 +259,7 @@ async fn run(
     if paid {
         check_untaxed(app, &company, &draft_lines, &chosen).await?;
     }
-    let due_date = match (doc_type, exec.input("daysUntilDue")) {
-        (DocType::Invoice, Some(days)) => {
-            let days: i64 = days
-                .parse()
-                .ok()
-                .filter(|d| (0..=3650).contains(d))
-                .ok_or_else(|| {
-                    AppError::BadRequest(format!(
-                        "days until due must be a number of days, not {days:?}"
-                    ))
-                })?;
-            Some(today + Duration::days(days))
-        }
-        _ => None,
-    };
+    let due_date = days_until_due.map(|days| today + Duration::days(days));
     let draft = Draft {
         doc_type,
         lines: draft_lines,
@@ -323,6 +320,28 @@ async fn run(
         total: crate::documents::view::cents(snapshot.total).to_string(),
         link: open_url(company.connection.environment, snapshot),
     })
+}
+
+/// The most days until due the invoice action takes: ten years, longer than any payment term.
+const MAX_DAYS_UNTIL_DUE: i64 = 3650;
+
+/// "Days after creation until payment is due" (W1): a whole number of days from 0 (due on receipt; a
+/// negative number would put the due date before the invoice date) to ten years. HubSpot sends a number
+/// field as `14` or `"14"`, from a property possibly `"14.0"`.
+fn parse_days_until_due(text: &str) -> Result<i64, AppError> {
+    use rust_decimal::prelude::ToPrimitive;
+    crate::domain::money::parse(text)
+        .filter(|d| d.fract().is_zero())
+        .and_then(|d| d.to_i64())
+        .filter(|d| (0..=MAX_DAYS_UNTIL_DUE).contains(d))
+        .ok_or_else(|| {
+            AppError::refused(
+                ErrorCode::InvalidDaysUntilDue,
+                format!(
+                    "days until due must be a whole number of days from 0 to {MAX_DAYS_UNTIL_DUE}, not {text:?}; nothing was created"
+                ),
+            )
+        })
 }
 
 /// "The deal has payment information" (W6): a succeeded HubSpot payment on the deal (hubspot-api.md §5,

@@ -37,12 +37,23 @@ pub enum ErrorCode {
     PaidInvoiceTaxable,
     QuoteNotUsable,
     Rejected,
+    // Input refusals with their own code, so a workflow's history says which input to correct.
+    /// A quantity, price or amount beyond what QuickBooks can be sent (domain/money.rs).
+    AmountOutOfRange,
+    /// A control character in text bound for QuickBooks (domain/text.rs).
+    InvalidText,
+    /// A workflow's "days until due" that is not a whole number of days from 0 to 3650.
+    InvalidDaysUntilDue,
 }
 
 impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
-            ErrorCode::BadRequest | ErrorCode::DuplicateParameter => 400,
+            ErrorCode::BadRequest
+            | ErrorCode::DuplicateParameter
+            | ErrorCode::AmountOutOfRange
+            | ErrorCode::InvalidText
+            | ErrorCode::InvalidDaysUntilDue => 400,
             ErrorCode::Unauthorized => 401,
             ErrorCode::NotFound | ErrorCode::UnknownPortal => 404,
             ErrorCode::MethodNotAllowed => 405,
@@ -234,9 +245,19 @@ impl From<crate::domain::draft::DraftError> for AppError {
         let code = match e {
             DraftError::TaxCodeRequired { .. } => ErrorCode::TaxCodeRequired,
             DraftError::NoLines => ErrorCode::NoLineItems,
+            DraftError::AmountOutOfRange { .. } | DraftError::TotalOutOfRange => {
+                ErrorCode::AmountOutOfRange
+            }
+            DraftError::ControlCharacter { .. } => ErrorCode::InvalidText,
             _ => ErrorCode::BadRequest,
         };
         AppError::refused(code, e.to_string())
+    }
+}
+
+impl From<crate::domain::pricing::OutOfRange> for AppError {
+    fn from(e: crate::domain::pricing::OutOfRange) -> Self {
+        AppError::refused(ErrorCode::AmountOutOfRange, e.to_string())
     }
 }
 

@@ -32,13 +32,16 @@ const ERROR_CODES = [
   'TAX_CODE_REQUIRED',
   'PAID_INVOICE_TAXABLE',
   'DUPLICATE_DOC_NUMBER',
+  'AMOUNT_OUT_OF_RANGE',
+  'INVALID_TEXT',
   'QUICKBOOKS_REJECTED',
 ];
 
 const ACTIONS = [
-  { file: 'create-invoice-hsmeta.json', path: 'invoice', name: 'Create QuickBooks invoice', inputs: ['realmId', 'taxCodeId', 'daysUntilDue', 'createPaid'] },
-  { file: 'create-estimate-hsmeta.json', path: 'estimate', name: 'Create QuickBooks estimate', inputs: ['realmId', 'taxCodeId'] },
-  { file: 'create-sales-receipt-hsmeta.json', path: 'sales-receipt', name: 'Create QuickBooks sales receipt', inputs: ['realmId', 'taxCodeId'] },
+  // `codes`: the action's own error codes beyond ERROR_CODES (only the invoice action takes days until due).
+  { file: 'create-invoice-hsmeta.json', path: 'invoice', name: 'Create QuickBooks invoice', inputs: ['realmId', 'taxCodeId', 'daysUntilDue', 'createPaid'], codes: ['INVALID_DAYS_UNTIL_DUE'] },
+  { file: 'create-estimate-hsmeta.json', path: 'estimate', name: 'Create QuickBooks estimate', inputs: ['realmId', 'taxCodeId'], codes: [] },
+  { file: 'create-sales-receipt-hsmeta.json', path: 'sales-receipt', name: 'Create QuickBooks sales receipt', inputs: ['realmId', 'taxCodeId'], codes: [] },
 ];
 
 interface InputField {
@@ -139,7 +142,7 @@ describe.each(ACTIONS)('workflow action $file', (action) => {
     const { config } = await load();
     const rules: { labelName: string; conditions: Record<string, string> }[] = config.executionRules;
     const messages: Record<string, string> = config.labels.en.executionRules;
-    expect(rules.map((rule) => rule.conditions.errorCode).sort()).toEqual([...ERROR_CODES].sort());
+    expect(rules.map((rule) => rule.conditions.errorCode).sort()).toEqual([...ERROR_CODES, ...action.codes].sort());
     for (const rule of rules) {
       expect(Object.keys(rule.conditions)).toEqual(['errorCode']);
       expect(messages[rule.labelName], `message for ${rule.labelName}`).toMatch(/\S.{20,}/);
@@ -148,6 +151,7 @@ describe.each(ACTIONS)('workflow action $file', (action) => {
     expect(Object.keys(messages).sort()).toEqual(rules.map((rule) => rule.labelName).sort());
     expect(messages[rules.find((rule) => rule.conditions.errorCode === 'CUSTOMER_NOT_FOUND')!.labelName]).toContain('switched off');
     expect(messages[rules.find((rule) => rule.conditions.errorCode === 'PAID_INVOICE_TAXABLE')!.labelName]).toContain('non-taxable');
+    expect(messages[rules.find((rule) => rule.conditions.errorCode === 'INVALID_TEXT')!.labelName]).toContain('control character');
   });
 });
 

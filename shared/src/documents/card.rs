@@ -11,7 +11,8 @@ use super::refresh::refresh;
 use super::source;
 use super::view::DocumentView;
 use crate::connections::{installed_portal, CompanySummary, Connection};
-use crate::domain::draft::{match_item, next_doc_number, Draft, MatchedBy};
+use crate::domain::draft::{match_item, next_doc_number, Draft, DraftError, MatchedBy};
+use crate::domain::pricing::price;
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{Customer, DocType, Document, Item};
@@ -230,6 +231,8 @@ pub struct ProposedLine {
     pub sku: Option<String>,
     pub quantity: rust_decimal::Decimal,
     pub unit_price: rust_decimal::Decimal,
+    /// The line's net value as the deal has it: `quantity × unitPrice` to the cent.
+    pub amount: rust_decimal::Decimal,
     pub suggested_item: Option<ItemView>,
 }
 
@@ -373,14 +376,19 @@ pub async fn draft_proposal(
         },
         lines: lines
             .iter()
-            .map(|l| ProposedLine {
-                description: l.description.clone().unwrap_or_else(|| l.name.clone()),
-                sku: l.sku.clone(),
-                quantity: l.quantity,
-                unit_price: l.unit_price,
-                suggested_item: match_item(l, items).map(ItemView::from),
+            .map(|l| {
+                // At the line's net value, the discount named in the description (domain/pricing.rs).
+                let priced = price(l)?;
+                Ok(ProposedLine {
+                    description: priced.description,
+                    sku: l.sku.clone(),
+                    quantity: priced.quantity,
+                    unit_price: priced.unit_price,
+                    amount: priced.amount,
+                    suggested_item: match_item(l, items).map(ItemView::from),
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         tax_codes: catalog
             .tax_codes
             .iter()
@@ -696,6 +704,16 @@ pub async fn create_from_card(
         message: req.message,
         doc_number: req.doc_number,
     };
+    // Without an invoice date QuickBooks dates the invoice today, in the company's time zone.
+    if let (None, Some(due)) = (draft.txn_date, draft.due_date) {
+        // Boxed: this rare path should not grow every create's future.
+        let today = Box::pin(super::catalog::catalog(app, &company, Utc::now()))
+            .await?
+            .today(Utc::now());
+        if draft.doc_type == DocType::Invoice && due < today {
+            return Err(DraftError::DueBeforeDate.into());
+        }
+    }
     if draft
         .doc_number
         .as_deref()

@@ -5,7 +5,9 @@
 use super::company::Company;
 use super::links::{Link, Record};
 use super::once::request_id;
-use crate::domain::draft::{match_customer, unique_display_name, Draft, MatchedBy, PersonHint};
+use crate::domain::draft::{
+    check_text, match_customer, unique_display_name, Draft, DraftError, MatchedBy, PersonHint,
+};
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{amount, Customer, DocType, Document};
@@ -24,6 +26,36 @@ pub enum CustomerChoice {
     New(NewCustomer),
     /// The customer matching this person, created when none does and `create` allows it (W4).
     Match { person: PersonHint, create: bool },
+}
+
+impl CustomerChoice {
+    /// The names and e-mail that go to QuickBooks (as a new customer, or in the queries that match one)
+    /// carry no control characters; tabs and line breaks in names become spaces (`clean_name`).
+    fn check_text(&self) -> Result<(), DraftError> {
+        let fields: Vec<(&str, Option<&str>)> = match self {
+            CustomerChoice::Existing { .. } => Vec::new(),
+            CustomerChoice::New(new) => vec![
+                (
+                    "the customer's display name",
+                    Some(new.display_name.as_str()),
+                ),
+                ("the customer's first name", new.given_name.as_deref()),
+                ("the customer's last name", new.family_name.as_deref()),
+                ("the customer's company name", new.company_name.as_deref()),
+                ("the customer's e-mail", new.email.as_deref()),
+            ],
+            CustomerChoice::Match { person, .. } => vec![
+                ("the contact's first name", person.first_name.as_deref()),
+                ("the contact's last name", person.last_name.as_deref()),
+                ("the contact's e-mail", person.email.as_deref()),
+                ("the company's name", person.company_name.as_deref()),
+            ],
+        };
+        fields
+            .into_iter()
+            .filter_map(|(field, value)| Some((field, value?)))
+            .try_for_each(|(field, value)| check_text(field, value))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -82,6 +114,7 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
     let rid = |step: &str| request_id(portal_id, realm, &order.scope, step);
     // Check the draft before anything is written: a refused draft must not leave a new customer behind.
     order.draft.body("0", profile)?;
+    order.customer.check_text()?;
 
     let (customer_id, customer_created) = match &order.customer {
         CustomerChoice::Existing { id } => (id.clone(), false),

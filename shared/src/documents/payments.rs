@@ -112,7 +112,9 @@ pub async fn note_payments(
                 .map_or_else(|| "an unknown date".into(), |d| d.to_string());
             let body = format!(
                 "QuickBooks payment of {currency} {} received on {date} for invoice {} ({}).",
-                cents(payment.applied_to(&s.id)),
+                payment
+                    .applied_to(&s.id)
+                    .map_or_else(|| "an amount out of range".into(), |a| cents(a).to_string()),
                 s.number.as_deref().unwrap_or(&s.id),
                 company.connection.profile.name,
             );

@@ -2,28 +2,63 @@
 //! for (the record's first contact and its company), and a deal's quotes (I3, I4, W4, W5).
 
 use crate::domain::draft::{PersonHint, SourceLine};
+use crate::domain::money;
+use crate::domain::pricing::Discount;
 use crate::hubspot::crm::CrmObject;
 use crate::hubspot::HubSpotApi;
 use crate::{AppError, ErrorCode};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::str::FromStr;
 
-const LINE_PROPS: &[&str] = &["name", "hs_sku", "quantity", "price", "description"];
+/// `amount` is HubSpot's net value of the line, after its unit discount (`discount` per unit or
+/// `hs_discount_percentage`): see domain/pricing.rs.
+const LINE_PROPS: &[&str] = &[
+    "name",
+    "hs_sku",
+    "quantity",
+    "price",
+    "description",
+    "amount",
+    "discount",
+    "hs_discount_percentage",
+];
 const CONTACT_PROPS: &[&str] = &["firstname", "lastname", "email"];
 const QUOTE_PROPS: &[&str] = &["hs_title", "hs_status", "hs_expiration_date"];
 
-fn decimal(o: &CrmObject, name: &str, default: Decimal) -> Result<Decimal, AppError> {
-    match o.prop(name) {
-        None => Ok(default),
-        Some(v) => Decimal::from_str(v).map_err(|_| {
-            AppError::refused(
+/// A numeric property of a line item; absent or empty is `None`.
+fn decimal(o: &CrmObject, name: &str) -> Result<Option<Decimal>, AppError> {
+    let Some(v) = o.prop(name).filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    money::parse(v).map(Some).ok_or_else(|| {
+        // A number too large for a decimal is out of range; anything else is not a number at all.
+        let numeric = v
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".eE+-".contains(c));
+        match numeric {
+            true => AppError::refused(
+                ErrorCode::AmountOutOfRange,
+                format!(
+                    "line item {} has a {name} out of range ({v}); correct it in HubSpot",
+                    o.id
+                ),
+            ),
+            false => AppError::refused(
                 ErrorCode::Rejected,
                 format!("line item {} has an unreadable {name} ({v:?})", o.id),
-            )
-        }),
-    }
+            ),
+        }
+    })
+}
+
+/// A line item's unit discount: the percentage when HubSpot has one, else the amount per unit.
+fn discount(o: &CrmObject) -> Result<Option<Discount>, AppError> {
+    Ok(match decimal(o, "hs_discount_percentage")? {
+        Some(p) => Some(Discount::Percent(p)),
+        None => decimal(o, "discount")?.map(Discount::PerUnit),
+    })
 }
 
 /// The line items of a deal or a quote, in HubSpot's order.
@@ -44,8 +79,10 @@ pub async fn lines_of(
                 name: o.prop("name").unwrap_or("Line item").to_string(),
                 sku: o.prop("hs_sku").map(str::to_string),
                 description: o.prop("description").map(str::to_string),
-                quantity: decimal(o, "quantity", Decimal::ONE)?,
-                unit_price: decimal(o, "price", Decimal::ZERO)?,
+                quantity: decimal(o, "quantity")?.unwrap_or(Decimal::ONE),
+                unit_price: decimal(o, "price")?.unwrap_or(Decimal::ZERO),
+                amount: decimal(o, "amount")?,
+                discount: discount(o)?,
             })
         })
         .collect()

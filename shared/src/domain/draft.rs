@@ -2,10 +2,13 @@
 //! line items to QuickBooks items and a contact to a customer, the tax rule per company, document numbers,
 //! and the JSON body QuickBooks takes. Pure: the card and the workflow actions share it.
 
+use super::money::{self, MAX_AMOUNT};
+use super::pricing::Discount;
+use super::text::{code_point, control_character};
 use crate::quickbooks::entities::{amount, Customer, DocType, Item};
 use crate::quickbooks::CompanyProfile;
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use thiserror::Error;
@@ -19,6 +22,11 @@ pub struct SourceLine {
     pub description: Option<String>,
     pub quantity: Decimal,
     pub unit_price: Decimal,
+    /// HubSpot's net `amount`, after the discount (domain/pricing.rs).
+    #[serde(default)]
+    pub amount: Option<Decimal>,
+    #[serde(default)]
+    pub discount: Option<Discount>,
 }
 
 fn same_text(a: &str, b: &str) -> bool {
@@ -157,19 +165,70 @@ pub fn unique_display_name(wanted: &str, taken: &[String]) -> String {
         .expect("an unbounded range always yields a free name")
 }
 
+/// QuickBooks takes document numbers of at most 21 characters (quickbooks-api.md §2).
+const DOC_NUMBER_MAX_CHARS: usize = 21;
+/// The longest trailing number a document number may have. Numbers are compared and incremented as digit
+/// strings here, so nothing overflows; but a number beyond a 64-bit integer breaks whatever reads invoice
+/// numbers as integers (the QuickBooks simulator's numbering crashed on `18446744073709551615` + 1), and
+/// nobody means one. With at most 18 digits a number and its successor always fit.
+const DOC_NUMBER_MAX_DIGITS: usize = 18;
+
+/// A document number's prefix and trailing number (`MC-0007` → `MC-`, `0007`).
+fn split_number(n: &str) -> (&str, &str) {
+    let digits = n.len() - n.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    n.split_at(n.len() - digits)
+}
+
+/// Why a document number cannot be used, if it cannot.
+pub fn doc_number_problem(number: &str) -> Option<DraftError> {
+    if number.chars().count() > DOC_NUMBER_MAX_CHARS {
+        return Some(DraftError::DocNumberTooLong);
+    }
+    if let Some(c) = number.chars().find(|c| c.is_control()) {
+        return Some(DraftError::ControlCharacter {
+            field: "the document number".into(),
+            code_point: code_point(c),
+        });
+    }
+    (split_number(number).1.len() > DOC_NUMBER_MAX_DIGITS).then_some(DraftError::DocNumberTooBig)
+}
+
+/// A digit string plus one, as digits (`0099` → `0100`, `99` → `100`): no integer type to overflow.
+fn increment(digits: &str) -> String {
+    let mut out: Vec<char> = digits.chars().collect();
+    for d in out.iter_mut().rev() {
+        match d.to_digit(10) {
+            Some(9) => *d = '0',
+            Some(n) => {
+                *d = char::from_digit(n + 1, 10).unwrap_or('0');
+                return out.into_iter().collect();
+            }
+            None => break,
+        }
+    }
+    std::iter::once('1').chain(out).collect()
+}
+
 /// The next document number after the company's most recent ones (I13, custom transaction numbers):
-/// the highest trailing number plus one, keeping prefix and zero padding (`MC-0007` → `MC-0008`).
+/// the highest trailing number plus one, keeping prefix and zero padding (`MC-0007` → `MC-0008`). Numbers
+/// whose successor would not be a valid document number are skipped.
 pub fn next_doc_number<'a>(recent: impl IntoIterator<Item = &'a str>) -> Option<String> {
     recent
         .into_iter()
         .filter_map(|n| {
-            let digits = n.len() - n.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-            let (prefix, number) = n.split_at(n.len() - digits);
-            let value: u64 = number.parse().ok()?;
-            Some((value, prefix.to_string(), digits))
+            let (prefix, number) = split_number(n);
+            if number.is_empty() {
+                return None;
+            }
+            let next = format!("{prefix}{}", increment(number));
+            // Compared by value: without leading zeros, a longer digit string is a larger number.
+            let value = number.trim_start_matches('0').to_string();
+            doc_number_problem(&next)
+                .is_none()
+                .then_some(((value.len(), value), next))
         })
-        .max_by_key(|(value, _, _)| *value)
-        .map(|(value, prefix, width)| format!("{prefix}{:0width$}", value + 1))
+        .max_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, next)| next)
 }
 
 /// One line of the document to create.
@@ -213,17 +272,22 @@ pub enum DraftError {
     TaxCodeRequired { line: usize },
     #[error("line {line}: the quantity must not be zero and the price must not be negative")]
     BadAmount { line: usize },
+    #[error(
+        "line {line}: the quantity, unit price or amount is out of range (at most {MAX_AMOUNT})"
+    )]
+    AmountOutOfRange { line: usize },
+    #[error("the document's total is out of range (at most {MAX_AMOUNT})")]
+    TotalOutOfRange,
     #[error("the document number may have at most 21 characters")]
     DocNumberTooLong,
+    #[error("the document number may end in at most 18 digits")]
+    DocNumberTooBig,
+    #[error("{field} contains a control character ({code_point}); remove it")]
+    ControlCharacter { field: String, code_point: String },
     #[error("the due date is before the invoice date")]
     DueBeforeDate,
     #[error("the message to the customer may have at most 1000 characters")]
     MessageTooLong,
-}
-
-/// QuickBooks wants `Amount` = `Qty × UnitPrice` to the cent (error 6070).
-pub fn line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal {
-    (quantity * unit_price).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 impl Draft {
@@ -234,11 +298,16 @@ impl Draft {
             return Err(DraftError::NoLines);
         }
         let mut lines = Vec::with_capacity(self.lines.len());
+        let mut amounts = Vec::with_capacity(self.lines.len());
         for (n, line) in self.lines.iter().enumerate() {
             let number = n + 1;
             if line.quantity.is_zero() || line.unit_price.is_sign_negative() {
                 return Err(DraftError::BadAmount { line: number });
             }
+            // QuickBooks wants `Amount` = `Qty × UnitPrice` to the cent (error 6070).
+            let line_amount = money::line_amount(line.quantity, line.unit_price)
+                .ok_or(DraftError::AmountOutOfRange { line: number })?;
+            amounts.push(line_amount);
             let mut detail = json!({
                 "ItemRef": { "value": line.item_id },
                 "Qty": amount_exact(line.quantity),
@@ -255,14 +324,18 @@ impl Draft {
             }
             let mut row = json!({
                 "DetailType": "SalesItemLineDetail",
-                "Amount": amount(line_amount(line.quantity, line.unit_price)),
+                "Amount": amount(line_amount),
                 "SalesItemLineDetail": detail,
             });
             if let Some(text) = line.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                check_text(&format!("line {number}'s description"), text)?;
                 row["Description"] = json!(text.trim());
             }
             lines.push(row);
         }
+        money::sum(amounts)
+            .filter(|total| money::in_range(*total))
+            .ok_or(DraftError::TotalOutOfRange)?;
         let mut body = Map::new();
         body.insert("CustomerRef".into(), json!({ "value": customer_id }));
         body.insert("Line".into(), Value::Array(lines));
@@ -289,24 +362,33 @@ impl Draft {
             if message.chars().count() > 1000 {
                 return Err(DraftError::MessageTooLong);
             }
+            check_text("the message to the customer", message)?;
             body.insert("CustomerMemo".into(), json!({ "value": message.trim() }));
         }
-        match self
+        // Without a number QuickBooks numbers the document (custom numbers off), or the caller proposed one.
+        if let Some(number) = self
             .doc_number
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
-            Some(number) if number.chars().count() > 21 => {
-                return Err(DraftError::DocNumberTooLong)
+            if let Some(problem) = doc_number_problem(number) {
+                return Err(problem);
             }
-            Some(number) => {
-                body.insert("DocNumber".into(), json!(number));
-            }
-            // Without custom numbers QuickBooks numbers it; with them, the caller proposes one.
-            None => {}
+            body.insert("DocNumber".into(), json!(number));
         }
         Ok(Value::Object(body))
+    }
+}
+
+/// Refuses text with a control character other than a line break or a tab (domain/text.rs).
+pub fn check_text(field: &str, text: &str) -> Result<(), DraftError> {
+    match control_character(text) {
+        Some(c) => Err(DraftError::ControlCharacter {
+            field: field.to_string(),
+            code_point: code_point(c),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -340,6 +422,8 @@ mod tests {
             description: None,
             quantity: dec!(1),
             unit_price: dec!(10),
+            amount: None,
+            discount: None,
         }
     }
 
@@ -455,6 +539,45 @@ mod tests {
         assert_eq!(next_doc_number(["INV-099"]).as_deref(), Some("INV-100"));
         assert_eq!(next_doc_number(["no digits"]), None);
         assert_eq!(next_doc_number([]), None);
+        assert_eq!(
+            next_doc_number(["A-99", "A-0100"]).as_deref(),
+            Some("A-0101")
+        );
+    }
+
+    #[test]
+    fn next_numbers_never_overflow_and_skip_numbers_without_a_valid_successor() {
+        assert_eq!(
+            next_doc_number(["18446744073709551615", "1009"]).as_deref(),
+            Some("1010")
+        );
+        assert_eq!(
+            next_doc_number(["999999999999999998"]).as_deref(),
+            Some("999999999999999999")
+        );
+        assert_eq!(next_doc_number(["999999999999999999"]), None);
+        assert_eq!(
+            next_doc_number(["INV-9999999999999999"]).as_deref(),
+            Some("INV-10000000000000000")
+        );
+        assert_eq!(
+            next_doc_number(["ABCDEFGHIJKLMNOPQRS99"]),
+            None,
+            "22 characters"
+        );
+        assert_eq!(
+            doc_number_problem("18446744073709551615"),
+            Some(DraftError::DocNumberTooBig)
+        );
+        assert_eq!(
+            doc_number_problem("INV-000000000000000001"),
+            Some(DraftError::DocNumberTooLong)
+        );
+        assert!(matches!(
+            doc_number_problem("MC-\u{0}7"),
+            Some(DraftError::ControlCharacter { .. })
+        ));
+        assert_eq!(doc_number_problem("MC-0008"), None);
     }
 
     fn draft(tax: Option<&str>) -> Draft {
@@ -525,6 +648,42 @@ mod tests {
         let mut d = draft(None);
         d.due_date = NaiveDate::from_ymd_opt(2026, 11, 1);
         assert_eq!(d.body("58", &profile(true)), Err(DraftError::DueBeforeDate));
+        let mut d = draft(None);
+        d.lines[0].quantity = Decimal::MAX;
+        assert_eq!(
+            d.body("58", &profile(true)),
+            Err(DraftError::AmountOutOfRange { line: 1 })
+        );
+        let mut d = draft(None);
+        d.lines[0].unit_price = dec!(5000000000000);
+        d.lines.push(d.lines[0].clone());
+        d.lines[0].quantity = dec!(1);
+        d.lines[1].quantity = dec!(1);
+        assert_eq!(
+            d.body("58", &profile(true)),
+            Err(DraftError::TotalOutOfRange)
+        );
+        let mut d = draft(None);
+        d.message = Some("Thanks\0".into());
+        assert!(matches!(
+            d.body("58", &profile(true)),
+            Err(DraftError::ControlCharacter { field, .. }) if field == "the message to the customer"
+        ));
+        let mut d = draft(None);
+        d.lines[0].description = Some("Two\nlines\u{7}".into());
+        assert!(matches!(
+            d.body("58", &profile(true)),
+            Err(DraftError::ControlCharacter { field, code_point }) if field == "line 1's description" && code_point == "U+0007"
+        ));
+        let mut d = draft(None);
+        d.lines[0].description = Some("Two\nlines".into());
+        assert!(d.body("58", &profile(true)).is_ok(), "line breaks are text");
+        let mut d = draft(None);
+        d.doc_number = Some("18446744073709551615".into());
+        assert_eq!(
+            d.body("58", &profile(true)),
+            Err(DraftError::DocNumberTooBig)
+        );
         let mut d = draft(None);
         d.doc_type = DocType::Estimate;
         d.doc_number = Some(" E-1 ".into());

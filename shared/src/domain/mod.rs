@@ -1,5 +1,8 @@
 //! Pure logic, no I/O: what the card, the workflow actions and the sync decide.
 
 pub mod draft;
+pub mod money;
+pub mod pricing;
 pub mod snapshot;
 pub mod status;
+pub mod text;

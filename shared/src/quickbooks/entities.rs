@@ -204,17 +204,18 @@ pub struct PaymentLine {
 }
 
 impl Payment {
-    /// How much of this payment went to one invoice.
-    pub fn applied_to(&self, invoice_id: &str) -> Decimal {
-        self.lines
-            .iter()
-            .filter(|l| {
-                l.linked
-                    .iter()
-                    .any(|t| t.txn_type == "Invoice" && t.txn_id == invoice_id)
-            })
-            .map(|l| l.amount)
-            .sum()
+    /// How much of this payment went to one invoice; `None` if QuickBooks' amounts overflow a sum.
+    pub fn applied_to(&self, invoice_id: &str) -> Option<Decimal> {
+        crate::domain::money::sum(
+            self.lines
+                .iter()
+                .filter(|l| {
+                    l.linked
+                        .iter()
+                        .any(|t| t.txn_type == "Invoice" && t.txn_id == invoice_id)
+                })
+                .map(|l| l.amount),
+        )
     }
 }
 

@@ -17,6 +17,7 @@ mod catalog;
 mod control;
 mod errors;
 mod limits;
+mod line_items;
 mod oauth;
 mod objects;
 mod properties;

@@ -34,6 +34,7 @@ pub fn value_of(object: &str, r: &Record, name: &str) -> Option<String> {
         "createdate" | "hs_createdate" => Some(stamp(r.created_at)),
         "hs_lastmodifieddate" => Some(stamp(r.updated_at)),
         "lastmodifieddate" if object == "contacts" => Some(stamp(r.updated_at)),
+        "amount" if object == "line_items" => crate::line_items::amount(&r.properties),
         _ => r.properties.get(name).filter(|v| !v.is_empty()).cloned(),
     }
 }

@@ -3,6 +3,7 @@
 //! amounts are integers when whole, document totals and balances always carry a fraction. A client that
 //! only copes with one of the two fails here, as it would against QuickBooks.
 
+use crate::faults::Fault;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
@@ -16,6 +17,21 @@ pub fn decimal(v: &Value) -> Option<Decimal> {
             .ok(),
         Value::String(s) => Decimal::from_str(s.trim()).ok(),
         _ => None,
+    }
+}
+
+/// The largest amount, quantity or price the simulator takes. Not a documented QuickBooks limit: the
+/// simulator's own, so that every product and sum it computes over a company's records stays far inside a
+/// decimal and a request with absurd numbers gets a fault instead of crashing the simulator.
+const LIMIT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// A number a write sends, refused beyond [`LIMIT`]; `None` when absent or not a number.
+pub fn bounded(v: &Value, field: &str) -> Result<Option<Decimal>, Fault> {
+    match decimal(v) {
+        Some(d) if d.abs() > LIMIT => {
+            Err(Fault::invalid_body(format!("{field} {d} is out of range")))
+        }
+        other => Ok(other),
     }
 }
 
@@ -54,5 +70,9 @@ mod tests {
         assert_eq!(money(Decimal::new(84150, 4)), Decimal::new(842, 2));
         assert_eq!(decimal(&json!(25.5)), Some(Decimal::new(255, 1)));
         assert_eq!(decimal(&json!("0.1")), Some(Decimal::new(1, 1)));
+        assert_eq!(LIMIT, Decimal::new(1_000_000_000_000_000, 0));
+        assert!(bounded(&json!("79228162514264337593543950335"), "Qty").is_err());
+        assert!(bounded(&json!(1e20), "Qty").is_err());
+        assert_eq!(bounded(&json!(2), "Qty").unwrap(), Some(Decimal::TWO));
     }
 }

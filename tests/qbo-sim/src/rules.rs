@@ -3,7 +3,7 @@
 //! applied to the current record) and fills in what QuickBooks computes. `own` is the record's own Id on an
 //! update: uniqueness checks skip it.
 
-use crate::amounts::{decimal, line_amount, money, total_amount};
+use crate::amounts::{bounded, decimal, line_amount, money, total_amount};
 use crate::clock::Moment;
 use crate::faults::Fault;
 use crate::state::Company;
@@ -233,7 +233,7 @@ fn sales_document(
             .unwrap_or_default(),
     )?;
     // Under automated sales tax an explicit TotalTax is honoured (quickbooks-api.md §10).
-    let tax = match decimal(&doc["TxnTaxDetail"]["TotalTax"]) {
+    let tax = match bounded(&doc["TxnTaxDetail"]["TotalTax"], "TotalTax")? {
         Some(given) if company.is_us() => money(given),
         _ => money(priced.tax),
     };
@@ -399,10 +399,10 @@ fn sales_line(company: &Company, line: &Value) -> Result<(Value, Decimal, Decima
     let detail = &line["SalesItemLineDetail"];
     let item_id = reference(detail, "ItemRef");
     let item = referenced(company, "Item", item_id, "Line.SalesItemLineDetail.ItemRef")?;
-    let qty = decimal(&detail["Qty"]);
-    let price = decimal(&detail["UnitPrice"]);
-    let amount = match (decimal(&line["Amount"]), qty, price) {
-        (Some(a), Some(q), Some(p)) if money(q * p) != money(a) => {
+    let qty = bounded(&detail["Qty"], "Qty")?;
+    let price = bounded(&detail["UnitPrice"], "UnitPrice")?;
+    let amount = match (bounded(&line["Amount"], "Amount")?, qty, price) {
+        (Some(a), Some(q), Some(p)) if q.checked_mul(p).map(money) != Some(money(a)) => {
             return Err(Fault::amount_mismatch(
                 &a.to_string(),
                 &p.to_string(),
@@ -473,9 +473,10 @@ fn doc_number(
         let next = company
             .records(entity)
             .iter()
-            .filter_map(|r| r["DocNumber"].as_str()?.parse::<u64>().ok())
+            // A number without a successor (u64::MAX) is skipped, never incremented into an overflow.
+            .filter_map(|r| r["DocNumber"].as_str()?.parse::<u64>().ok()?.checked_add(1))
             .max()
-            .map_or(1001, |n| n + 1);
+            .unwrap_or(1001);
         d.insert("DocNumber".into(), json!(next.to_string()));
         return Ok(());
     }
@@ -512,10 +513,12 @@ fn payment(
         reference(&doc, "CustomerRef"),
         "CustomerRef",
     )?;
-    let total = decimal(&doc["TotalAmt"]).ok_or_else(|| Fault::required("TotalAmt"))?;
+    let total =
+        bounded(&doc["TotalAmt"], "TotalAmt")?.ok_or_else(|| Fault::required("TotalAmt"))?;
     let mut applied = Decimal::ZERO;
     for line in doc["Line"].as_array().into_iter().flatten() {
-        let amount = decimal(&line["Amount"]).ok_or_else(|| Fault::required("Line.Amount"))?;
+        let amount = bounded(&line["Amount"], "Line.Amount")?
+            .ok_or_else(|| Fault::required("Line.Amount"))?;
         for link in line["LinkedTxn"].as_array().into_iter().flatten() {
             if link["TxnType"] != "Invoice" {
                 return Err(Fault::unsupported(format!(
@@ -603,7 +606,7 @@ pub fn bump(record: &mut Value, at: &Moment) {
         .as_str()
         .and_then(|t| t.parse::<u64>().ok())
         .unwrap_or(0);
-    record["SyncToken"] = json!((token + 1).to_string());
+    record["SyncToken"] = json!(token.saturating_add(1).to_string());
     record["MetaData"]["LastUpdatedTime"] = json!(at.stamp());
 }
 
