@@ -334,6 +334,81 @@ async fn a_lost_answer_between_the_create_and_our_bookkeeping_is_still_one_docum
     many_deliveries_make_one_document(&s, &execution("DEAL", 401, json!({ "realmId": US }))).await;
 }
 
+/// HubSpot answers the next `count` calls about line items with `status` (a fault of the simulator).
+async fn hubspot_fails(s: &Stage, status: u16, count: u32, body: Value) {
+    s.w.control(&s.w.hubspot.base_url(), "/_sim/faults", json!({
+        "path_contains": "line_items", "count": count,
+        "kind": { "type": "status", "status": status, "body": body.to_string() },
+    }))
+    .await;
+}
+
+#[tokio::test]
+async fn a_final_hubspot_refusal_fails_the_action_with_a_code_at_once() {
+    let s = stage().await;
+    let before = s.count(US, "Invoice");
+    let cases = [
+        (403, "MISSING_SCOPES", "HUBSPOT_ACCESS_DENIED"),
+        (401, "INVALID_AUTHENTICATION", "HUBSPOT_ACCESS_DENIED"),
+        (404, "OBJECT_NOT_FOUND", "HUBSPOT_RECORD_NOT_FOUND"),
+        (400, "VALIDATION_ERROR", "HUBSPOT_REJECTED"),
+    ];
+    for (status, category, code) in cases {
+        hubspot_fails(&s, status, 1, json!({
+            "status": "error", "message": "upstream-detail-42", "category": category, "correlationId": "c-1",
+        }))
+        .await;
+        let run = execution("DEAL", 401, json!({ "realmId": US }));
+        let sent = s
+            .caller
+            .execute(&format!("{}/actions/invoice", s.served.url), &run)
+            .await
+            .expect("delivered");
+        let body = sent.json();
+        assert_eq!(
+            (sent.status, sent.attempts),
+            (200, 1),
+            "HubSpot {status}: answered once, not retried for days: {body}"
+        );
+        assert_eq!(outputs(&body)["hs_execution_state"], "FAIL_CONTINUE", "{body}");
+        assert_eq!(outputs(&body)["errorCode"], code, "{body}");
+        let message = outputs(&body)["errorMessage"].as_str().unwrap();
+        assert!(message.contains("HubSpot"), "{message}");
+        assert!(!message.contains("upstream-detail-42"), "HubSpot's own text is logged, not shown: {message}");
+        // The refusal is the execution's answer: a redelivery gets it again without calling anyone.
+        let again = s.deliver("invoice", &run).await.1;
+        assert_eq!(again, body);
+    }
+    assert_eq!(s.count(US, "Invoice"), before, "nothing was created");
+}
+
+#[tokio::test]
+async fn hubspot_failing_for_a_while_is_retried_until_it_works() {
+    let s = stage().await;
+    let throttled = json!({
+        "status": "error", "message": "You have reached your ten_secondly_rolling limit.",
+        "errorType": "RATE_LIMIT", "correlationId": "c-2", "policyName": "TEN_SECONDLY_ROLLING",
+    });
+    let failing = json!({ "status": "error", "message": "boom", "category": "INTERNAL_ERROR", "correlationId": "c-3" });
+    for (status, body) in [(500, failing.clone()), (502, failing), (429, throttled)] {
+        let before = s.count(US, "Invoice");
+        // More failures than one delivery's own retries: the delivery answers 503 and HubSpot redelivers.
+        hubspot_fails(&s, status, 4, body).await;
+        let sent = s
+            .caller
+            .execute(
+                &format!("{}/actions/invoice", s.served.url),
+                &execution("DEAL", 401, json!({ "realmId": US })),
+            )
+            .await
+            .expect("delivered");
+        let body = sent.json();
+        assert!(sent.attempts >= 2, "HubSpot {status} was answered 503 first: {body}");
+        assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+        assert_eq!(s.count(US, "Invoice"), before + 1);
+    }
+}
+
 #[tokio::test]
 async fn bad_input_gets_a_clear_answer() {
     let s = stage().await;
