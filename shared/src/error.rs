@@ -246,7 +246,7 @@ impl From<crate::hubspot::HubSpotError> for AppError {
             ),
             _ => (
                 ErrorCode::HubSpotRejected,
-                "HubSpot refused a request of the integration; nothing will change by retrying, and the integration's logs have HubSpot's reason",
+                "HubSpot turned down a request of the integration, and retrying will not change that; the integration's logs have HubSpot's reason",
             ),
         };
         AppError::refused(code, message)

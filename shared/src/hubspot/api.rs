@@ -23,6 +23,8 @@ pub enum HubSpotError {
     },
     #[error("HubSpot answered {status} with an unreadable body: {snippet}")]
     Garbled { status: u16, snippet: String },
+    #[error("HubSpot's pages of {what} did not end after {pages} pages")]
+    EndlessPaging { what: String, pages: usize },
     #[error(transparent)]
     Transport(#[from] crate::outbound::OutboundError),
 }
@@ -33,8 +35,10 @@ impl HubSpotError {
         match self {
             HubSpotError::Unauthorized => Some(401),
             HubSpotError::Throttled { .. } => Some(429),
-            HubSpotError::Api { status, .. } | HubSpotError::Garbled { status, .. } => Some(*status),
-            HubSpotError::Transport(_) => None,
+            HubSpotError::Api { status, .. } | HubSpotError::Garbled { status, .. } => {
+                Some(*status)
+            }
+            HubSpotError::EndlessPaging { .. } | HubSpotError::Transport(_) => None,
         }
     }
 
@@ -42,8 +46,11 @@ impl HubSpotError {
     /// §6): throttling (429), HubSpot's own failures (5xx), calls that never got a whole answer (timeouts,
     /// connection failures, a success cut off), and the two statuses HubSpot documents as "wait, then
     /// retry": 423 (a record locked for about 2 s) and 477 (migration in progress). Everything else (400,
-    /// 401, 403, 404, 409, …) answers the same on every retry: final.
+    /// 401, 403, 404, 409, …, and pages that never end) answers the same on every retry: final.
     pub fn is_transient(&self) -> bool {
+        if let HubSpotError::EndlessPaging { .. } = self {
+            return false;
+        }
         match self.status() {
             None => true,
             Some(status) => status < 400 || matches!(status, 423 | 429 | 477) || status >= 500,
