@@ -661,3 +661,50 @@ async fn an_unknown_item_and_a_customer_without_email_get_their_own_messages() {
         "{sent}"
     );
 }
+
+/// The card asks again with the same key after a send whose answer it lost (a timeout): QuickBooks gets the
+/// same request id and answers from the first send, so the customer gets one e-mail. Without a key, every
+/// send is its own.
+#[tokio::test]
+async fn a_repeated_send_under_one_key_is_one_send() {
+    let w = World::new().await;
+    let send = |key: Option<&str>| {
+        let mut body = json!({ "realmId": US, "id": "130" });
+        if let Some(key) = key {
+            body["idempotencyKey"] = json!(key);
+        }
+        body
+    };
+    for body in [
+        send(Some("send-1")),
+        send(Some("send-1")),
+        send(None),
+        send(None),
+    ] {
+        let (status, sent) = call(&w, "POST", "/card/documents/send", body).await;
+        assert_eq!(status, 200, "{sent}");
+    }
+    let ids: Vec<String> = w
+        .qbo
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/invoice/130/send"))
+        .map(|r| {
+            r.query
+                .split('&')
+                .find_map(|p| p.strip_prefix("requestid="))
+                .expect("a requestid")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 4);
+    assert_eq!(ids[0], ids[1], "the retry is the same send");
+    assert_ne!(ids[2], ids[3], "sends without a key stay separate");
+    assert_ne!(ids[0], ids[2]);
+    let (status, err) = call(&w, "POST", "/card/documents/send", send(Some("not a key!"))).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("bad_request")),
+        "{err}"
+    );
+}
