@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn lines_follow_their_position_then_id_and_unpositioned_ones_go_last() {
-        let mut lines = vec![
+        let mut lines = [
             line("900", None),
             line("12", Some("2")),
             line("30", Some("0")),
