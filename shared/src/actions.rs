@@ -2,8 +2,9 @@
 //! deal or quote, exactly once per execution (W7).
 //!
 //! Retry strategy: we do the work inside the request and answer synchronously. A business refusal is
-//! final: `FAIL_CONTINUE` with an `errorCode` output (stored, so a repeat answers the same). A transient
-//! failure (QuickBooks 5xx/429, a timeout, storage) answers 503, so HubSpot retries with backoff for up
+//! final: `FAIL_CONTINUE` with an `errorCode` output (stored, so a repeat answers the same), and so is a
+//! final HubSpot answer (401/403/404/400…, `HubSpotError::is_transient`). A transient failure (QuickBooks
+//! or HubSpot 5xx/429, a timeout, storage) answers 503, so HubSpot retries with backoff for up
 //! to three days. Why not BLOCK + callback: the work is a handful of calls that finish in well under
 //! HubSpot's ~30 s, and answering inline needs no queue, no worker and no second delivery path that could
 //! itself fail. Repeats are safe either way: the `callbackId` is the idempotency key and the `requestid` of
@@ -145,6 +146,9 @@ pub fn workflow_code(code: ErrorCode) -> &'static str {
         ErrorCode::AmountOutOfRange => "AMOUNT_OUT_OF_RANGE",
         ErrorCode::InvalidText => "INVALID_TEXT",
         ErrorCode::InvalidDaysUntilDue => "INVALID_DAYS_UNTIL_DUE",
+        ErrorCode::HubSpotAccessDenied => "HUBSPOT_ACCESS_DENIED",
+        ErrorCode::HubSpotNotFound => "HUBSPOT_RECORD_NOT_FOUND",
+        ErrorCode::HubSpotRejected => "HUBSPOT_REJECTED",
         _ => "QUICKBOOKS_REJECTED",
     }
 }

@@ -44,6 +44,15 @@ pub enum ErrorCode {
     InvalidText,
     /// A workflow's "days until due" that is not a whole number of days from 0 to 3650.
     InvalidDaysUntilDue,
+    /// HubSpot answered 401/403: the app's authorization is revoked or lacks a scope; reinstalling fixes it.
+    #[serde(rename = "hubspot_access_denied")]
+    HubSpotAccessDenied,
+    /// HubSpot answered 404: a record (or one it is associated with) is gone.
+    #[serde(rename = "hubspot_not_found")]
+    HubSpotNotFound,
+    /// Any other final HubSpot answer (400, 409, …).
+    #[serde(rename = "hubspot_rejected")]
+    HubSpotRejected,
 }
 
 impl ErrorCode {
@@ -55,7 +64,7 @@ impl ErrorCode {
             | ErrorCode::InvalidText
             | ErrorCode::InvalidDaysUntilDue => 400,
             ErrorCode::Unauthorized => 401,
-            ErrorCode::NotFound | ErrorCode::UnknownPortal => 404,
+            ErrorCode::NotFound | ErrorCode::UnknownPortal | ErrorCode::HubSpotNotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict | ErrorCode::ReconnectNeeded => 409,
             ErrorCode::Busy => 503,
@@ -73,7 +82,9 @@ impl ErrorCode {
             | ErrorCode::NoLineItems
             | ErrorCode::PaidInvoiceTaxable
             | ErrorCode::QuoteNotUsable
-            | ErrorCode::Rejected => 422,
+            | ErrorCode::Rejected
+            | ErrorCode::HubSpotAccessDenied
+            | ErrorCode::HubSpotRejected => 422,
         }
     }
 
@@ -226,16 +237,36 @@ impl From<crate::quickbooks::QboError> for AppError {
     }
 }
 
+/// HubSpot's answers as the admin reads them: transient ones are retried (503 to a workflow, so HubSpot
+/// redelivers), final ones get a code of their own and a plain message; HubSpot's own text is logged only.
 impl From<crate::hubspot::HubSpotError> for AppError {
     fn from(e: crate::hubspot::HubSpotError) -> Self {
         use crate::hubspot::HubSpotError;
-        match e {
-            HubSpotError::Throttled { .. } => AppError::Throttled(e.to_string()),
-            other => AppError::Upstream {
-                service: "HubSpot",
-                detail: other.to_string(),
-            },
+        if let HubSpotError::Throttled { .. } = e {
+            return AppError::Throttled(e.to_string());
         }
+        if e.is_transient() {
+            return AppError::Upstream {
+                service: "HubSpot",
+                detail: e.to_string(),
+            };
+        }
+        tracing::warn!(error = %e, "HubSpot refused a call");
+        let (code, message) = match e.status() {
+            Some(401 | 403) => (
+                ErrorCode::HubSpotAccessDenied,
+                "HubSpot refused the app access to this account's records (the app's authorization was revoked or lacks a permission it needs); reinstall the app in HubSpot, then try again",
+            ),
+            Some(404) => (
+                ErrorCode::HubSpotNotFound,
+                "a HubSpot record this needs no longer exists (deleted or merged); check the record and its associations, then try again",
+            ),
+            _ => (
+                ErrorCode::HubSpotRejected,
+                "HubSpot turned down a request of the integration, and retrying will not change that; the integration's logs have HubSpot's reason",
+            ),
+        };
+        AppError::refused(code, message)
     }
 }
 

@@ -104,6 +104,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                 &send.id,
                 send.send_to.as_deref(),
                 record.as_ref(),
+                send.idempotency_key.as_deref(),
             )
             .await?;
             ok(&serde_json::json!({ "document": document }))
@@ -182,6 +183,9 @@ struct SendRequest {
     object_type: Option<String>,
     #[serde(default)]
     object_id: Option<String>,
+    /// The card's key for this send, the same on its retries after a lost answer.
+    #[serde(default)]
+    idempotency_key: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -710,3 +710,122 @@ async fn a_burst_of_drafts_reads_the_catalogue_once_and_waits_out_hubspot_limits
     }
     assert_eq!(item_queries(), 1, "the catalogue is cached per company");
 }
+
+/// The card asks again with the same key after a send whose answer it lost (a timeout): QuickBooks gets the
+/// same request id and answers from the first send, so the customer gets one e-mail. Without a key, every
+/// send is its own.
+#[tokio::test]
+async fn a_repeated_send_under_one_key_is_one_send() {
+    let w = World::new().await;
+    let send = |key: Option<&str>| {
+        let mut body = json!({ "realmId": US, "id": "130" });
+        if let Some(key) = key {
+            body["idempotencyKey"] = json!(key);
+        }
+        body
+    };
+    for body in [
+        send(Some("send-1")),
+        send(Some("send-1")),
+        send(None),
+        send(None),
+    ] {
+        let (status, sent) = call(&w, "POST", "/card/documents/send", body).await;
+        assert_eq!(status, 200, "{sent}");
+    }
+    let ids: Vec<String> = w
+        .qbo
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/invoice/130/send"))
+        .map(|r| {
+            r.query
+                .split('&')
+                .find_map(|p| p.strip_prefix("requestid="))
+                .expect("a requestid")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 4);
+    assert_eq!(ids[0], ids[1], "the retry is the same send");
+    assert_ne!(ids[2], ids[3], "sends without a key stay separate");
+    assert_ne!(ids[0], ids[2]);
+    let (status, err) = call(&w, "POST", "/card/documents/send", send(Some("not a key!"))).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("bad_request")),
+        "{err}"
+    );
+}
+
+/// The card's draft shows a deal's lines as HubSpot does (`hs_position_on_quote`, then id; unplaced last) and
+/// proposes the deal's primary company, whatever order HubSpot lists the associations in.
+#[tokio::test]
+async fn the_draft_follows_line_positions_and_the_primary_company() {
+    let w = World::new().await;
+    let typed = |to: &str, types: &[u32]| {
+        let types: Vec<Value> = types
+            .iter()
+            .map(|t| json!({ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": t }))
+            .collect();
+        json!({ "to": { "id": to }, "types": types })
+    };
+    let contact = w
+        .hubspot_create("contacts", json!({ "properties": { "firstname": "Pia", "lastname": "Placed", "email": "pia@placed.example" } }))
+        .await;
+    let primary = w
+        .hubspot_create(
+            "companies",
+            json!({ "properties": { "name": "Primary Placed Ltd" } }),
+        )
+        .await;
+    let other = w
+        .hubspot_create(
+            "companies",
+            json!({ "properties": { "name": "Other Placed Ltd" } }),
+        )
+        .await;
+    let deal = w
+        .hubspot_create("deals", json!({
+            "properties": { "dealname": "Placed" },
+            "associations": [typed(&contact, &[3]), typed(&primary, &[341, 5]), typed(&other, &[341])],
+        }))
+        .await;
+    for (description, position) in [
+        ("third", Some("2")),
+        ("last", None),
+        ("first", Some("0")),
+        ("second", Some("1")),
+    ] {
+        let mut properties = json!({ "name": "Consulting hours", "hs_sku": "SVC-CONSULT",
+            "quantity": "1", "price": "10", "description": description });
+        if let Some(p) = position {
+            properties["hs_position_on_quote"] = json!(p);
+        }
+        w.hubspot_create(
+            "line_items",
+            json!({ "properties": properties, "associations": [typed(&deal, &[20])] }),
+        )
+        .await;
+    }
+    let draft = get(
+        &w,
+        &format!("/card/draft?realmId={US}&objectType=deals&objectId={deal}&source=deal"),
+    )
+    .await;
+    let descriptions: Vec<&str> = draft["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        descriptions,
+        ["first", "second", "third", "last"],
+        "{draft}"
+    );
+    assert_eq!(
+        draft["customer"]["proposed"]["companyName"], "Primary Placed Ltd",
+        "{draft}"
+    );
+}

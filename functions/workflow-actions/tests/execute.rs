@@ -334,6 +334,173 @@ async fn a_lost_answer_between_the_create_and_our_bookkeeping_is_still_one_docum
     many_deliveries_make_one_document(&s, &execution("DEAL", 401, json!({ "realmId": US }))).await;
 }
 
+fn association(to: &str, types: &[u32]) -> Value {
+    let types: Vec<Value> = types
+        .iter()
+        .map(|t| json!({ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": t }))
+        .collect();
+    json!({ "to": { "id": to }, "types": types })
+}
+
+#[tokio::test]
+async fn lines_follow_their_position_and_the_customer_is_the_deals_primary_company() {
+    let s = stage().await;
+    let contact =
+        s.w.hubspot_create(
+            "contacts",
+            json!({ "properties": {
+        "firstname": "Pat", "lastname": "Primary", "email": "pat.primary@example.com" } }),
+        )
+        .await;
+    // The primary company is the older one: HubSpot's association order says nothing about which is primary.
+    let primary =
+        s.w.hubspot_create(
+            "companies",
+            json!({ "properties": { "name": "Alpha Primary Co" } }),
+        )
+        .await;
+    let other =
+        s.w.hubspot_create(
+            "companies",
+            json!({ "properties": { "name": "Zeta Other Co" } }),
+        )
+        .await;
+    let deal = s.w.hubspot_create("deals", json!({
+        "properties": { "dealname": "Ordered" },
+        "associations": [association(&contact, &[3]), association(&primary, &[341, 5]), association(&other, &[341])],
+    }))
+    .await;
+    // Made in another order than they show: positions 1, 0, none.
+    for (description, position) in [
+        ("shown second", Some("1")),
+        ("shown first", Some("0")),
+        ("shown last", None),
+    ] {
+        let mut properties = json!({ "name": "Consulting hours", "hs_sku": "SVC-CONSULT",
+            "quantity": "1", "price": "100", "description": description });
+        if let Some(p) = position {
+            properties["hs_position_on_quote"] = json!(p);
+        }
+        s.w.hubspot_create(
+            "line_items",
+            json!({ "properties": properties, "associations": [association(&deal, &[20])] }),
+        )
+        .await;
+    }
+    let (_, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", deal.parse().unwrap(), json!({ "realmId": US })),
+        )
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    let invoice = s.w.qbo_entities(US, "Invoice").last().unwrap().clone();
+    let descriptions: Vec<&str> = invoice["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["DetailType"] == "SalesItemLineDetail")
+        .map(|l| l["Description"].as_str().unwrap())
+        .collect();
+    assert_eq!(descriptions, ["shown first", "shown second", "shown last"]);
+    let customer = s.w.qbo_entities(US, "Customer").last().unwrap().clone();
+    assert_eq!(
+        customer["PrimaryEmailAddr"]["Address"],
+        "pat.primary@example.com"
+    );
+    assert_eq!(customer["CompanyName"], "Alpha Primary Co", "{customer}");
+    assert_eq!(invoice["CustomerRef"]["value"], customer["Id"]);
+}
+
+/// HubSpot answers the next `count` calls about line items with `status` (a fault of the simulator).
+async fn hubspot_fails(s: &Stage, status: u16, count: u32, body: Value) {
+    s.w.control(
+        &s.w.hubspot.base_url(),
+        "/_sim/faults",
+        json!({
+            "path_contains": "line_items", "count": count,
+            "kind": { "type": "status", "status": status, "body": body.to_string() },
+        }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_final_hubspot_refusal_fails_the_action_with_a_code_at_once() {
+    let s = stage().await;
+    let before = s.count(US, "Invoice");
+    let cases = [
+        (403, "MISSING_SCOPES", "HUBSPOT_ACCESS_DENIED"),
+        (401, "INVALID_AUTHENTICATION", "HUBSPOT_ACCESS_DENIED"),
+        (404, "OBJECT_NOT_FOUND", "HUBSPOT_RECORD_NOT_FOUND"),
+        (400, "VALIDATION_ERROR", "HUBSPOT_REJECTED"),
+    ];
+    for (status, category, code) in cases {
+        hubspot_fails(&s, status, 1, json!({
+            "status": "error", "message": "upstream-detail-42", "category": category, "correlationId": "c-1",
+        }))
+        .await;
+        let run = execution("DEAL", 401, json!({ "realmId": US }));
+        let sent = s
+            .caller
+            .execute(&format!("{}/actions/invoice", s.served.url), &run)
+            .await
+            .expect("delivered");
+        let body = sent.json();
+        assert_eq!(
+            (sent.status, sent.attempts),
+            (200, 1),
+            "HubSpot {status}: answered once, not retried for days: {body}"
+        );
+        assert_eq!(
+            outputs(&body)["hs_execution_state"],
+            "FAIL_CONTINUE",
+            "{body}"
+        );
+        assert_eq!(outputs(&body)["errorCode"], code, "{body}");
+        let message = outputs(&body)["errorMessage"].as_str().unwrap();
+        assert!(message.contains("HubSpot"), "{message}");
+        assert!(
+            !message.contains("upstream-detail-42"),
+            "HubSpot's own text is logged, not shown: {message}"
+        );
+        // The refusal is the execution's answer: a redelivery gets it again without calling anyone.
+        let again = s.deliver("invoice", &run).await.1;
+        assert_eq!(again, body);
+    }
+    assert_eq!(s.count(US, "Invoice"), before, "nothing was created");
+}
+
+#[tokio::test]
+async fn hubspot_failing_for_a_while_is_retried_until_it_works() {
+    let s = stage().await;
+    let throttled = json!({
+        "status": "error", "message": "You have reached your ten_secondly_rolling limit.",
+        "errorType": "RATE_LIMIT", "correlationId": "c-2", "policyName": "TEN_SECONDLY_ROLLING",
+    });
+    let failing = json!({ "status": "error", "message": "boom", "category": "INTERNAL_ERROR", "correlationId": "c-3" });
+    for (status, body) in [(500, failing.clone()), (502, failing), (429, throttled)] {
+        let before = s.count(US, "Invoice");
+        // More failures than one delivery's own retries: the delivery answers 503 and HubSpot redelivers.
+        hubspot_fails(&s, status, 4, body).await;
+        let sent = s
+            .caller
+            .execute(
+                &format!("{}/actions/invoice", s.served.url),
+                &execution("DEAL", 401, json!({ "realmId": US })),
+            )
+            .await
+            .expect("delivered");
+        let body = sent.json();
+        assert!(
+            sent.attempts >= 2,
+            "HubSpot {status} was answered 503 first: {body}"
+        );
+        assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+        assert_eq!(s.count(US, "Invoice"), before + 1);
+    }
+}
+
 #[tokio::test]
 async fn bad_input_gets_a_clear_answer() {
     let s = stage().await;

@@ -212,7 +212,14 @@ describe('invoice card: list', () => {
     await type(page, 'sendTo', 'billing@acme.example');
     click(button(page, 'Send now'));
     await page.waitFor(() => expect(page.maybeFindByTestId(Alert, 'send-to')).toBeNull());
-    expect(page.requests.at(-1)!.body).toEqual({ realmId: US.realmId, id: '130', sendTo: 'billing@acme.example', objectType: 'deals', objectId: '401' });
+    expect(page.requests.at(-1)!.body).toEqual({
+      realmId: US.realmId,
+      id: '130',
+      sendTo: 'billing@acme.example',
+      objectType: 'deals',
+      objectId: '401',
+      idempotencyKey: expect.any(String),
+    });
     expect(allText(page.find(Alert, { title: 'Done' }))).toContain('sent to billing@acme.example');
   });
 });

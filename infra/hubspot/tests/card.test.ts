@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CardApiError, createCardApi, objectTypeFromId, type CreateDocumentBody } from '../src/app/lib/card';
+import { READ_TIMEOUT_MS, WRITE_TIMEOUT_MS } from '../src/app/lib/api';
+import { CardApiError, WRITE_ATTEMPTS, createCardApi, objectTypeFromId, type CreateDocumentBody } from '../src/app/lib/card';
 import type { FetchLike } from '../src/app/lib/connections';
 import { jsonResponse } from './fakeBackend';
 import { BASE, CONSULTING, DEAD, US, apiError, doc, fakeCardBackend, ok, usDraft } from './fakeCardBackend';
@@ -81,10 +82,105 @@ describe('card API client', () => {
     const api = createCardApi(BASE, backend.fetch);
     expect((await api.send(US.realmId, '130')).status).toBe('sent');
     await api.send(US.realmId, '130', 'ap@acme.example');
-    expect(backend.requests.map((request) => request.body)).toEqual([
-      { realmId: US.realmId, id: '130' },
-      { realmId: US.realmId, id: '130', sendTo: 'ap@acme.example' },
+    const [first, second] = backend.requests.map((request) => request.body);
+    expect(first).toEqual({ realmId: US.realmId, id: '130', idempotencyKey: expect.any(String) });
+    expect(second).toEqual({ realmId: US.realmId, id: '130', sendTo: 'ap@acme.example', idempotencyKey: expect.any(String) });
+    expect(first?.idempotencyKey, 'a second click is a second send').not.toBe(second?.idempotencyKey);
+  });
+
+  it('gives every call a deliberate timeout: reads 22 s, writes 30 s (hubspot.fetch would use 15 s)', async () => {
+    const seen: [string, number | undefined][] = [];
+    const recording: FetchLike = async (url, options) => {
+      seen.push([`${options.method} ${new URL(url).pathname}`, options.timeout]);
+      return jsonResponse({ status: 200, body: { companies: [], document: doc() } });
+    };
+    const api = createCardApi(BASE, recording);
+    await api.companies();
+    await api.createDocument(CREATE);
+    await api.send(US.realmId, '130');
+    expect(seen).toEqual([
+      ['GET /card/companies', READ_TIMEOUT_MS],
+      ['POST /card/documents', WRITE_TIMEOUT_MS],
+      ['POST /card/documents/send', WRITE_TIMEOUT_MS],
     ]);
+    expect([READ_TIMEOUT_MS, WRITE_TIMEOUT_MS]).toEqual([22_000, 30_000]);
+  });
+
+  describe('after a create or a send whose answer was lost', () => {
+    /**
+     * The backend as it behaves: one document per idempotency key (a repeat gets it back with 200), and
+     * hubspot.fetch giving up on the first `timeouts` calls after the backend did the work.
+     */
+    function slowBackend(timeouts: number, busyAfterTimeout = 0) {
+      const made = new Map<string, string>();
+      const sends = new Map<string, number>();
+      const keys: unknown[] = [];
+      let calls = 0;
+      let busy = busyAfterTimeout;
+      const fetch: FetchLike = async (url, options) => {
+        calls++;
+        const key = String(options.body?.idempotencyKey);
+        keys.push(options.body?.idempotencyKey);
+        if (calls > timeouts && busy > 0) {
+          busy--;
+          return jsonResponse(apiError(503, 'busy', 'this document is still being created; try again in a few seconds'));
+        }
+        let answer;
+        if (new URL(url).pathname === '/card/documents/send') {
+          sends.set(key, (sends.get(key) ?? 0) + 1);
+          answer = { status: 200, body: { document: doc({ status: 'sent' }) } };
+        } else {
+          const repeat = made.has(key);
+          if (!repeat) made.set(key, String(130 + made.size));
+          answer = { status: repeat ? 200 : 201, body: { document: doc({ id: made.get(key) }) } };
+        }
+        if (calls <= timeouts) throw new Error('Request timed out after 30000ms');
+        return jsonResponse(answer);
+      };
+      return { fetch, made, sends, keys, calls: () => calls };
+    }
+
+    it('asks again with the same idempotency key and gets the single document', async () => {
+      const backend = slowBackend(1);
+      const { document } = await createCardApi(BASE, backend.fetch, { recoveryDelayMs: 0 }).createDocument(CREATE);
+      expect(backend.keys).toEqual([CREATE.idempotencyKey, CREATE.idempotencyKey]);
+      expect(backend.made.size, 'one document').toBe(1);
+      expect(document.id).toBe(backend.made.get(CREATE.idempotencyKey));
+    });
+
+    it('waits while the first attempt is still running, then gets its document', async () => {
+      const backend = slowBackend(1, 2);
+      const { document } = await createCardApi(BASE, backend.fetch, { recoveryDelayMs: 0 }).createDocument(CREATE);
+      expect(backend.calls()).toBe(4);
+      expect(new Set(backend.keys)).toEqual(new Set([CREATE.idempotencyKey]));
+      expect([backend.made.size, document.id]).toEqual([1, '130']);
+    });
+
+    it('gives up after a bounded number of attempts with the network error', async () => {
+      const backend = slowBackend(10);
+      const error = await failureOf(createCardApi(BASE, backend.fetch, { recoveryDelayMs: 0 }).createDocument(CREATE));
+      expect([error.code, backend.calls()]).toEqual(['network', WRITE_ATTEMPTS]);
+      expect(backend.made.size, 'still one document').toBe(1);
+    });
+
+    it('sends again under the same key, which the backend answers as the one send', async () => {
+      const backend = slowBackend(1);
+      const sent = await createCardApi(BASE, backend.fetch, { recoveryDelayMs: 0 }).send(US.realmId, '130');
+      expect(sent.status).toBe('sent');
+      expect(backend.keys).toHaveLength(2);
+      expect(backend.keys[0]).toBe(backend.keys[1]);
+      expect([...backend.sends.keys()]).toEqual([backend.keys[0]]);
+    });
+
+    it('does not repeat a write the backend refused', async () => {
+      let calls = 0;
+      const refusing: FetchLike = async () => {
+        calls++;
+        return jsonResponse(apiError(422, 'rejected', 'QuickBooks: the customer is inactive.'));
+      };
+      expect((await failureOf(createCardApi(BASE, refusing).createDocument(CREATE))).code).toBe('rejected');
+      expect(calls).toBe(1);
+    });
   });
 
   it('searches invoices with only the filters that are set', async () => {

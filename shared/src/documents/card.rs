@@ -667,13 +667,9 @@ pub struct CardCustomer {
 /// How long a repeat of a card create waits for the first one.
 const CARD_WAIT: Duration = Duration::from_secs(8);
 
-/// Creates the card's document once per idempotency key (I8): `(created now, document)`.
-pub async fn create_from_card(
-    app: &App,
-    portal_id: u64,
-    req: CardCreate,
-) -> Result<(bool, DocumentView), AppError> {
-    let key = req.idempotency_key.trim().to_string();
+/// A card-made idempotency key, trimmed.
+fn checked_key(raw: &str) -> Result<String, AppError> {
+    let key = raw.trim();
     if key.is_empty()
         || key.len() > 64
         || !key
@@ -684,6 +680,16 @@ pub async fn create_from_card(
             "idempotencyKey must be 1–64 letters, digits, - or _".into(),
         ));
     }
+    Ok(key.to_string())
+}
+
+/// Creates the card's document once per idempotency key (I8): `(created now, document)`.
+pub async fn create_from_card(
+    app: &App,
+    portal_id: u64,
+    req: CardCreate,
+) -> Result<(bool, DocumentView), AppError> {
+    let key = checked_key(&req.idempotency_key)?;
     let record = Record::new(RecordType::parse_card(&req.object_type)?, &req.object_id)?;
     let customer = match (req.customer.id, req.customer.new) {
         (Some(id), None) => CustomerChoice::Existing { id },
@@ -772,6 +778,7 @@ pub async fn send_invoice(
     id: &str,
     send_to: Option<&str>,
     record: Option<&Record>,
+    key: Option<&str>,
 ) -> Result<DocumentView, AppError> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AppError::BadRequest(format!(
@@ -783,8 +790,17 @@ pub async fn send_invoice(
         .transpose()
         .map_err(|e| AppError::BadRequest(format!("sendTo: {e}")))?;
     let company = Company::open(app, portal_id, realm_id).await?;
-    // A fresh request id per send: sending twice on purpose sends twice.
-    let rid = uuid::Uuid::new_v4().simple().to_string();
+    // The card's key per send makes its retries after a lost answer one send (QuickBooks answers a repeated
+    // request id with the first answer); without a key, sending twice on purpose sends twice.
+    let rid = match key {
+        Some(key) => super::once::request_id(
+            portal_id,
+            realm_id,
+            &checked_key(key)?,
+            &format!("send#{id}"),
+        ),
+        None => uuid::Uuid::new_v4().simple().to_string(),
+    };
     let sent = company.api(app).send_invoice(id, send_to, &rid).await.map_err(|e| match e {
         crate::quickbooks::QboError::Fault { ref code, .. } if code == "6000" => AppError::refused(
             crate::ErrorCode::CustomerMissingEmail,

@@ -1,5 +1,6 @@
-//! What a document is drafted from, read from HubSpot: a deal's or a quote's line items, the person it is
-//! for (the record's first contact and its company), and a deal's quotes (I3, I4, W4, W5).
+//! What a document is drafted from, read from HubSpot: a deal's or a quote's line items (in display order),
+//! the person it is for (the record's first contact and its company: a deal's primary one), and a deal's
+//! quotes (I3, I4, W4, W5).
 
 use crate::domain::draft::{PersonHint, SourceLine};
 use crate::domain::money;
@@ -10,9 +11,11 @@ use crate::{AppError, ErrorCode};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::cmp::Ordering;
+use std::str::FromStr;
 
 /// `amount` is HubSpot's net value of the line, after its unit discount (`discount` per unit or
-/// `hs_discount_percentage`): see domain/pricing.rs.
+/// `hs_discount_percentage`): see domain/pricing.rs; `hs_position_on_quote` its place in the list.
 const LINE_PROPS: &[&str] = &[
     "name",
     "hs_sku",
@@ -22,6 +25,7 @@ const LINE_PROPS: &[&str] = &[
     "amount",
     "discount",
     "hs_discount_percentage",
+    "hs_position_on_quote",
 ];
 const CONTACT_PROPS: &[&str] = &["firstname", "lastname", "email"];
 const QUOTE_PROPS: &[&str] = &["hs_title", "hs_status", "hs_expiration_date"];
@@ -61,7 +65,25 @@ fn discount(o: &CrmObject) -> Result<Option<Discount>, AppError> {
     })
 }
 
-/// The line items of a deal or a quote, in HubSpot's order.
+/// Where a line item shows on its deal or quote: `hs_position_on_quote`, then the id (HubSpot keeps no
+/// order among associations); a line without a readable position goes last.
+fn display_order(a: &CrmObject, b: &CrmObject) -> Ordering {
+    let position = |o: &CrmObject| {
+        o.prop("hs_position_on_quote")
+            .and_then(|p| Decimal::from_str(p).ok())
+    };
+    let id = |o: &CrmObject| o.id.parse::<u64>().ok();
+    match (position(a), position(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| id(a).cmp(&id(b)))
+    .then_with(|| a.id.cmp(&b.id))
+}
+
+/// The line items of a deal or a quote, in the order HubSpot displays them.
 pub async fn lines_of(
     api: &HubSpotApi<'_>,
     object_type: &str,
@@ -71,7 +93,8 @@ pub async fn lines_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let items = api.batch_read("line_items", &ids, LINE_PROPS).await?;
+    let mut items = api.batch_read("line_items", &ids, LINE_PROPS).await?;
+    items.sort_by(display_order);
     items
         .iter()
         .map(|o| {
@@ -101,6 +124,26 @@ async fn first_associated(
     }
 }
 
+/// HubSpot's deal → primary company association type (hubspot-api.md §5).
+const DEAL_TO_PRIMARY_COMPANY: u32 = 5;
+
+/// A deal's company: its primary one; a deal with a single company and no primary takes that one, and
+/// several companies without a primary name none (any pick would be a guess).
+async fn deal_company(api: &HubSpotApi<'_>, deal_id: &str) -> Result<Option<CrmObject>, AppError> {
+    let companies = api.associations("deals", deal_id, "companies").await?;
+    let chosen = companies
+        .iter()
+        .find(|c| c.hubspot_types.contains(&DEAL_TO_PRIMARY_COMPANY))
+        .or(match companies.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        });
+    match chosen {
+        Some(c) => Ok(Some(api.get_object("companies", &c.id, &["name"]).await?)),
+        None => Ok(None),
+    }
+}
+
 fn with_contact(mut hint: PersonHint, contact: &CrmObject) -> PersonHint {
     hint.first_name = contact.prop("firstname").map(str::to_string);
     hint.last_name = contact.prop("lastname").map(str::to_string);
@@ -108,7 +151,7 @@ fn with_contact(mut hint: PersonHint, contact: &CrmObject) -> PersonHint {
     hint
 }
 
-/// The person a record's document is for: a deal's (or quote's deal's) first contact and company, a
+/// The person a record's document is for: a deal's (or quote's deal's) first contact and primary company, a
 /// contact and its company, or a company and its first contact. `None` without any contact.
 pub async fn person_of(
     api: &HubSpotApi<'_>,
@@ -135,7 +178,7 @@ pub async fn person_of(
         }
         _ => {
             let contact = first_associated(api, object_type, id, "contacts", CONTACT_PROPS).await?;
-            let company = first_associated(api, object_type, id, "companies", &["name"]).await?;
+            let company = deal_company(api, id).await?;
             (contact, company)
         }
     };
@@ -226,5 +269,36 @@ pub async fn usable_quote(
                 info.title
             ),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: &str, position: Option<&str>) -> CrmObject {
+        CrmObject {
+            id: id.into(),
+            properties: position
+                .map(|p| ("hs_position_on_quote".to_string(), Some(p.to_string())))
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn lines_follow_their_position_then_id_and_unpositioned_ones_go_last() {
+        let mut lines = [
+            line("900", None),
+            line("12", Some("2")),
+            line("30", Some("0")),
+            line("7", None),
+            line("11", Some("2")),
+            line("5", Some("not a number")),
+            line("40", Some("1")),
+        ];
+        lines.sort_by(display_order);
+        let ids: Vec<&str> = lines.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["30", "40", "11", "12", "5", "7", "900"]);
     }
 }

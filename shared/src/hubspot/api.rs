@@ -23,8 +23,39 @@ pub enum HubSpotError {
     },
     #[error("HubSpot answered {status} with an unreadable body: {snippet}")]
     Garbled { status: u16, snippet: String },
+    #[error("HubSpot's pages of {what} did not end after {pages} pages")]
+    EndlessPaging { what: String, pages: usize },
     #[error(transparent)]
     Transport(#[from] crate::outbound::OutboundError),
+}
+
+impl HubSpotError {
+    /// HubSpot's HTTP status, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HubSpotError::Unauthorized => Some(401),
+            HubSpotError::Throttled { .. } => Some(429),
+            HubSpotError::Api { status, .. } | HubSpotError::Garbled { status, .. } => {
+                Some(*status)
+            }
+            HubSpotError::EndlessPaging { .. } | HubSpotError::Transport(_) => None,
+        }
+    }
+
+    /// Whether the same call may succeed later, the one classification every caller goes by (hubspot-api.md
+    /// §6): throttling (429), HubSpot's own failures (5xx), calls that never got a whole answer (timeouts,
+    /// connection failures, a success cut off), and the two statuses HubSpot documents as "wait, then
+    /// retry": 423 (a record locked for about 2 s) and 477 (migration in progress). Everything else (400,
+    /// 401, 403, 404, 409, …, and pages that never end) answers the same on every retry: final.
+    pub fn is_transient(&self) -> bool {
+        if let HubSpotError::EndlessPaging { .. } = self {
+            return false;
+        }
+        match self.status() {
+            None => true,
+            Some(status) => status < 400 || matches!(status, 423 | 429 | 477) || status >= 500,
+        }
+    }
 }
 
 /// The error body (hubspot-api.md §6); every field is optional in practice.
@@ -226,5 +257,46 @@ fn garbled(reply: &Reply) -> HubSpotError {
             .chars()
             .take(200)
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> HubSpotError {
+        HubSpotError::Api {
+            status,
+            category: String::new(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn only_throttling_hubspot_failures_and_lost_answers_are_transient() {
+        for transient in [api(423), api(477), api(500), api(502), api(504), api(524)] {
+            assert!(transient.is_transient(), "{transient}");
+        }
+        let throttled = HubSpotError::Throttled {
+            policy: "TEN_SECONDLY_ROLLING".into(),
+        };
+        let timeout = HubSpotError::Transport(crate::outbound::OutboundError::Timeout {
+            service: SERVICE,
+            secs: 10,
+        });
+        let cut_off = HubSpotError::Garbled {
+            status: 200,
+            snippet: "{\"resu".into(),
+        };
+        assert!(throttled.is_transient() && timeout.is_transient() && cut_off.is_transient());
+        for last in [api(400), api(403), api(404), api(409), api(414)] {
+            assert!(!last.is_transient(), "{last}");
+        }
+        assert!(!HubSpotError::Unauthorized.is_transient());
+        let html_404 = HubSpotError::Garbled {
+            status: 404,
+            snippet: "<html>".into(),
+        };
+        assert!(!html_404.is_transient());
     }
 }

@@ -1,16 +1,17 @@
 //! Associations v4 (hubspot-api.md §5 Associations v4) on `/crm/v4/…` and the date-versioned
-//! `/crm/objects/{version}/…/associations/…` and `/crm/associations/{version}/…/batch/…`: read, default create
-//! (200), labelled create (201), delete, batch read (1,000 inputs; ids without associations come back as
-//! errors with a 207), batch create (2,000), batch default create, batch archive. HUBSPOT_DEFINED type ids
+//! `/crm/objects/{version}/…/associations/…` and `/crm/associations/{version}/…/batch/…`: read (at most 500
+//! a page, `after` cursor, `paging.next.after` and `link`; highest target id first), default create
+//! (200), labelled create (201), delete, batch read (1,000 inputs, each paged like a read; ids without
+//! associations come back as errors with a 207), batch create (2,000), batch default create, batch archive. HUBSPOT_DEFINED type ids
 //! only; every association is kept in both directions.
 
 use crate::auth::{self, Needs};
 use crate::catalog;
 use crate::errors::{error, not_found, validation, JsonBody};
-use crate::request::{object_type, version_known, Params};
+use crate::request::{object_type, query_value, version_known, Params};
 use crate::state::Sim;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -53,25 +54,70 @@ fn missing(from: &str, id: u64, to: &str, to_id: u64) -> Response {
     )
 }
 
-/// The associated records of one record, grouped by target with every type between them.
-fn associated(sim: &Sim, from: &str, id: u64, to: &str) -> Vec<Value> {
+/// The most associated records one read answers (the SPEC's `limit` default; larger limits are capped).
+pub const PAGE_MAX: usize = 500;
+
+/// The associated records of one record, grouped by target with every type between them, in the order
+/// [`Sim::associations_of`] gives.
+fn associated(sim: &Sim, from: &str, id: u64, to: &str) -> Vec<(u64, Value)> {
     let mut by_target: Vec<(u64, Vec<Value>)> = Vec::new();
-    for a in sim
-        .associations
-        .iter()
-        .filter(|a| a.from == from && a.from_id == id && a.to == to)
-    {
+    for a in sim.associations_of(from, id, to) {
         let label = catalog::type_label(from, to, a.type_id).flatten();
         let t = json!({"category": "HUBSPOT_DEFINED", "typeId": a.type_id, "label": label});
-        match by_target.iter_mut().find(|(tid, _)| *tid == a.to_id) {
-            Some((_, types)) => types.push(t),
-            None => by_target.push((a.to_id, vec![t])),
+        match by_target.last_mut() {
+            Some((tid, types)) if *tid == a.to_id => types.push(t),
+            _ => by_target.push((a.to_id, vec![t])),
         }
     }
     by_target
         .into_iter()
-        .map(|(tid, types)| json!({"toObjectId": tid, "associationTypes": types}))
+        .map(|(tid, types)| (tid, json!({"toObjectId": tid, "associationTypes": types})))
         .collect()
+}
+
+/// One page of `rows` after the cursor `after` (the last target id of the previous page; opaque to
+/// clients), and the cursor of the next page when more remain.
+fn page(
+    rows: Vec<(u64, Value)>,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<Value>, Option<String>), Response> {
+    let after: Option<u64> = match after {
+        None => None,
+        Some(raw) => Some(
+            raw.parse()
+                .map_err(|_| validation(&format!("invalid paging cursor: {raw}")))?,
+        ),
+    };
+    let mut rest = rows
+        .into_iter()
+        .filter(|(tid, _)| after.is_none_or(|a| *tid < a))
+        .peekable();
+    let mut taken = Vec::new();
+    let mut last = None;
+    while taken.len() < limit {
+        let Some((tid, row)) = rest.next() else { break };
+        last = Some(tid);
+        taken.push(row);
+    }
+    let next = match rest.peek() {
+        Some(_) => last.map(|l| l.to_string()),
+        None => None,
+    };
+    Ok((taken, next))
+}
+
+/// `limit`: 1 or more, at most [`PAGE_MAX`] per page (a larger one is capped); 500 when absent.
+fn limit_of(raw: Option<&str>) -> Result<usize, Response> {
+    match raw {
+        None => Ok(PAGE_MAX),
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|l| *l > 0)
+            .map(|l| l.min(PAGE_MAX))
+            .ok_or_else(|| validation(&format!("limit must be a positive number, not {raw}"))),
+    }
 }
 
 /// What a labelled create answers (`LabelsBetweenObjectPair`).
@@ -101,16 +147,32 @@ fn batch_answer(sim: &Sim, results: Vec<Value>) -> Value {
 pub async fn read(
     State(sim): State<Shared<Sim>>,
     Path(p): Path<Params>,
+    Query(q): Query<Vec<(String, String)>>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let (sim, from, to) = match open(&sim, &p, &headers, true) {
         Ok(opened) => opened,
         Err(e) => return e,
     };
-    match id_of(p.get("id")) {
-        Ok(id) => Json(json!({ "results": associated(&sim, from, id, to) })).into_response(),
-        Err(e) => e,
+    let answer = id_of(p.get("id")).and_then(|id| {
+        let limit = limit_of(query_value(&q, "limit"))?;
+        page(
+            associated(&sim, from, id, to),
+            query_value(&q, "after"),
+            limit,
+        )
+    });
+    let (results, next) = match answer {
+        Ok(answer) => answer,
+        Err(e) => return e,
+    };
+    let mut body = json!({ "results": results });
+    if let Some(after) = next {
+        let link = format!("{}?limit={}&after={after}", uri.path(), results.len());
+        body["paging"] = json!({"next": {"after": after, "link": link}});
     }
+    Json(body).into_response()
 }
 
 pub async fn create_default(
@@ -234,7 +296,8 @@ pub async fn batch_read(
     };
     let mut results = Vec::new();
     let mut errors = Vec::new();
-    for raw in inputs.iter().map(|i| i["id"].as_str().unwrap_or("")) {
+    for input in inputs {
+        let raw = input["id"].as_str().unwrap_or("");
         let found = raw
             .parse()
             .map(|id| associated(&sim, from, id, to))
@@ -244,9 +307,18 @@ pub async fn batch_read(
                 "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
                 "message": format!("No {to} is associated with {from} {raw}."),
                 "context": {"fromObjectId": [raw]}}));
-        } else {
-            results.push(json!({"from": {"id": raw}, "to": found}));
+            continue;
         }
+        // Each input pages on its own, with its own `after` *(page size inferred from the single read)*.
+        let (to_rows, next) = match page(found, input["after"].as_str(), PAGE_MAX) {
+            Ok(paged) => paged,
+            Err(e) => return e,
+        };
+        let mut result = json!({"from": {"id": raw}, "to": to_rows});
+        if let Some(after) = next {
+            result["paging"] = json!({"next": {"after": after}});
+        }
+        results.push(result);
     }
     let mut answer = batch_answer(&sim, results);
     if errors.is_empty() {

@@ -2,8 +2,8 @@
 //! `INVALID_AUTHENTICATION` / `EXPIRED_AUTHENTICATION`), holding one of the scopes the operation lists in the
 //! SPEC's security section (`scopes`) (403 `MISSING_SCOPES`, hubspot-api.md §6).
 
-use crate::scopes;
 use crate::errors::{error, error_with};
+use crate::scopes;
 use crate::state::Sim;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;

@@ -218,6 +218,8 @@ const LINE_ITEM: &[Builtin] = &[
     prop("hs_sku", "string"),
     prop("hs_product_id", "string"),
     prop("hs_line_item_currency_code", "string"),
+    // Where the line shows on its deal or quote (0-based); the order HubSpot displays lines in.
+    prop("hs_position_on_quote", "number"),
 ];
 
 /// Quote statuses from HubSpot's quotes guide: `APPROVAL_NOT_NEEDED` publishes without approval.

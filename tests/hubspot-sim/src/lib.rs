@@ -29,7 +29,7 @@ mod state;
 
 pub use caller::{ActionExecution, HubSpotCaller, Sent};
 pub use limits::LimitSettings;
-pub use sim_kit::LoggedRequest;
+pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};
 pub use state::{Seed, Sim};
 
 use axum::routing::{get, post, put};

@@ -74,9 +74,8 @@ pub fn render(sim: &Sim, object: &str, r: &Record, wanted: &[String], with: &[St
     let mut assoc = Map::new();
     for to in with.iter().filter_map(|t| catalog::object_type(t)) {
         let results: Vec<Value> = sim
-            .associations
-            .iter()
-            .filter(|a| a.from == object && a.from_id == r.id && a.to == to)
+            .associations_of(object, r.id, to)
+            .into_iter()
             .map(|a| json!({"id": a.to_id.to_string(), "type": association_name(object, to, a.type_id)}))
             .collect();
         if !results.is_empty() {
@@ -176,18 +175,31 @@ fn create_record(sim: &mut Sim, object: &str, body: &Value) -> Result<u64, Respo
         .flatten()
     {
         let to_id = id_value(&a["to"]["id"]);
-        let type_id = a["types"][0]["associationTypeId"].as_u64().unwrap_or(0) as u32;
-        let Some(to) = catalog::target_of(object, type_id) else {
-            return Err(validation(&format!(
-                "association type {type_id} is not valid from {object}"
-            )));
-        };
-        if sim.live(to, to_id).is_none() {
+        let types = a["types"].as_array().map_or(&[][..], Vec::as_slice);
+        if types.is_empty() {
+            return Err(validation("an association needs at least one type"));
+        }
+        // Every type counts (e.g. a deal's company as 341 and as primary, 5), and all must lead to one type.
+        let mut target = None;
+        for t in types {
+            let type_id = t["associationTypeId"].as_u64().unwrap_or(0) as u32;
+            let to = catalog::target_of(object, type_id)
+                .filter(|to| {
+                    t["associationCategory"] == "HUBSPOT_DEFINED" && target.is_none_or(|x| x == *to)
+                })
+                .ok_or_else(|| {
+                    validation(&format!(
+                        "association type {type_id} is not valid from {object} to this target"
+                    ))
+                })?;
+            target = Some(to);
+            links.push((to, to_id, type_id));
+        }
+        if let Some(to) = target.filter(|to| sim.live(to, to_id).is_none()) {
             return Err(validation(&format!(
                 "association target {to} {to_id} does not exist"
             )));
         }
-        links.push((to, to_id, type_id));
     }
     let id = sim.next_id();
     let now = sim.now();

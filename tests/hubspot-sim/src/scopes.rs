@@ -106,7 +106,9 @@ pub fn associations(single_record: bool) -> Vec<String> {
     KNOWN
         .iter()
         .filter(|s| {
-            s.starts_with("crm.objects.") || **s == "e-commerce" || (single_record && **s == "oauth")
+            s.starts_with("crm.objects.")
+                || **s == "e-commerce"
+                || (single_record && **s == "oauth")
         })
         .map(|s| s.to_string())
         .collect()

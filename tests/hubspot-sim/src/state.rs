@@ -26,7 +26,7 @@ pub struct Seed {
     /// Records by object type (`deals`, `contacts`, …), each `{"id": "…", "properties": {…}}`.
     #[serde(default)]
     pub objects: BTreeMap<String, Vec<SeedObject>>,
-    /// Default associations, written in both directions.
+    /// Associations (the default type unless `types` says otherwise), written in both directions.
     #[serde(default)]
     pub associations: Vec<SeedAssociation>,
     /// Custom property definitions by object type, as `POST /crm/v3/properties/{type}` takes them (their
@@ -47,6 +47,10 @@ pub struct SeedAssociation {
     pub from_id: String,
     pub to: String,
     pub to_id: String,
+    /// HUBSPOT_DEFINED type ids (e.g. `[341, 5]`: a deal's primary company); the pair's default type when
+    /// absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<u32>,
 }
 
 impl Seed {
@@ -145,27 +149,23 @@ impl Sim {
                 }
             }
         }
-        let now = sim.now();
         for (object, list) in &seed.objects {
-            let records = sim.objects.entry(object.clone()).or_default();
             for o in list {
                 if let Ok(id) = o.id.parse() {
-                    records.insert(
-                        id,
-                        Record {
-                            id,
-                            properties: o.properties.clone(),
-                            created_at: now,
-                            updated_at: now,
-                            archived_at: None,
-                        },
-                    );
+                    sim.put_record(object, id, o.properties.clone());
                 }
             }
         }
         for a in &seed.associations {
             if let (Ok(from_id), Ok(to_id)) = (a.from_id.parse(), a.to_id.parse()) {
-                if let Some(type_id) = default_type(&a.from, &a.to) {
+                let types = match a.types.is_empty() {
+                    true => default_type(&a.from, &a.to).into_iter().collect(),
+                    false => a.types.clone(),
+                };
+                for type_id in types
+                    .into_iter()
+                    .filter(|t| catalog::type_label(&a.from, &a.to, *t).is_some())
+                {
                     sim.link(&a.from, from_id, &a.to, to_id, type_id);
                 }
             }
@@ -241,6 +241,21 @@ impl Sim {
         self.next_id
     }
 
+    /// Writes a record as the seed does (tests build big accounts with it).
+    pub fn put_record(&mut self, object: &str, id: u64, properties: BTreeMap<String, String>) {
+        let now = self.now();
+        self.objects.entry(object.to_string()).or_default().insert(
+            id,
+            Record {
+                id,
+                properties,
+                created_at: now,
+                updated_at: now,
+                archived_at: None,
+            },
+        );
+    }
+
     /// A live (not archived) record.
     pub fn live(&self, object: &str, id: u64) -> Option<&Record> {
         self.objects
@@ -268,6 +283,19 @@ impl Sim {
                 self.associations.push(a);
             }
         }
+    }
+
+    /// The associations of one record to one type, in the order HubSpot's reads return them: not the order
+    /// they were made (HubSpot guarantees none; here, the highest target id first), so clients that take
+    /// "the first" one or keep association order are caught.
+    pub fn associations_of(&self, from: &str, from_id: u64, to: &str) -> Vec<&Association> {
+        let mut found: Vec<&Association> = self
+            .associations
+            .iter()
+            .filter(|a| a.from == from && a.from_id == from_id && a.to == to)
+            .collect();
+        found.sort_by(|a, b| b.to_id.cmp(&a.to_id).then(a.type_id.cmp(&b.type_id)));
+        found
     }
 
     /// Removes every association between two records, both directions.

@@ -22,20 +22,20 @@ fn type_ids(body: &Value) -> Vec<(String, u64)> {
 }
 
 #[tokio::test]
-async fn reads_carry_the_documented_type_ids_both_ways() {
+async fn reads_carry_the_documented_type_ids_both_ways_highest_id_first() {
     let api = Api::start().await;
     for (from, id, to, expected) in [
         ("deals", "401", "contacts", vec![("201", 3)]),
         ("contacts", "201", "deals", vec![("401", 4)]),
-        ("deals", "401", "companies", vec![("101", 341)]),
-        ("companies", "101", "deals", vec![("401", 342)]),
-        ("deals", "401", "line_items", vec![("501", 19), ("502", 19)]),
+        ("deals", "401", "companies", vec![("101", 5), ("101", 341)]),
+        ("companies", "101", "deals", vec![("401", 6), ("401", 342)]),
+        ("deals", "401", "line_items", vec![("502", 19), ("501", 19)]),
         ("line_items", "501", "deals", vec![("401", 20)]),
         (
             "deals",
             "401",
             "quotes",
-            vec![("601", 63), ("602", 63), ("603", 63)],
+            vec![("603", 63), ("602", 63), ("601", 63)],
         ),
         ("quotes", "601", "deals", vec![("401", 64)]),
         ("quotes", "601", "line_items", vec![("506", 67)]),
@@ -126,10 +126,10 @@ async fn default_and_labelled_creates_and_delete() {
         .await;
     assert_eq!(
         type_ids(&both),
-        [("102".to_string(), 341), ("102".to_string(), 5)]
+        [("102".to_string(), 5), ("102".to_string(), 341)]
     );
     assert_eq!(
-        both["results"][0]["associationTypes"][1]["label"],
+        both["results"][0]["associationTypes"][0]["label"],
         "Primary"
     );
 
@@ -241,7 +241,7 @@ async fn batch_read_create_default_and_archive() {
         .await;
     assert_eq!(
         type_ids(&deals),
-        [("401".to_string(), 64), ("402".to_string(), 64)]
+        [("402".to_string(), 64), ("401".to_string(), 64)]
     );
     let missing = json!({"inputs": [{"from": {"id": "402"}, "to": {"id": "999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 63}]}]});
     assert_error(
@@ -291,4 +291,110 @@ async fn batch_read_create_default_and_archive() {
         )
         .await;
     assert!(type_ids(&left).is_empty());
+}
+
+/// Deal 401 with `n` more line items (ids from 900001), as many as a big deal can carry.
+fn many_line_items(api: &Api, n: u64) {
+    api.sim.with_state(|s| {
+        for id in 900_001..=900_000 + n {
+            s.put_record("line_items", id, Default::default());
+            s.link("deals", 401, "line_items", id, 19);
+        }
+    });
+}
+
+fn to_ids(rows: &Value) -> Vec<u64> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["toObjectId"].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn reads_page_at_500_with_an_after_cursor_and_a_link() {
+    let api = Api::start().await;
+    many_line_items(&api, 1_100);
+    let path = "/crm/v4/objects/deals/401/associations/line_items";
+    let mut seen = Vec::new();
+    let mut next = path.to_string();
+    let mut pages = 0;
+    loop {
+        let (status, body) = api.call("GET", &next, None).await;
+        assert_eq!(status, 200, "{body}");
+        let page = to_ids(&body["results"]);
+        assert!(page.len() <= 500);
+        seen.extend(page);
+        pages += 1;
+        let Some(after) = body["paging"]["next"]["after"].as_str() else {
+            break;
+        };
+        let link = body["paging"]["next"]["link"].as_str().unwrap();
+        assert!(
+            link.starts_with(path) && link.contains(&format!("after={after}")),
+            "{link}"
+        );
+        next = format!("{path}?after={after}");
+    }
+    assert_eq!(pages, 3, "500 + 500 + 102");
+    assert_eq!(seen.len(), 1_102);
+    let mut sorted = seen.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(seen, sorted, "one stable order across pages, no repeats");
+    sorted.dedup();
+    assert_eq!(sorted.len(), 1_102);
+
+    // A larger limit is capped at 500; a smaller one pages smaller; a cursor must be one we gave.
+    let (_, big) = api.call("GET", &format!("{path}?limit=1000"), None).await;
+    assert_eq!(big["results"].as_array().unwrap().len(), 500);
+    let (_, small) = api.call("GET", &format!("{path}?limit=2"), None).await;
+    assert_eq!(to_ids(&small["results"]), [901_100, 901_099]);
+    assert_eq!(small["paging"]["next"]["after"], "901099");
+    for bad in ["limit=0", "limit=x", "after=not-a-cursor"] {
+        assert_error(
+            &api.call("GET", &format!("{path}?{bad}"), None).await,
+            400,
+            "VALIDATION_ERROR",
+        );
+    }
+    // Without more rows there is no `paging`.
+    let (_, deal) = api
+        .call(
+            "GET",
+            "/crm/v4/objects/deals/402/associations/line_items",
+            None,
+        )
+        .await;
+    assert!(deal.get("paging").is_none(), "{deal}");
+}
+
+#[tokio::test]
+async fn batch_reads_page_each_input_on_its_own() {
+    let api = Api::start().await;
+    many_line_items(&api, 600);
+    let batch = "/crm/v4/associations/deals/line_items/batch/read";
+    let (status, body) = api
+        .call(
+            "POST",
+            batch,
+            Some(json!({"inputs": [{"id": "401"}, {"id": "402"}]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let first = &body["results"][0];
+    assert_eq!(first["to"].as_array().unwrap().len(), 500);
+    let after = first["paging"]["next"]["after"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(body["results"][1].get("paging").is_none());
+    let (_, rest) = api
+        .call(
+            "POST",
+            batch,
+            Some(json!({"inputs": [{"id": "401", "after": after}]})),
+        )
+        .await;
+    assert_eq!(rest["results"][0]["to"].as_array().unwrap().len(), 102);
+    assert!(rest["results"][0].get("paging").is_none(), "{rest}");
 }

@@ -104,10 +104,20 @@ async fn consent_refuses_a_scope_name_hubspot_does_not_define() {
         let body: Value = res.json().await.unwrap();
         let message = body["message"].as_str().unwrap();
         assert!(message.contains("invalid scope name"), "{message}");
-        assert!(message.contains(if optional.is_empty() { "commerce_payments" } else { "widgets" }));
+        assert!(message.contains(if optional.is_empty() {
+            "commerce_payments"
+        } else {
+            "widgets"
+        }));
     }
     // The SPEC's name for the same scope is accepted.
-    let params = consent(&api, "/oauth/authorize", "oauth crm.objects.commercepayments.read", "").await;
+    let params = consent(
+        &api,
+        "/oauth/authorize",
+        "oauth crm.objects.commercepayments.read",
+        "",
+    )
+    .await;
     assert!(params.contains_key("code"));
 }
 
@@ -357,7 +367,8 @@ async fn each_endpoint_takes_the_scopes_the_spec_names() {
     // Notes ride on the contacts scopes; `oauth` reads one record's associations but not a batch of them.
     let oauth = api.sim.issue_access_token_with(&["oauth"]);
     assert_error(
-        &api.call_as(&oauth, "GET", "/crm/v3/objects/notes/1", None).await,
+        &api.call_as(&oauth, "GET", "/crm/v3/objects/notes/1", None)
+            .await,
         403,
         "MISSING_SCOPES",
     );

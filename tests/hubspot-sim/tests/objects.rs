@@ -33,7 +33,11 @@ async fn get_on_v3_type_id_and_date_versioned_paths_with_properties_and_associat
         assert_eq!(deal["archived"], false);
         assert!(deal["createdAt"].is_string() && deal["updatedAt"].is_string());
         let lines = ids(&deal["associations"]["line_items"]);
-        assert_eq!(lines, ["501", "502"]);
+        assert_eq!(
+            lines,
+            ["502", "501"],
+            "in HubSpot's read order, not the order made"
+        );
         assert_eq!(
             deal["associations"]["contacts"]["results"][0]["type"],
             "deal_to_contact"

@@ -5,6 +5,25 @@
 export interface RequestOptions {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: Record<string, unknown>;
+  /** Milliseconds hubspot.fetch waits for the answer; `callApi` always sets it (see `timeoutFor`). */
+  timeout?: number;
+}
+
+/**
+ * How long hubspot.fetch waits for our backend. Its default is 15 s (it can be raised to 120 s), shorter than a
+ * card request may legitimately take: the backend spends up to 20 s of a request waiting out QuickBooks' and
+ * HubSpot's rate limits (THROTTLE_BUDGET in functions/invoice-card) before its last call, and its Lambda runs
+ * at most 29 s behind API Gateway's 30 s integration limit.
+ * - Reads: 22 s, the throttle budget and the last call. A read still unanswered by then has failed, and asking
+ *   again is harmless.
+ * - Writes: 30 s, as long as API Gateway can still deliver an answer: giving up earlier would leave a create or
+ *   a send finishing unseen. The card still recovers from a write that times out (see card.ts).
+ */
+export const READ_TIMEOUT_MS = 22_000;
+export const WRITE_TIMEOUT_MS = 30_000;
+
+export function timeoutFor(method: RequestOptions['method']): number {
+  return method === 'GET' ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS;
 }
 
 export interface ResponseLike {
@@ -46,7 +65,7 @@ export async function callApi<T, E extends Error>(
 ): Promise<{ value: T; status: number }> {
   let response: ResponseLike;
   try {
-    response = await fetch(url, options);
+    response = await fetch(url, { ...options, timeout: options.timeout ?? timeoutFor(options.method) });
   } catch (error) {
     // hubspot.fetch rejects on timeouts, URLs missing from permittedUrls.fetch and network failures.
     const detail = error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@
 // portalId), tests pass a fake. Every failure becomes a CardApiError carrying the backend's code and its
 // user-facing message.
 import { ApiError, callApi, isObject, type FetchLike, type RequestOptions } from './api';
+import { newIdempotencyKey } from './wizard';
 
 export type RecordObjectType = 'deals' | 'contacts' | 'companies';
 export type DocumentType = 'invoice' | 'estimate' | 'sales_receipt';
@@ -197,6 +198,9 @@ export type CardErrorCode =
   | 'throttled'
   | 'busy'
   | 'rejected'
+  | 'hubspot_access_denied'
+  | 'hubspot_not_found'
+  | 'hubspot_rejected'
   | 'bad_request'
   | 'not_found'
   | 'unknown_portal'
@@ -226,7 +230,16 @@ export function objectTypeFromId(objectTypeId: string): RecordObjectType | null 
   }
 }
 
-export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
+/** Attempts of a create or a send whose answer was lost, the first included. */
+export const WRITE_ATTEMPTS = 4;
+/** The wait before asking again while the first attempt may still be running on the backend. */
+export const RECOVERY_DELAY_MS = 5_000;
+
+export function createCardApi(
+  baseUrl: string,
+  fetch: FetchLike,
+  { recoveryDelayMs = RECOVERY_DELAY_MS }: { recoveryDelayMs?: number } = {},
+): CardApi {
   const root = `${baseUrl.replace(/\/+$/, '')}/card`;
   const url = (path: string, query?: Record<string, string | undefined>) => {
     const params = new URLSearchParams();
@@ -243,6 +256,27 @@ export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
     field: string,
     pick: (body: Record<string, unknown>) => T | undefined,
   ) => callApi(fetch, target, options, field, pick, (code, message, status) => new CardApiError(code, message, status));
+
+  // A create or send whose answer never came (hubspot.fetch timed out, the connection dropped) may still have
+  // happened. Asking again with the same body, and so the same idempotency key, is safe: the backend answers a
+  // repeat with what the first made, and QuickBooks replays the request id derived from the key. While the
+  // first is still running the backend answers `busy`: wait, then ask again, a bounded number of times.
+  const write = async <T>(
+    target: string,
+    options: RequestOptions,
+    field: string,
+    pick: (body: Record<string, unknown>) => T | undefined,
+  ) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call(target, options, field, pick);
+      } catch (error) {
+        const lost = error instanceof CardApiError && (error.code === 'network' || (attempt > 1 && error.code === 'busy'));
+        if (!lost || attempt >= WRITE_ATTEMPTS) throw error;
+        if (error.code === 'busy') await new Promise((resolve) => setTimeout(resolve, recoveryDelayMs));
+      }
+    }
+  };
 
   const get = async <T>(target: string, field: string, pick: (body: Record<string, unknown>) => T | undefined) =>
     (await call(target, { method: 'GET' }, field, pick)).value;
@@ -278,7 +312,7 @@ export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
     items: (realmId, q) => get(url('/items', { realmId, q }), 'items', (body) => arrayOf(body.items, isItem)),
 
     createDocument: async (body) => {
-      const { value, status } = await call(
+      const { value, status } = await write(
         url('/documents'),
         { method: 'POST', body: body as unknown as Record<string, unknown> },
         'document',
@@ -288,10 +322,11 @@ export function createCardApi(baseUrl: string, fetch: FetchLike): CardApi {
     },
 
     send: async (realmId, id, sendTo, record) => {
-      const body: Record<string, unknown> = { realmId, id };
+      // One key per send: its retries are the same send, a later click is a new one.
+      const body: Record<string, unknown> = { realmId, id, idempotencyKey: newIdempotencyKey() };
       if (sendTo) body.sendTo = sendTo;
       if (record) Object.assign(body, record);
-      const { value } = await call(url('/documents/send'), { method: 'POST', body }, 'document', (answer) =>
+      const { value } = await write(url('/documents/send'), { method: 'POST', body }, 'document', (answer) =>
         isDocument(answer.document) ? answer.document : undefined,
       );
       return value;
