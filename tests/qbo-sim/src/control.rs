@@ -16,6 +16,7 @@ pub fn routes() -> axum::Router<Shared<Sim>> {
         .route("/_sim/state", get(state))
         .route("/_sim/consent", post(consent))
         .route("/_sim/settings", post(settings))
+        .route("/_sim/revoke", post(revoke))
         .merge(sim_kit::control_routes::<Sim>())
 }
 
@@ -64,5 +65,26 @@ async fn settings(State(sim): State<Shared<Sim>>, Json(s): Json<Settings>) -> St
     limits.enabled = s.rate_limits.unwrap_or(limits.enabled);
     limits.per_second = s.per_second.unwrap_or(limits.per_second);
     limits.per_minute = s.per_minute.unwrap_or(limits.per_minute);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Revoke {
+    realm_id: String,
+    #[serde(default)]
+    refresh_tokens: bool,
+}
+
+/// Kills a company's access tokens before their hour is up, as Intuit may (a disconnect in QuickBooks, a
+/// security event); with `refresh_tokens` its grants too, so that only a reconnect helps.
+async fn revoke(State(sim): State<Shared<Sim>>, Json(r): Json<Revoke>) -> StatusCode {
+    let mut sim = sim.lock().expect("sim lock");
+    sim.access_tokens.retain(|_, a| a.realm_id != r.realm_id);
+    if r.refresh_tokens {
+        for grant in sim.grants.values_mut().filter(|g| g.realm_id == r.realm_id) {
+            grant.revoked = true;
+        }
+    }
     StatusCode::NO_CONTENT
 }

@@ -76,6 +76,11 @@ impl QboSim {
         self.with_state(|s| s.issue_tokens(realm).0)
     }
 
+    /// A whole grant for `realm`: (access token, refresh token), as the token endpoint issues them.
+    pub fn issue_grant(&self, realm: &str) -> (String, String) {
+        self.with_state(|s| s.issue_tokens(realm))
+    }
+
     /// Direct access for assertions and set-up.
     pub fn with_state<T>(&self, f: impl FnOnce(&mut Sim) -> T) -> T {
         f(&mut self.state.lock().expect("sim lock"))

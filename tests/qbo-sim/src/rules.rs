@@ -420,7 +420,8 @@ fn sales_line(company: &Company, line: &Value) -> Result<(Value, Decimal, Decima
 }
 
 /// The tax rate of a line, in percent. US: `TAX`/`NON` (or the item's `Taxable`) under automated sales
-/// tax. Elsewhere: a TaxCode Id on every line (6000 without one), whose first sales TaxRate applies.
+/// tax. Elsewhere: a TaxCode Id on every line (6000 without one, worded per country), whose first sales
+/// TaxRate applies.
 fn tax_percent(company: &Company, code: Option<&str>, item: &Value) -> Result<Decimal, Fault> {
     if company.is_us() {
         let taxable = match code {
@@ -435,11 +436,7 @@ fn tax_percent(company: &Company, code: Option<&str>, item: &Value) -> Result<De
             Decimal::ZERO
         });
     }
-    let code = code.ok_or_else(|| {
-        Fault::business(
-            "Business Validation Error: Make sure all your transactions have a VAT rate before you save.",
-        )
-    })?;
+    let code = code.ok_or_else(|| Fault::tax_rate_missing(company.country()))?;
     let tax_code = referenced(company, "TaxCode", Some(code), "TaxCodeRef")?;
     let rate = reference(
         &tax_code["SalesTaxRateList"]["TaxRateDetail"][0],

@@ -134,11 +134,15 @@ impl Company {
         self.last_id.to_string()
     }
 
+    /// `CompanyInfo.Country`, as the company reports it (`US`, `GB`, `CA`, …).
+    pub fn country(&self) -> &str {
+        self.seed.company_info["Country"]
+            .as_str()
+            .unwrap_or_default()
+    }
+
     pub fn is_us(&self) -> bool {
-        matches!(
-            self.seed.company_info["Country"].as_str(),
-            Some("US" | "USA")
-        )
+        matches!(self.country(), "US" | "USA")
     }
 
     pub fn preference(&self, section: &str, name: &str) -> &Value {

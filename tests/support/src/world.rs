@@ -7,7 +7,7 @@ use hubspot_sim::HubSpotSim;
 use qbo_sim::QboSim;
 use shared::connections::{Connection, Environment, Status};
 use shared::installs::Install;
-use shared::quickbooks::api::base_for;
+use shared::quickbooks::api::{base_for, Auth};
 use shared::quickbooks::QboApi;
 use shared::tokens::Grant;
 use shared::{App, TokenSet};
@@ -105,7 +105,7 @@ impl World {
                 http: &world.app.http,
                 base: base_for(&world.app.config, Environment::Production),
                 realm_id: realm,
-                access_token: &token,
+                auth: Auth::Token(&token),
             };
             let profile = api.company_profile().await.expect("company profile");
             Connection {
