@@ -3,6 +3,7 @@
 //! amounts are integers when whole, document totals and balances always carry a fraction. A client that
 //! only copes with one of the two fails here, as it would against QuickBooks.
 
+use crate::faults::Fault;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
@@ -19,6 +20,24 @@ pub fn decimal(v: &Value) -> Option<Decimal> {
     }
 }
 
+/// An amount field of a request: absent or null is `None`; a value that is not a number a decimal can
+/// hold (e.g. `1e30`) is refused rather than taken as missing.
+pub fn amount(v: &Value, field: &str) -> Result<Option<Decimal>, Fault> {
+    match v {
+        Value::Null => Ok(None),
+        other => decimal(other).map(Some).ok_or_else(|| {
+            Fault::invalid_body(format!(
+                "{field} {other} is not an amount QuickBooks can store"
+            ))
+        }),
+    }
+}
+
+/// The result of checked arithmetic, or the refusal naming what overflowed.
+pub fn checked(result: Option<Decimal>, what: &str) -> Result<Decimal, Fault> {
+    result.ok_or_else(|| Fault::out_of_range(what))
+}
+
 /// Cents, rounded half away from zero.
 pub fn money(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -26,9 +45,9 @@ pub fn money(d: Decimal) -> Decimal {
 
 /// A line amount: `275` when whole, `275.5` otherwise.
 pub fn line_amount(d: Decimal) -> Value {
-    match d.fract().is_zero() {
-        true => json!(d.to_i64().unwrap_or_default()),
-        false => to_json(d),
+    match d.to_i64().filter(|_| d.fract().is_zero()) {
+        Some(whole) => json!(whole),
+        None => to_json(d),
     }
 }
 

@@ -22,13 +22,13 @@ pub fn routes() -> axum::Router<Shared<Sim>> {
 
 /// Replaces the companies (and everything else: grants, log, faults, clock) with a new seed.
 async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> StatusCode {
-    *sim.lock().expect("sim lock") = Sim::new(seed);
+    *sim_kit::lock(&sim) = Sim::new(seed);
     StatusCode::NO_CONTENT
 }
 
 /// The live data in the shape of a seed, with the simulated `now`.
 async fn state(State(sim): State<Shared<Sim>>) -> Json<Seed> {
-    Json(sim.lock().expect("sim lock").snapshot())
+    Json(sim_kit::lock(&sim).snapshot())
 }
 
 #[derive(Deserialize)]
@@ -41,7 +41,7 @@ struct Consent {
 
 /// What the next consent screens answer: which company, or a refusal.
 async fn consent(State(sim): State<Shared<Sim>>, Json(c): Json<Consent>) -> StatusCode {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     sim.consent_realm = c.realm_id;
     sim.consent_denied = c.deny;
     StatusCode::NO_CONTENT
@@ -57,9 +57,12 @@ struct Settings {
 }
 
 async fn settings(State(sim): State<Shared<Sim>>, Json(s): Json<Settings>) -> StatusCode {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     if let Some(age) = s.rotation_age_seconds {
-        sim.rotation_age = Duration::seconds(age);
+        let Some(age) = Duration::try_seconds(age) else {
+            return StatusCode::BAD_REQUEST;
+        };
+        sim.rotation_age = age;
     }
     let limits = &mut sim.limits;
     limits.enabled = s.rate_limits.unwrap_or(limits.enabled);
@@ -79,7 +82,7 @@ struct Revoke {
 /// Kills a company's access tokens before their hour is up, as Intuit may (a disconnect in QuickBooks, a
 /// security event); with `refresh_tokens` its grants too, so that only a reconnect helps.
 async fn revoke(State(sim): State<Shared<Sim>>, Json(r): Json<Revoke>) -> StatusCode {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     sim.access_tokens.retain(|_, a| a.realm_id != r.realm_id);
     if r.refresh_tokens {
         for grant in sim.grants.values_mut().filter(|g| g.realm_id == r.realm_id) {

@@ -113,6 +113,13 @@ impl Fault {
         ))
     }
 
+    /// A number the write would compute beyond what can be stored (the document number after
+    /// 18446744073709551615, a quantity times a price that overflows, a total beyond every bound): refused,
+    /// never wrapped. QuickBooks' own code for it is not documented; 6000 is its catch-all (§8).
+    pub fn out_of_range(what: impl std::fmt::Display) -> Self {
+        Self::business(format!("Business Validation Error: {what} is out of range"))
+    }
+
     pub fn no_name() -> Self {
         Self::new(
             "6080",

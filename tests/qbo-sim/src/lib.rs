@@ -83,7 +83,7 @@ impl QboSim {
 
     /// Direct access for assertions and set-up.
     pub fn with_state<T>(&self, f: impl FnOnce(&mut Sim) -> T) -> T {
-        f(&mut self.state.lock().expect("sim lock"))
+        f(&mut sim_kit::lock(&self.state))
     }
 }
 

@@ -2,6 +2,7 @@
 //! request log, faults and the clock.
 
 use crate::clock::{parse_offset, Moment};
+use crate::faults::Fault;
 use crate::limits::RateLimits;
 use axum::response::Response;
 use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
@@ -129,9 +130,13 @@ impl Company {
     }
 
     /// Ids are strings of increasing numbers, unique across the company's entities and never reused.
-    pub fn next_id(&mut self) -> String {
-        self.last_id = self.last_id.max(self.highest_id()) + 1;
-        self.last_id.to_string()
+    pub fn next_id(&mut self) -> Result<String, Fault> {
+        self.last_id = self
+            .last_id
+            .max(self.highest_id())
+            .checked_add(1)
+            .ok_or_else(|| Fault::out_of_range("the next Id"))?;
+        Ok(self.last_id.to_string())
     }
 
     /// `CompanyInfo.Country`, as the company reports it (`US`, `GB`, `CA`, …).

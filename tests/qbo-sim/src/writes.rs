@@ -76,7 +76,7 @@ fn create(
         body.remove(*field);
     }
     rules::check(company, entity, &mut body, None, at, options)?;
-    body.insert("Id".into(), json!(company.next_id()));
+    body.insert("Id".into(), json!(company.next_id()?));
     body.insert("SyncToken".into(), json!("0"));
     body.insert("domain".into(), json!("QBO"));
     body.insert("sparse".into(), json!(false));
