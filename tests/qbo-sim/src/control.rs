@@ -21,9 +21,19 @@ pub fn routes() -> axum::Router<Shared<Sim>> {
 }
 
 /// Replaces the companies (and everything else: grants, log, faults, clock) with a new seed.
-async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> StatusCode {
-    *sim_kit::lock(&sim) = Sim::new(seed);
-    StatusCode::NO_CONTENT
+async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match Sim::new(seed) {
+        Ok(fresh) => {
+            *sim_kit::lock(&sim) = fresh;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({ "error": e })),
+        )
+            .into_response(),
+    }
 }
 
 /// The live data in the shape of a seed, with the simulated `now`.

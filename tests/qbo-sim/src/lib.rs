@@ -45,7 +45,9 @@ impl QboSim {
     }
 
     pub async fn start_on(port: u16, seed: Seed) -> std::io::Result<Self> {
-        let state: Shared<Sim> = Arc::new(Mutex::new(Sim::new(seed)));
+        let sim =
+            Sim::new(seed).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let state: Shared<Sim> = Arc::new(Mutex::new(sim));
         let server = Server::start(port, router(state.clone())).await?;
         Ok(Self { server, state })
     }
