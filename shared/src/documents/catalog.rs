@@ -4,6 +4,7 @@
 //! every concurrent card request may run in its own Lambda instance.
 
 use super::company::Company;
+use crate::domain::snapshot::company_today;
 use crate::quickbooks::entities::{Item, TaxCode, Term};
 use crate::store::{Extras, Key, Put};
 use crate::{App, AppError};
@@ -21,15 +22,16 @@ pub struct Catalog {
     /// Only for companies whose lines need a tax code (non-US).
     pub tax_codes: Vec<TaxCode>,
     pub terms: Vec<Term>,
-    /// The company's UTC offset when read (from QuickBooks' answer `time`): its "today" without asking again.
-    utc_offset_secs: i32,
+    /// QuickBooks' clock when read (the answer's `time`, in the company's offset then) and ours: the
+    /// company's "today" without asking again.
+    company_time: DateTime<FixedOffset>,
+    fetched_at: DateTime<Utc>,
 }
 
 impl Catalog {
     /// Today in the company's time zone.
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
-        FixedOffset::east_opt(self.utc_offset_secs)
-            .map_or(now.date_naive(), |tz| now.with_timezone(&tz).date_naive())
+        company_today(self.company_time, self.fetched_at, now)
     }
 }
 
@@ -66,7 +68,8 @@ pub async fn catalog(
         items: items.value,
         tax_codes,
         terms,
-        utc_offset_secs: items.time.map_or(0, |t| t.offset().local_minus_utc()),
+        company_time: items.time.unwrap_or_else(|| now.fixed_offset()),
+        fetched_at: now,
     };
     let size = serde_json::to_vec(&catalog).map_or(usize::MAX, |b| b.len());
     if size <= MAX_CACHED_BYTES {
