@@ -448,8 +448,9 @@ fn order(field: &str, a: &Value, b: &Value, zone: Tz) -> Ordering {
     }
 }
 
-/// The `QueryResponse` of a statement: entities with `startPosition` and `maxResults`, `totalCount` for
-/// `COUNT(*)`, and `{}` when nothing matched.
+/// The `QueryResponse` of a statement: entities with `startPosition`, `maxResults` and `totalCount` (the
+/// rows of this answer, as in the real sandbox answer quickbooks-api.md §4 cites, where both are 31), only
+/// `totalCount` (all matches) for `COUNT(*)`, and `{}` when nothing matched.
 pub fn response(company: &Company, statement: &str) -> Result<Value, Fault> {
     let q = parse(statement)?;
     let (page, total) = run(&q, company.records(&q.entity), company.zone);
@@ -458,7 +459,7 @@ pub fn response(company: &Company, statement: &str) -> Result<Value, Fault> {
     } else if page.is_empty() {
         json!({})
     } else {
-        json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len() })
+        json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len(), "totalCount": page.len() })
     }}))
 }
 
