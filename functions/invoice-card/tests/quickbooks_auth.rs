@@ -4,8 +4,6 @@
 use invoice_card::handle;
 use serde_json::{json, Value};
 use shared::connections::{connection_key, Connection, Status};
-use shared::tokens::Grant;
-use shared::TokenSet;
 use test_support::world::{World, PORTAL, US};
 use test_support::{json_of, signed_request};
 
@@ -16,33 +14,6 @@ async fn call(w: &World, path: &str) -> (u16, Value) {
 }
 
 const SEARCH: &str = "/card/invoices/search?realmId=9130357766900011&customer=Acme";
-
-/// The US company's tokens as a finished connect leaves them: a live access token and its refresh token.
-async fn connect_for_real(w: &World) {
-    let (access, refresh) = w.qbo.issue_grant(US);
-    let grant = qbo_grant();
-    w.h.vault
-        .write(
-            &grant.secret_id(),
-            &TokenSet {
-                access_token: access,
-                refresh_token: refresh,
-                access_expires_at: chrono::Utc::now() + chrono::Duration::minutes(55),
-                refresh_expires_at: None,
-                scopes: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
-    w.app.tokens.forget(&grant);
-}
-
-fn qbo_grant() -> Grant {
-    Grant::QuickBooks {
-        portal_id: PORTAL,
-        realm_id: US.into(),
-    }
-}
 
 async fn status(w: &World) -> Status {
     let now = chrono::Utc::now().timestamp();
@@ -67,7 +38,7 @@ fn refreshes(w: &World) -> usize {
 #[tokio::test]
 async fn a_token_revoked_early_is_renewed_once_and_the_call_succeeds() {
     let w = World::new().await;
-    connect_for_real(&w).await;
+    w.connect_with_refresh(US).await;
     let (code, _) = call(&w, SEARCH).await;
     assert_eq!(code, 200);
     w.control(&w.qbo.base_url(), "/_sim/revoke", json!({ "realm_id": US }))
@@ -87,7 +58,7 @@ async fn a_token_revoked_early_is_renewed_once_and_the_call_succeeds() {
 #[tokio::test]
 async fn a_revoked_grant_makes_the_company_reconnect_needed() {
     let w = World::new().await;
-    connect_for_real(&w).await;
+    w.connect_with_refresh(US).await;
     w.control(
         &w.qbo.base_url(),
         "/_sim/revoke",

@@ -154,6 +154,26 @@ impl World {
         }
     }
 
+    /// A company's tokens as a finished connect leaves them: a live access token and the refresh token it
+    /// came from (the other tokens here cannot be refreshed), for tests of token renewal.
+    pub async fn connect_with_refresh(&self, realm: &str) {
+        let (access, refresh) = self.qbo.issue_grant(realm);
+        let grant = Grant::QuickBooks {
+            portal_id: PORTAL,
+            realm_id: realm.into(),
+        };
+        let tokens = TokenSet {
+            refresh_token: refresh,
+            ..tokens(access)
+        };
+        self.h
+            .vault
+            .write(&grant.secret_id(), &tokens)
+            .await
+            .expect("qbo tokens");
+        self.app.tokens.forget(&grant);
+    }
+
     /// The QuickBooks documents of one kind in a company, straight from the simulator's state.
     pub fn qbo_entities(&self, realm: &str, entity: &str) -> Vec<serde_json::Value> {
         let realm = realm.to_string();
