@@ -46,8 +46,13 @@ pub async fn catalog(
     now: DateTime<Utc>,
 ) -> Result<Catalog, AppError> {
     let key = key(company.connection.portal_id, &company.connection.realm_id);
-    if let Some(cached) = app.store.get::<Catalog>(&key, now.timestamp()).await? {
-        return Ok(cached);
+    // A cache that cannot be read (e.g. kept by an older version in another shape) is only a miss.
+    match app.store.get::<Catalog>(&key, now.timestamp()).await {
+        Ok(Some(cached)) => return Ok(cached),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "the company's kept catalogue is unreadable; reading it again")
+        }
     }
     let qbo = company.api(app);
     let items = qbo
