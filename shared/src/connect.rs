@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::hubspot::{HubSpotApi, HubSpotOAuth};
 use crate::installs::Install;
 use crate::oauth::OAuthError;
-use crate::quickbooks::{api::base_for, IntuitOAuth, QboApi};
+use crate::quickbooks::api::{base_for, Auth};
+use crate::quickbooks::{IntuitOAuth, QboApi};
 use crate::store::Key;
 use crate::tokens::Grant;
 use crate::App;
@@ -274,7 +275,7 @@ pub async fn finish_quickbooks_connect(
         http: &app.http,
         base: base_for(&app.config, environment),
         realm_id,
-        access_token: &answer.access_token,
+        auth: Auth::Token(&answer.access_token),
     };
     let profile = api
         .company_profile()

@@ -168,14 +168,15 @@ impl AppError {
     }
 }
 
+const RECONNECT: &str =
+    "QuickBooks refused this company's authorization (revoked or expired); reconnect it in the app settings";
+
 /// What a feature answers when it cannot get a token: the user can act on every one of these.
 impl From<crate::tokens::TokenError> for AppError {
     fn from(e: crate::tokens::TokenError) -> Self {
         use crate::tokens::TokenError;
         match e {
-            TokenError::ReconnectNeeded(_) => AppError::ReconnectNeeded(
-                "QuickBooks refused this company's authorization (revoked or expired); reconnect it in the app settings".into(),
-            ),
+            TokenError::ReconnectNeeded(_) => AppError::ReconnectNeeded(RECONNECT.into()),
             TokenError::NotConnected(_) => {
                 AppError::NotFound("this company is not connected; connect it in the app settings".into())
             }
@@ -196,35 +197,30 @@ impl AppError {
     }
 }
 
-/// QuickBooks' answers as the user reads them (quickbooks-api.md §8 codes).
+/// QuickBooks' answers as the user reads them; what each one means is decided in `quickbooks::fault`.
 impl From<crate::quickbooks::QboError> for AppError {
     fn from(e: crate::quickbooks::QboError) -> Self {
-        use crate::quickbooks::QboError;
+        use crate::quickbooks::{FaultKind, QboError};
+        let kind = e.kind();
         match e {
-            QboError::Throttled => AppError::Throttled(
+            QboError::Renewal(e) => e.into(),
+            _ if kind == FaultKind::Throttled => AppError::Throttled(
                 "QuickBooks is throttling this company; nothing was written, try again in a minute"
                     .into(),
             ),
+            _ if kind == FaultKind::ReconnectNeeded => AppError::ReconnectNeeded(RECONNECT.into()),
             QboError::Fault {
-                code,
-                message,
-                detail,
+                message, detail, ..
             } => {
-                let detail = detail.unwrap_or_default();
-                let said = format!("{message} {detail}");
-                let text = if detail.is_empty() {
-                    message.clone()
-                } else {
-                    format!("{message}: {detail}")
+                let text = match detail.filter(|d| !d.is_empty()) {
+                    Some(detail) => format!("{message}: {detail}"),
+                    None => message,
                 };
-                let code = match code.as_str() {
-                    "6140" => ErrorCode::DuplicateDocNumber,
-                    "6210" if said.contains("Duplicate") => ErrorCode::DuplicateDocNumber,
-                    "6000" if said.contains("VAT") || said.contains("tax code") => {
-                        ErrorCode::TaxCodeRequired
-                    }
-                    "610" | "2500" if said.contains("Item") => ErrorCode::ItemNotFound,
-                    "5010" => ErrorCode::Conflict,
+                let code = match kind {
+                    FaultKind::DuplicateDocNumber => ErrorCode::DuplicateDocNumber,
+                    FaultKind::TaxCodeRequired => ErrorCode::TaxCodeRequired,
+                    FaultKind::ItemNotFound => ErrorCode::ItemNotFound,
+                    FaultKind::StaleObject => ErrorCode::Conflict,
                     _ => ErrorCode::Rejected,
                 };
                 AppError::refused(code, format!("QuickBooks refused it: {text}"))

@@ -78,6 +78,12 @@ fn fresh(tokens: &TokenSet, now: DateTime<Utc>) -> bool {
     tokens.access_expires_at - now > Duration::seconds(MARGIN_S)
 }
 
+/// Fresh, and not the token the API just refused (revoked early, or our expiry is wrong): that one is dead
+/// whatever its stored expiry says.
+fn usable(tokens: &TokenSet, refused: Option<&str>, now: DateTime<Utc>) -> bool {
+    fresh(tokens, now) && refused != Some(tokens.access_token.as_str())
+}
+
 impl TokenBroker {
     fn cell(&self, grant: &Grant) -> Cell {
         let mut cells = self.cells.lock().expect("token cells lock");
@@ -96,10 +102,38 @@ impl TokenBroker {
         if let Some(t) = held.as_ref().filter(|t| fresh(t, Utc::now())) {
             return Ok(t.access_token.clone());
         }
-        let tokens = obtain(app, grant).await?;
+        let tokens = obtain(app, grant, None).await?;
         let access = tokens.access_token.clone();
         *held = Some(tokens);
         Ok(access)
+    }
+
+    /// Another access token after the API refused `refused` although we believed it valid: refreshed once
+    /// under the lease, unless a sibling (task or Lambda) already replaced it.
+    pub async fn renew(
+        &self,
+        app: &App,
+        grant: &Grant,
+        refused: &str,
+    ) -> Result<String, TokenError> {
+        let cell = self.cell(grant);
+        let mut held = cell.lock().await;
+        if let Some(t) = held
+            .as_ref()
+            .filter(|t| usable(t, Some(refused), Utc::now()))
+        {
+            return Ok(t.access_token.clone());
+        }
+        let tokens = obtain(app, grant, Some(refused)).await?;
+        let access = tokens.access_token.clone();
+        *held = Some(tokens);
+        Ok(access)
+    }
+
+    /// QuickBooks no longer authorizes the app for this company (403 3100): it is "reconnect needed" (C4).
+    pub async fn authorization_revoked(&self, app: &App, grant: &Grant) -> Result<(), StoreError> {
+        self.forget(grant);
+        mark_reconnect_needed(app, grant).await
     }
 }
 
@@ -127,8 +161,8 @@ async fn ensure_usable(app: &App, grant: &Grant) -> Result<(), TokenError> {
     }
 }
 
-/// The stored set if fresh, else a refreshed one, under the lease.
-async fn obtain(app: &App, grant: &Grant) -> Result<TokenSet, TokenError> {
+/// The stored set if usable, else a refreshed one, under the lease.
+async fn obtain(app: &App, grant: &Grant, refused: Option<&str>) -> Result<TokenSet, TokenError> {
     ensure_usable(app, grant).await?;
     let id = grant.secret_id();
     let owner = uuid::Uuid::new_v4().to_string();
@@ -140,7 +174,7 @@ async fn obtain(app: &App, grant: &Grant) -> Result<TokenSet, TokenError> {
             .await?
             .ok_or_else(|| TokenError::NotConnected(id.clone()))?;
         let now = Utc::now();
-        if fresh(&stored, now) {
+        if usable(&stored, refused, now) {
             return Ok(stored);
         }
         let lease_name = format!("refresh#{id}");
@@ -149,7 +183,7 @@ async fn obtain(app: &App, grant: &Grant) -> Result<TokenSet, TokenError> {
             .acquire_lease(&lease_name, &owner, LEASE_MS, now.timestamp_millis())
             .await?
         {
-            let outcome = refresh_under_lease(app, grant, &id).await;
+            let outcome = refresh_under_lease(app, grant, &id, refused).await;
             if !app.store.release_lease(&lease).await? {
                 tracing::warn!(grant = %id, "the refresh lease expired before release");
             }
@@ -163,14 +197,19 @@ async fn obtain(app: &App, grant: &Grant) -> Result<TokenSet, TokenError> {
     }
 }
 
-async fn refresh_under_lease(app: &App, grant: &Grant, id: &str) -> Result<TokenSet, TokenError> {
+async fn refresh_under_lease(
+    app: &App,
+    grant: &Grant,
+    id: &str,
+    refused: Option<&str>,
+) -> Result<TokenSet, TokenError> {
     // Re-read under the lease: the previous holder may have refreshed just before we took it.
     let mut stored = app
         .vault
         .read(id)
         .await?
         .ok_or_else(|| TokenError::NotConnected(id.to_string()))?;
-    if fresh(&stored, Utc::now()) {
+    if usable(&stored, refused, Utc::now()) {
         return Ok(stored);
     }
     let mut tried_fresh_read = false;
@@ -195,7 +234,7 @@ async fn refresh_under_lease(app: &App, grant: &Grant, id: &str) -> Result<Token
                     mark_reconnect_needed(app, grant).await?;
                     return Err(TokenError::ReconnectNeeded(id.to_string()));
                 }
-                if fresh(&again, Utc::now()) {
+                if usable(&again, refused, Utc::now()) {
                     return Ok(again);
                 }
                 stored = again;

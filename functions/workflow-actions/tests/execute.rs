@@ -624,3 +624,30 @@ async fn the_tax_code_field_offers_the_chosen_companys_codes() {
         test_support::json_of(workflow_actions::handle(&s.w.app, req).await.unwrap());
     assert_eq!((status, answer["options"].clone()), (200, json!([])));
 }
+
+#[tokio::test]
+async fn an_access_token_revoked_early_is_renewed_once_and_the_action_succeeds() {
+    let s = stage().await;
+    s.w.connect_with_refresh(US).await;
+    s.w.control(
+        &s.w.qbo.base_url(),
+        "/_sim/revoke",
+        json!({ "realm_id": US }),
+    )
+    .await;
+    let (status, body) = s
+        .deliver(
+            "invoice",
+            &execution("DEAL", 401, json!({ "realmId": US, "daysUntilDue": "14" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    let refreshes =
+        s.w.qbo
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/oauth2/v1/tokens/bearer" && r.body.contains("refresh_token"))
+            .count();
+    assert_eq!(refreshes, 1, "one refresh, then the repeated call");
+}

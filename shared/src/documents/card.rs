@@ -802,7 +802,7 @@ pub async fn send_invoice(
         None => uuid::Uuid::new_v4().simple().to_string(),
     };
     let sent = company.api(app).send_invoice(id, send_to, &rid).await.map_err(|e| match e {
-        crate::quickbooks::QboError::Fault { ref code, .. } if code == "6000" => AppError::refused(
+        e if e.kind() == crate::quickbooks::FaultKind::BusinessRule => AppError::refused(
             crate::ErrorCode::CustomerMissingEmail,
             "the customer has no e-mail address; add one in QuickBooks or enter an address to send to",
         ),

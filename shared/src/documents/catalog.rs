@@ -4,6 +4,7 @@
 //! every concurrent card request may run in its own Lambda instance.
 
 use super::company::Company;
+use crate::domain::snapshot::company_today;
 use crate::quickbooks::entities::{Item, TaxCode, Term};
 use crate::store::{Extras, Key, Put};
 use crate::{App, AppError};
@@ -21,15 +22,16 @@ pub struct Catalog {
     /// Only for companies whose lines need a tax code (non-US).
     pub tax_codes: Vec<TaxCode>,
     pub terms: Vec<Term>,
-    /// The company's UTC offset when read (from QuickBooks' answer `time`): its "today" without asking again.
-    utc_offset_secs: i32,
+    /// QuickBooks' clock when read (the answer's `time`, in the company's offset then) and ours: the
+    /// company's "today" without asking again.
+    company_time: DateTime<FixedOffset>,
+    fetched_at: DateTime<Utc>,
 }
 
 impl Catalog {
     /// Today in the company's time zone.
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
-        FixedOffset::east_opt(self.utc_offset_secs)
-            .map_or(now.date_naive(), |tz| now.with_timezone(&tz).date_naive())
+        company_today(self.company_time, self.fetched_at, now)
     }
 }
 
@@ -44,8 +46,13 @@ pub async fn catalog(
     now: DateTime<Utc>,
 ) -> Result<Catalog, AppError> {
     let key = key(company.connection.portal_id, &company.connection.realm_id);
-    if let Some(cached) = app.store.get::<Catalog>(&key, now.timestamp()).await? {
-        return Ok(cached);
+    // A cache that cannot be read (e.g. kept by an older version in another shape) is only a miss.
+    match app.store.get::<Catalog>(&key, now.timestamp()).await {
+        Ok(Some(cached)) => return Ok(cached),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "the company's kept catalogue is unreadable; reading it again")
+        }
     }
     let qbo = company.api(app);
     let items = qbo
@@ -66,7 +73,8 @@ pub async fn catalog(
         items: items.value,
         tax_codes,
         terms,
-        utc_offset_secs: items.time.map_or(0, |t| t.offset().local_minus_utc()),
+        company_time: items.time.unwrap_or_else(|| now.fixed_offset()),
+        fetched_at: now,
     };
     let size = serde_json::to_vec(&catalog).map_or(usize::MAX, |b| b.len());
     if size <= MAX_CACHED_BYTES {

@@ -4,16 +4,17 @@
 use crate::connections::{connection_key, Connection, Status};
 use crate::hubspot::HubSpotApi;
 use crate::installs::Install;
-use crate::quickbooks::api::base_for;
+use crate::quickbooks::api::{base_for, Auth};
 use crate::quickbooks::QboApi;
 use crate::tokens::Grant;
 use crate::{App, AppError};
 use chrono::Utc;
 
-/// A connected QuickBooks company with an access token.
+/// A connected QuickBooks company with an access token (renewed in place if QuickBooks refuses it).
 pub struct Company {
     pub connection: Connection,
-    token: String,
+    grant: Grant,
+    token: std::sync::Mutex<String>,
 }
 
 impl Company {
@@ -42,7 +43,11 @@ impl Company {
             realm_id: realm_id.to_string(),
         };
         let token = app.tokens.access_token(app, &grant).await?;
-        Ok(Self { connection, token })
+        Ok(Self {
+            connection,
+            grant,
+            token: std::sync::Mutex::new(token),
+        })
     }
 
     pub fn api<'a>(&'a self, app: &'a App) -> QboApi<'a> {
@@ -50,7 +55,11 @@ impl Company {
             http: &app.http,
             base: base_for(&app.config, self.connection.environment),
             realm_id: &self.connection.realm_id,
-            access_token: &self.token,
+            auth: Auth::Grant {
+                app,
+                grant: &self.grant,
+                held: &self.token,
+            },
         }
     }
 

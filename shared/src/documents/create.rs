@@ -316,9 +316,7 @@ async fn create_customer(
         {
             Ok(created) => return Ok(created.value.id),
             // Someone took the name between our query and our write: next suffix.
-            Err(crate::quickbooks::QboError::Fault { code, .. }) if code == "6240" => {
-                taken.push(name)
-            }
+            Err(e) if e.kind() == crate::quickbooks::FaultKind::DuplicateName => taken.push(name),
             Err(e) => return Err(e.into()),
         }
     }

@@ -81,7 +81,7 @@ impl Snapshot {
 
     /// The company's local date at `now`: its clock when read, moved on by the time since.
     pub fn company_today(&self, now: DateTime<Utc>) -> NaiveDate {
-        (self.company_time + (now - self.fetched_at).max(Duration::zero())).date_naive()
+        company_today(self.company_time, self.fetched_at, now)
     }
 
     pub fn is_stale(&self, now: DateTime<Utc>, max_age: Duration) -> bool {
@@ -113,6 +113,21 @@ impl Snapshot {
             DocType::SalesReceipt => DocStatus::Paid,
         }
     }
+}
+
+/// A company's local date at `now`, from QuickBooks' clock as an answer stamped it (`company_time`, in the
+/// company's offset at that moment, daylight saving included) moved on by the time since we read it
+/// (`fetched_at`). QuickBooks' clock, not ours, decides "today" and "overdue" (I2).
+pub fn company_today(
+    company_time: DateTime<FixedOffset>,
+    fetched_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> NaiveDate {
+    let elapsed = now.signed_duration_since(fetched_at).max(Duration::zero());
+    company_time
+        .checked_add_signed(elapsed)
+        .unwrap_or(company_time)
+        .date_naive()
 }
 
 /// Invoice statuses (I2) plus those of estimates and sales receipts.

@@ -1,10 +1,11 @@
 //! The Accounting API under `/v3/company/{realmId}/` (quickbooks-api.md §2, §7): JSON in and out,
 //! `minorversion=75` on every call, `intuit_tid` logged.
 
-use super::fault::{fault_of, garbled, QboError};
+use super::fault::{fault_of, garbled, FaultKind, QboError};
 use crate::connections::Environment;
 use crate::outbound::{Outbound, Repeat, Reply};
-use crate::Config;
+use crate::tokens::Grant;
+use crate::{App, Config};
 use chrono::{DateTime, FixedOffset};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,33 @@ pub struct QboApi<'a> {
     pub http: &'a Outbound,
     pub base: &'a Url,
     pub realm_id: &'a str,
-    pub access_token: &'a str,
+    pub auth: Auth<'a>,
+}
+
+/// The access token calls carry, and where another comes from when QuickBooks refuses it.
+pub enum Auth<'a> {
+    /// A token straight from the code exchange (connecting): there is nothing to renew it from yet.
+    Token(&'a str),
+    /// A connected company's grant. QuickBooks can refuse a token we believe valid (revoked early, clock
+    /// skew): the call then renews it once under the refresh lease and is retried once (issue 10, item 5).
+    Grant {
+        app: &'a App,
+        grant: &'a Grant,
+        /// The token in use, shared by every call made for the same company in this request.
+        held: &'a std::sync::Mutex<String>,
+    },
+}
+
+impl Auth<'_> {
+    fn current(&self) -> String {
+        match self {
+            Auth::Token(t) => t.to_string(),
+            Auth::Grant { held, .. } => held
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
+        }
+    }
 }
 
 /// The API host of an environment.
@@ -118,7 +145,9 @@ impl QboApi<'_> {
         url
     }
 
-    /// One call: `build` adds the method and body to an authorized request for `url`.
+    /// One call: `build` adds the method and body to an authorized request for `url`. A refused token is
+    /// renewed and the call repeated once; a company that no longer authorizes the app is marked
+    /// "reconnect needed".
     async fn call(
         &self,
         method: reqwest::Method,
@@ -126,13 +155,56 @@ impl QboApi<'_> {
         accept: &str,
         build: impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
     ) -> Result<Reply, QboError> {
+        let token = self.auth.current();
+        let reply = self.send(&method, url, accept, &build, &token).await?;
+        let Some(fault) = fault_of(&reply) else {
+            return Ok(reply);
+        };
+        let Auth::Grant { app, grant, held } = &self.auth else {
+            return Err(fault);
+        };
+        match fault.kind() {
+            FaultKind::TokenRefused => {
+                tracing::warn!(
+                    realm_id = self.realm_id,
+                    "QuickBooks refused a live access token; renewing it once"
+                );
+                // Boxed: the renewal is rare and large; inline it would bloat every call's future.
+                let renewed = Box::pin(app.tokens.renew(app, grant, &token)).await?;
+                *held
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = renewed.clone();
+                let reply = self.send(&method, url, accept, &build, &renewed).await?;
+                match fault_of(&reply) {
+                    Some(fault) => Err(fault),
+                    None => Ok(reply),
+                }
+            }
+            FaultKind::ReconnectNeeded => {
+                if let Err(e) = Box::pin(app.tokens.authorization_revoked(app, grant)).await {
+                    tracing::error!(error = %e, "could not mark the company reconnect needed");
+                }
+                Err(fault)
+            }
+            _ => Err(fault),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: &reqwest::Method,
+        url: &Url,
+        accept: &str,
+        build: &impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+        token: &str,
+    ) -> Result<Reply, QboError> {
         // Reads are safe to repeat, and every write carries a `requestid`, so QuickBooks answers a repeat
         // with the first answer instead of writing twice (quickbooks-api.md §7).
         let reply = self
             .http
             .send(SERVICE, Repeat::Safe, |c| {
                 build(c.request(method.clone(), url.clone()))
-                    .bearer_auth(self.access_token)
+                    .bearer_auth(token)
                     .header("accept", accept)
             })
             .await?;
@@ -143,10 +215,7 @@ impl QboApi<'_> {
             intuit_tid = reply.header("intuit_tid"),
             "QuickBooks call"
         );
-        match fault_of(&reply) {
-            Some(fault) => Err(fault),
-            None => Ok(reply),
-        }
+        Ok(reply)
     }
 
     fn decode<T: DeserializeOwned>(reply: &Reply) -> Result<T, QboError> {

@@ -1,7 +1,9 @@
 //! QuickBooks errors (quickbooks-api.md §8): the `Fault` envelope, the lower-case `fault` of auth failures,
-//! and the XML throttle fault that comes even to JSON clients.
+//! and the XML throttle fault that comes even to JSON clients; and what each one means ([`QboError::kind`]),
+//! decided here only, so that no caller reads codes or texts of its own.
 
 use crate::outbound::{OutboundError, Reply};
+use crate::tokens::TokenError;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -27,6 +29,74 @@ pub enum QboError {
     },
     #[error(transparent)]
     Transport(#[from] OutboundError),
+    /// QuickBooks refused the access token and no new one could be had (a dead grant: reconnect).
+    #[error(transparent)]
+    Renewal(#[from] TokenError),
+}
+
+/// What a QuickBooks failure means to us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// 401 (3200): the access token was refused; a refreshed one may work.
+    TokenRefused,
+    /// The company's authorization is gone (403 3100 ApplicationAuthorizationFailed, 120 Authorization
+    /// Failure, or a grant that could not be refreshed): only a reconnect helps (C4).
+    ReconnectNeeded,
+    /// 429 / 3001.
+    Throttled,
+    /// 6000 asking for a tax rate on every line (non-US companies), in whichever country's wording.
+    TaxCodeRequired,
+    /// 6140, or 6210 when it says "Duplicate" (the sources disagree on 6210, quickbooks-api.md §8).
+    DuplicateDocNumber,
+    /// 6240.
+    DuplicateName,
+    /// 610 / 2500 naming an item.
+    ItemNotFound,
+    /// 5010: someone changed the record since we read it.
+    StaleObject,
+    /// Any other 6000 business validation error.
+    BusinessRule,
+    /// Any other refusal.
+    Rejected,
+    /// No usable answer: the connection failed or the body was unreadable.
+    Unavailable,
+}
+
+/// The sentence QuickBooks uses when a line lacks a tax code. Only the tax's name changes by country:
+/// "a VAT rate" in the UK (quickbooks-api.md §10), "a GST/HST rate" in Canada (issue 10, item 13).
+fn asks_for_a_tax_rate(said: &str) -> bool {
+    let said = said.to_ascii_lowercase();
+    said.contains("make sure all your transactions have a") && said.contains("rate before you save")
+}
+
+impl QboError {
+    pub fn kind(&self) -> FaultKind {
+        match self {
+            QboError::Unauthorized(_) => FaultKind::TokenRefused,
+            QboError::Throttled => FaultKind::Throttled,
+            QboError::Garbled { .. } | QboError::Transport(_) => FaultKind::Unavailable,
+            QboError::Renewal(TokenError::ReconnectNeeded(_)) => FaultKind::ReconnectNeeded,
+            QboError::Renewal(_) => FaultKind::Unavailable,
+            QboError::Fault {
+                code,
+                message,
+                detail,
+            } => {
+                let said = format!("{message} {}", detail.as_deref().unwrap_or_default());
+                match code.as_str() {
+                    "3100" | "120" => FaultKind::ReconnectNeeded,
+                    "6140" => FaultKind::DuplicateDocNumber,
+                    "6210" if said.contains("Duplicate") => FaultKind::DuplicateDocNumber,
+                    "6240" => FaultKind::DuplicateName,
+                    "5010" => FaultKind::StaleObject,
+                    "610" | "2500" if said.contains("Item") => FaultKind::ItemNotFound,
+                    "6000" if asks_for_a_tax_rate(&said) => FaultKind::TaxCodeRequired,
+                    "6000" => FaultKind::BusinessRule,
+                    _ => FaultKind::Rejected,
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +171,68 @@ mod tests {
             headers: Default::default(),
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    fn fault(code: &str, message: &str, detail: &str) -> QboError {
+        QboError::Fault {
+            code: code.into(),
+            message: message.into(),
+            detail: Some(detail.into()),
+        }
+    }
+
+    #[test]
+    fn a_missing_tax_code_is_recognised_in_every_countrys_wording() {
+        for detail in [
+            "Business Validation Error: Make sure all your transactions have a VAT rate before you save.",
+            "Business Validation Error: Make sure all your transactions have a GST/HST rate before you save.",
+        ] {
+            assert_eq!(
+                fault("6000", "A business validation error has occurred while processing your request", detail).kind(),
+                FaultKind::TaxCodeRequired,
+                "{detail}"
+            );
+        }
+        assert_eq!(
+            fault(
+                "6000",
+                "Business Validation Error",
+                "the invoice has no e-mail address"
+            )
+            .kind(),
+            FaultKind::BusinessRule
+        );
+    }
+
+    #[test]
+    fn an_application_authorization_failure_needs_a_reconnect() {
+        let body = r#"{"fault":{"error":[{"message":"message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403","detail":"","code":"3100"}],"type":"AUTHORIZATION"}}"#;
+        let e = fault_of(&reply(403, body)).unwrap();
+        assert_eq!(e.kind(), FaultKind::ReconnectNeeded);
+        assert_eq!(
+            QboError::Unauthorized("code 3200".into()).kind(),
+            FaultKind::TokenRefused
+        );
+        assert_eq!(
+            fault("6240", "Duplicate Name Exists Error", "").kind(),
+            FaultKind::DuplicateName
+        );
+        assert_eq!(
+            fault("6140", "Duplicate Document Number Error", "").kind(),
+            FaultKind::DuplicateDocNumber
+        );
+        assert_eq!(
+            fault("2500", "Invalid Reference Id", "Item 9 not found").kind(),
+            FaultKind::ItemNotFound
+        );
+        assert_eq!(
+            fault("5010", "Stale Object Error", "").kind(),
+            FaultKind::StaleObject
+        );
+        assert_eq!(
+            fault("2020", "Required param missing", "").kind(),
+            FaultKind::Rejected
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod fault;
 pub mod oauth;
 
 pub use api::{CompanyProfile, QboApi, Stamped};
-pub use fault::QboError;
+pub use fault::{FaultKind, QboError};
 pub use oauth::IntuitOAuth;
 
 /// Accounting scope: all this integration needs (quickbooks-api.md §1, Scopes).

@@ -25,14 +25,26 @@ pub fn decimal(v: &Value) -> Option<Decimal> {
 /// decimal and a request with absurd numbers gets a fault instead of crashing the simulator.
 const LIMIT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
-/// A number a write sends, refused beyond [`LIMIT`]; `None` when absent or not a number.
-pub fn bounded(v: &Value, field: &str) -> Result<Option<Decimal>, Fault> {
-    match decimal(v) {
-        Some(d) if d.abs() > LIMIT => {
-            Err(Fault::invalid_body(format!("{field} {d} is out of range")))
-        }
-        other => Ok(other),
+/// An amount field of a request: absent or null is `None`; a value that is not a number a decimal can
+/// hold (e.g. `1e30`), or one beyond [`LIMIT`], is refused rather than taken as missing.
+pub fn amount(v: &Value, field: &str) -> Result<Option<Decimal>, Fault> {
+    match v {
+        Value::Null => Ok(None),
+        other => match decimal(other) {
+            Some(d) if d.abs() > LIMIT => {
+                Err(Fault::invalid_body(format!("{field} {d} is out of range")))
+            }
+            Some(d) => Ok(Some(d)),
+            None => Err(Fault::invalid_body(format!(
+                "{field} {other} is not an amount QuickBooks can store"
+            ))),
+        },
     }
+}
+
+/// The result of checked arithmetic, or the refusal naming what overflowed.
+pub fn checked(result: Option<Decimal>, what: &str) -> Result<Decimal, Fault> {
+    result.ok_or_else(|| Fault::out_of_range(what))
 }
 
 /// Cents, rounded half away from zero.
@@ -42,9 +54,9 @@ pub fn money(d: Decimal) -> Decimal {
 
 /// A line amount: `275` when whole, `275.5` otherwise.
 pub fn line_amount(d: Decimal) -> Value {
-    match d.fract().is_zero() {
-        true => json!(d.to_i64().unwrap_or_default()),
-        false => to_json(d),
+    match d.to_i64().filter(|_| d.fract().is_zero()) {
+        Some(whole) => json!(whole),
+        None => to_json(d),
     }
 }
 
@@ -71,8 +83,8 @@ mod tests {
         assert_eq!(decimal(&json!(25.5)), Some(Decimal::new(255, 1)));
         assert_eq!(decimal(&json!("0.1")), Some(Decimal::new(1, 1)));
         assert_eq!(LIMIT, Decimal::new(1_000_000_000_000_000, 0));
-        assert!(bounded(&json!("79228162514264337593543950335"), "Qty").is_err());
-        assert!(bounded(&json!(1e20), "Qty").is_err());
-        assert_eq!(bounded(&json!(2), "Qty").unwrap(), Some(Decimal::TWO));
+        assert!(amount(&json!("79228162514264337593543950335"), "Qty").is_err());
+        assert!(amount(&json!(1e20), "Qty").is_err());
+        assert_eq!(amount(&json!(2), "Qty").unwrap(), Some(Decimal::TWO));
     }
 }

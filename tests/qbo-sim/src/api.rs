@@ -41,7 +41,7 @@ pub async fn company(
     RawQuery(raw_query): RawQuery,
     body: String,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     let at = sim.moment(&realm);
     let bearer = headers
         .get("authorization")

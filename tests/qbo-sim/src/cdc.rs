@@ -27,7 +27,7 @@ pub fn response(
     let since = params
         .get("changedSince")
         .ok_or_else(|| Fault::required("changedSince"))?;
-    let since = parse_instant(since, company.offset)
+    let since = parse_instant(since, company.zone)
         .ok_or_else(|| Fault::invalid_body(format!("changedSince {since} is not a date-time")))?;
     if at.now - since > Duration::days(LOOKBACK_DAYS) {
         return Err(Fault::business(format!(
@@ -65,7 +65,7 @@ fn changes(company: &Company, entity: &str, since: DateTime<Utc>) -> Vec<Value> 
     let updated_at = |r: &Value| {
         r["MetaData"]["LastUpdatedTime"]
             .as_str()
-            .and_then(|t| parse_instant(t, company.offset))
+            .and_then(|t| parse_instant(t, company.zone))
     };
     let mut changed: Vec<(DateTime<Utc>, Value)> = company
         .records(entity)

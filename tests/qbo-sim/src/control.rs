@@ -16,18 +16,29 @@ pub fn routes() -> axum::Router<Shared<Sim>> {
         .route("/_sim/state", get(state))
         .route("/_sim/consent", post(consent))
         .route("/_sim/settings", post(settings))
+        .route("/_sim/revoke", post(revoke))
         .merge(sim_kit::control_routes::<Sim>())
 }
 
 /// Replaces the companies (and everything else: grants, log, faults, clock) with a new seed.
-async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> StatusCode {
-    *sim.lock().expect("sim lock") = Sim::new(seed);
-    StatusCode::NO_CONTENT
+async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match Sim::new(seed) {
+        Ok(fresh) => {
+            *sim_kit::lock(&sim) = fresh;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({ "error": e })),
+        )
+            .into_response(),
+    }
 }
 
 /// The live data in the shape of a seed, with the simulated `now`.
 async fn state(State(sim): State<Shared<Sim>>) -> Json<Seed> {
-    Json(sim.lock().expect("sim lock").snapshot())
+    Json(sim_kit::lock(&sim).snapshot())
 }
 
 #[derive(Deserialize)]
@@ -40,7 +51,7 @@ struct Consent {
 
 /// What the next consent screens answer: which company, or a refusal.
 async fn consent(State(sim): State<Shared<Sim>>, Json(c): Json<Consent>) -> StatusCode {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     sim.consent_realm = c.realm_id;
     sim.consent_denied = c.deny;
     StatusCode::NO_CONTENT
@@ -56,13 +67,37 @@ struct Settings {
 }
 
 async fn settings(State(sim): State<Shared<Sim>>, Json(s): Json<Settings>) -> StatusCode {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     if let Some(age) = s.rotation_age_seconds {
-        sim.rotation_age = Duration::seconds(age);
+        let Some(age) = Duration::try_seconds(age) else {
+            return StatusCode::BAD_REQUEST;
+        };
+        sim.rotation_age = age;
     }
     let limits = &mut sim.limits;
     limits.enabled = s.rate_limits.unwrap_or(limits.enabled);
     limits.per_second = s.per_second.unwrap_or(limits.per_second);
     limits.per_minute = s.per_minute.unwrap_or(limits.per_minute);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Revoke {
+    realm_id: String,
+    #[serde(default)]
+    refresh_tokens: bool,
+}
+
+/// Kills a company's access tokens before their hour is up, as Intuit may (a disconnect in QuickBooks, a
+/// security event); with `refresh_tokens` its grants too, so that only a reconnect helps.
+async fn revoke(State(sim): State<Shared<Sim>>, Json(r): Json<Revoke>) -> StatusCode {
+    let mut sim = sim_kit::lock(&sim);
+    sim.access_tokens.retain(|_, a| a.realm_id != r.realm_id);
+    if r.refresh_tokens {
+        for grant in sim.grants.values_mut().filter(|g| g.realm_id == r.realm_id) {
+            grant.revoked = true;
+        }
+    }
     StatusCode::NO_CONTENT
 }

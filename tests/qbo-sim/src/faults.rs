@@ -94,6 +94,32 @@ impl Fault {
         Self::new("6000", BUSINESS, detail)
     }
 
+    /// A line without a tax code in a non-US company. QuickBooks names the country's tax, so the wording
+    /// differs by country; only the documented wordings are simulated (the UK's "VAT rate",
+    /// quickbooks-api.md §10; Canada's "GST/HST rate", issue 10 item 13, as Intuit partners' help pages
+    /// quote it). Elsewhere the simulator refuses rather than invent QuickBooks' words.
+    pub fn tax_rate_missing(country: &str) -> Self {
+        let tax = match country {
+            "GB" | "GBR" => "VAT",
+            "CA" | "CAN" => "GST/HST",
+            other => {
+                return Self::unsupported(format!(
+                    "QuickBooks' wording for a line without a tax code in a company of {other} is not simulated; send a TaxCodeRef on every line"
+                ))
+            }
+        };
+        Self::business(format!(
+            "Business Validation Error: Make sure all your transactions have a {tax} rate before you save."
+        ))
+    }
+
+    /// A number the write would compute beyond what can be stored (the document number after
+    /// 18446744073709551615, a quantity times a price that overflows, a total beyond every bound): refused,
+    /// never wrapped. QuickBooks' own code for it is not documented; 6000 is its catch-all (§8).
+    pub fn out_of_range(what: impl std::fmt::Display) -> Self {
+        Self::business(format!("Business Validation Error: {what} is out of range"))
+    }
+
     pub fn no_name() -> Self {
         Self::new(
             "6080",

@@ -45,7 +45,9 @@ impl QboSim {
     }
 
     pub async fn start_on(port: u16, seed: Seed) -> std::io::Result<Self> {
-        let state: Shared<Sim> = Arc::new(Mutex::new(Sim::new(seed)));
+        let sim =
+            Sim::new(seed).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let state: Shared<Sim> = Arc::new(Mutex::new(sim));
         let server = Server::start(port, router(state.clone())).await?;
         Ok(Self { server, state })
     }
@@ -76,9 +78,14 @@ impl QboSim {
         self.with_state(|s| s.issue_tokens(realm).0)
     }
 
+    /// A whole grant for `realm`: (access token, refresh token), as the token endpoint issues them.
+    pub fn issue_grant(&self, realm: &str) -> (String, String) {
+        self.with_state(|s| s.issue_tokens(realm))
+    }
+
     /// Direct access for assertions and set-up.
     pub fn with_state<T>(&self, f: impl FnOnce(&mut Sim) -> T) -> T {
-        f(&mut self.state.lock().expect("sim lock"))
+        f(&mut sim_kit::lock(&self.state))
     }
 }
 

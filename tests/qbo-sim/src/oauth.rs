@@ -31,7 +31,7 @@ pub async fn authorize(
     State(sim): State<Shared<Sim>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     if get("client_id") != sim.client_id {
         return (StatusCode::BAD_REQUEST, "invalid client_id").into_response();
@@ -90,7 +90,7 @@ fn client_ok(sim: &crate::state::Sim, headers: &HeaderMap) -> bool {
 
 /// The token endpoint: `authorization_code` and `refresh_token` grants.
 pub async fn token(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: String) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     if !client_ok(&sim, &headers) {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
@@ -170,7 +170,7 @@ pub async fn token(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: Str
 
 /// Revokes a refresh token (and the access tokens from it) or one access token.
 pub async fn revoke(State(sim): State<Shared<Sim>>, headers: HeaderMap, body: String) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = sim_kit::lock(&sim);
     if !client_ok(&sim, &headers) {
         return oauth_error(
             StatusCode::UNAUTHORIZED,

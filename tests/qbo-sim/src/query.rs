@@ -9,7 +9,7 @@ use crate::clock::{parse_instant, Moment};
 use crate::faults::Fault;
 use crate::state::Company;
 use axum::response::IntoResponse;
-use chrono::FixedOffset;
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::cmp::Ordering;
@@ -355,10 +355,10 @@ fn field_value<'a>(record: &'a Value, field: &str) -> Option<&'a Value> {
 
 /// Compares a stored value with a literal the way the field means it: times as instants, Ids and amounts
 /// as numbers, the rest as text.
-fn compare(field: &str, value: &Value, literal: &Literal, offset: FixedOffset) -> Option<Ordering> {
+fn compare(field: &str, value: &Value, literal: &Literal, zone: Tz) -> Option<Ordering> {
     match (value, literal) {
         (Value::String(s), Literal::Text(l)) if TIME_FIELDS.contains(&field) => {
-            Some(parse_instant(s, offset)?.cmp(&parse_instant(l, offset)?))
+            Some(parse_instant(s, zone)?.cmp(&parse_instant(l, zone)?))
         }
         (Value::Bool(b), Literal::Bool(l)) => Some(b.cmp(l)),
         (Value::Number(_), Literal::Number(l)) => Some(decimal(value)?.cmp(l)),
@@ -387,11 +387,11 @@ fn like(value: &Value, pattern: &Literal) -> bool {
 }
 
 impl Condition {
-    fn matches(&self, record: &Value, offset: FixedOffset) -> bool {
+    fn matches(&self, record: &Value, zone: Tz) -> bool {
         let Some(value) = field_value(record, &self.field) else {
             return false;
         };
-        let cmp = |l: &Literal| compare(&self.field, value, l, offset);
+        let cmp = |l: &Literal| compare(&self.field, value, l, zone);
         let first = &self.values[0];
         match self.op {
             Op::Eq => cmp(first) == Some(Ordering::Equal),
@@ -406,19 +406,19 @@ impl Condition {
 }
 
 /// The records a query selects, in order, and how many matched before paging.
-pub fn run<'a>(q: &Query, records: &'a [Value], offset: FixedOffset) -> (Vec<&'a Value>, usize) {
+pub fn run<'a>(q: &Query, records: &'a [Value], zone: Tz) -> (Vec<&'a Value>, usize) {
     let filters_active = q.conditions.iter().any(|c| c.field == "Active");
     let hide_inactive = NAME_LISTS.contains(&q.entity.as_str()) && !filters_active;
     let mut hits: Vec<&Value> = records
         .iter()
         .filter(|r| !hide_inactive || r["Active"] != false)
-        .filter(|r| q.conditions.iter().all(|c| c.matches(r, offset)))
+        .filter(|r| q.conditions.iter().all(|c| c.matches(r, zone)))
         .collect();
     hits.sort_by(|a, b| {
         q.order_by
             .iter()
             .map(|(field, desc)| {
-                let ord = order(field, a, b, offset);
+                let ord = order(field, a, b, zone);
                 if *desc {
                     ord.reverse()
                 } else {
@@ -434,7 +434,7 @@ pub fn run<'a>(q: &Query, records: &'a [Value], offset: FixedOffset) -> (Vec<&'a
 }
 
 /// Sort order of two records on one field; records without it come first.
-fn order(field: &str, a: &Value, b: &Value, offset: FixedOffset) -> Ordering {
+fn order(field: &str, a: &Value, b: &Value, zone: Tz) -> Ordering {
     match (field_value(a, field), field_value(b, field)) {
         (Some(x), Some(y)) => {
             let as_literal = match y {
@@ -442,23 +442,24 @@ fn order(field: &str, a: &Value, b: &Value, offset: FixedOffset) -> Ordering {
                 Value::Bool(b) => Literal::Bool(*b),
                 other => decimal(other).map_or(Literal::Bool(false), Literal::Number),
             };
-            compare(field, x, &as_literal, offset).unwrap_or(Ordering::Equal)
+            compare(field, x, &as_literal, zone).unwrap_or(Ordering::Equal)
         }
         (x, y) => x.is_some().cmp(&y.is_some()),
     }
 }
 
-/// The `QueryResponse` of a statement: entities with `startPosition` and `maxResults`, `totalCount` for
-/// `COUNT(*)`, and `{}` when nothing matched.
+/// The `QueryResponse` of a statement: entities with `startPosition`, `maxResults` and `totalCount` (the
+/// rows of this answer, as in the real sandbox answer quickbooks-api.md §4 cites, where both are 31), only
+/// `totalCount` (all matches) for `COUNT(*)`, and `{}` when nothing matched.
 pub fn response(company: &Company, statement: &str) -> Result<Value, Fault> {
     let q = parse(statement)?;
-    let (page, total) = run(&q, company.records(&q.entity), company.offset);
+    let (page, total) = run(&q, company.records(&q.entity), company.zone);
     Ok(json!({"QueryResponse": if q.count {
         json!({ "totalCount": total })
     } else if page.is_empty() {
         json!({})
     } else {
-        json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len() })
+        json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len(), "totalCount": page.len() })
     }}))
 }
 
@@ -477,8 +478,8 @@ pub fn answer(company: &Company, statement: &str, at: &Moment) -> axum::response
 mod tests {
     use super::*;
 
-    fn utc() -> FixedOffset {
-        FixedOffset::east_opt(0).unwrap()
+    fn utc() -> Tz {
+        Tz::UTC
     }
 
     #[test]

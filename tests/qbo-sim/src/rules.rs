@@ -3,7 +3,7 @@
 //! applied to the current record) and fills in what QuickBooks computes. `own` is the record's own Id on an
 //! update: uniqueness checks skip it.
 
-use crate::amounts::{bounded, decimal, line_amount, money, total_amount};
+use crate::amounts::{amount, checked, decimal, line_amount, money, total_amount};
 use crate::clock::Moment;
 use crate::faults::Fault;
 use crate::state::Company;
@@ -233,11 +233,11 @@ fn sales_document(
             .unwrap_or_default(),
     )?;
     // Under automated sales tax an explicit TotalTax is honoured (quickbooks-api.md §10).
-    let tax = match bounded(&doc["TxnTaxDetail"]["TotalTax"], "TotalTax")? {
+    let tax = match amount(&doc["TxnTaxDetail"]["TotalTax"], "TxnTaxDetail.TotalTax")? {
         Some(given) if company.is_us() => money(given),
         _ => money(priced.tax),
     };
-    let total = priced.subtotal + tax;
+    let total = checked(priced.subtotal.checked_add(tax), "TotalAmt")?;
     doc_number(company, entity, d, own, options)?;
     let txn_date = match d.get("TxnDate").and_then(Value::as_str) {
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -262,7 +262,8 @@ fn sales_document(
         "Invoice" => {
             due_date(company, d, customer, txn_date)?;
             let paid = own.map_or(Decimal::ZERO, |id| paid(company, id, None).0);
-            d.insert("Balance".into(), total_amount(total - paid));
+            let balance = checked(total.checked_sub(paid), "Balance")?;
+            d.insert("Balance".into(), total_amount(balance));
         }
         "SalesReceipt" => {
             d.insert("Balance".into(), total_amount(Decimal::ZERO));
@@ -339,8 +340,12 @@ fn due_date(
     let term = referenced(company, "Term", Some(term_id), "SalesTermRef")?;
     d.insert("SalesTermRef".into(), named(term_id, &term["Name"]));
     let days = term["DueDays"].as_i64().unwrap_or(0);
-    d.entry("DueDate")
-        .or_insert(json!((txn_date + Duration::days(days)).to_string()));
+    if !d.contains_key("DueDate") {
+        let due = Duration::try_days(days)
+            .and_then(|days| txn_date.checked_add_signed(days))
+            .ok_or_else(|| Fault::out_of_range(format!("DueDate ({txn_date} + {days} days)")))?;
+        d.insert("DueDate".into(), json!(due.to_string()));
+    }
     Ok(())
 }
 
@@ -361,8 +366,8 @@ fn price_lines(company: &Company, given: &[Value]) -> Result<Priced, Fault> {
         let mut line = match line["DetailType"].as_str() {
             Some("SalesItemLineDetail") => {
                 let (line, amount, tax) = sales_line(company, line)?;
-                priced.subtotal += amount;
-                priced.tax += tax;
+                priced.subtotal = checked(priced.subtotal.checked_add(amount), "the subtotal")?;
+                priced.tax = checked(priced.tax.checked_add(tax), "the tax")?;
                 line
             }
             Some("DescriptionOnly") => line.clone(),
@@ -399,15 +404,19 @@ fn sales_line(company: &Company, line: &Value) -> Result<(Value, Decimal, Decima
     let detail = &line["SalesItemLineDetail"];
     let item_id = reference(detail, "ItemRef");
     let item = referenced(company, "Item", item_id, "Line.SalesItemLineDetail.ItemRef")?;
-    let qty = bounded(&detail["Qty"], "Qty")?;
-    let price = bounded(&detail["UnitPrice"], "UnitPrice")?;
-    let amount = match (bounded(&line["Amount"], "Amount")?, qty, price) {
-        (Some(a), Some(q), Some(p)) if q.checked_mul(p).map(money) != Some(money(a)) => {
-            return Err(Fault::amount_mismatch(
-                &a.to_string(),
-                &p.to_string(),
-                &q.to_string(),
-            ))
+    let qty = amount(&detail["Qty"], "Line.SalesItemLineDetail.Qty")?;
+    let price = amount(&detail["UnitPrice"], "Line.SalesItemLineDetail.UnitPrice")?;
+    let amount = match (amount(&line["Amount"], "Line.Amount")?, qty, price) {
+        (Some(a), Some(q), Some(p)) => {
+            let product = checked(q.checked_mul(p), "Qty * UnitPrice")?;
+            if money(product) != money(a) {
+                return Err(Fault::amount_mismatch(
+                    &a.to_string(),
+                    &p.to_string(),
+                    &q.to_string(),
+                ));
+            }
+            money(a)
         }
         (Some(a), _, _) => money(a),
         (None, _, _) => return Err(Fault::required("Line.Amount")),
@@ -416,11 +425,13 @@ fn sales_line(company: &Company, line: &Value) -> Result<(Value, Decimal, Decima
     let mut line = line.clone();
     line["Amount"] = line_amount(amount);
     line["SalesItemLineDetail"]["ItemRef"] = named(item_id.unwrap_or_default(), &item["Name"]);
-    Ok((line, amount, amount * percent / Decimal::ONE_HUNDRED))
+    let tax = checked(amount.checked_mul(percent), "the line's tax")? / Decimal::ONE_HUNDRED;
+    Ok((line, amount, tax))
 }
 
 /// The tax rate of a line, in percent. US: `TAX`/`NON` (or the item's `Taxable`) under automated sales
-/// tax. Elsewhere: a TaxCode Id on every line (6000 without one), whose first sales TaxRate applies.
+/// tax. Elsewhere: a TaxCode Id on every line (6000 without one, worded per country), whose first sales
+/// TaxRate applies.
 fn tax_percent(company: &Company, code: Option<&str>, item: &Value) -> Result<Decimal, Fault> {
     if company.is_us() {
         let taxable = match code {
@@ -435,11 +446,7 @@ fn tax_percent(company: &Company, code: Option<&str>, item: &Value) -> Result<De
             Decimal::ZERO
         });
     }
-    let code = code.ok_or_else(|| {
-        Fault::business(
-            "Business Validation Error: Make sure all your transactions have a VAT rate before you save.",
-        )
-    })?;
+    let code = code.ok_or_else(|| Fault::tax_rate_missing(company.country()))?;
     let tax_code = referenced(company, "TaxCode", Some(code), "TaxCodeRef")?;
     let rate = reference(
         &tax_code["SalesTaxRateList"]["TaxRateDetail"][0],
@@ -513,11 +520,10 @@ fn payment(
         reference(&doc, "CustomerRef"),
         "CustomerRef",
     )?;
-    let total =
-        bounded(&doc["TotalAmt"], "TotalAmt")?.ok_or_else(|| Fault::required("TotalAmt"))?;
+    let total = amount(&doc["TotalAmt"], "TotalAmt")?.ok_or_else(|| Fault::required("TotalAmt"))?;
     let mut applied = Decimal::ZERO;
     for line in doc["Line"].as_array().into_iter().flatten() {
-        let amount = bounded(&line["Amount"], "Line.Amount")?
+        let amount = amount(&line["Amount"], "Line.Amount")?
             .ok_or_else(|| Fault::required("Line.Amount"))?;
         for link in line["LinkedTxn"].as_array().into_iter().flatten() {
             if link["TxnType"] != "Invoice" {
@@ -535,14 +541,19 @@ fn payment(
                     "Business Validation Error: invoice {id} belongs to another customer"
                 )));
             }
-            let open = decimal(&invoice["TotalAmt"]).unwrap_or_default() - paid(company, id, own).0;
+            let open = checked(
+                decimal(&invoice["TotalAmt"])
+                    .unwrap_or_default()
+                    .checked_sub(paid(company, id, own).0),
+                "the invoice's open balance",
+            )?;
             if amount > open {
                 return Err(Fault::business(format!(
                     "Business Validation Error: the payment of {amount} is more than invoice {id}'s open balance of {open}"
                 )));
             }
         }
-        applied += amount;
+        applied = checked(applied.checked_add(amount), "the applied amounts")?;
     }
     if applied > total {
         return Err(Fault::business(format!(
@@ -559,7 +570,8 @@ fn payment(
         ),
     );
     p.insert("TotalAmt".into(), total_amount(total));
-    p.insert("UnappliedAmt".into(), total_amount(total - applied));
+    let unapplied = checked(total.checked_sub(applied), "UnappliedAmt")?;
+    p.insert("UnappliedAmt".into(), total_amount(unapplied));
     p.entry("TxnDate").or_insert(json!(at.today().to_string()));
     Ok(())
 }
@@ -580,7 +592,8 @@ pub fn paid(company: &Company, invoice_id: &str, except: Option<&str>) -> (Decim
                 .flatten()
                 .any(|l| l["TxnType"] == "Invoice" && l["TxnId"] == invoice_id);
             if applies {
-                sum += decimal(&line["Amount"]).unwrap_or_default();
+                // Stored amounts passed the checks one by one; a sum beyond every bound saturates.
+                sum = sum.saturating_add(decimal(&line["Amount"]).unwrap_or_default());
                 if !payments.iter().any(|p| p == id) {
                     payments.push(id.to_string());
                 }
@@ -597,7 +610,7 @@ fn open_balance(company: &Company, customer_id: &str) -> Decimal {
         .iter()
         .filter(|i| i["CustomerRef"]["value"] == customer_id)
         .filter_map(|i| decimal(&i["Balance"]))
-        .sum()
+        .fold(Decimal::ZERO, Decimal::saturating_add)
 }
 
 /// A new version: SyncToken + 1 and a new LastUpdatedTime.
@@ -606,6 +619,7 @@ pub fn bump(record: &mut Value, at: &Moment) {
         .as_str()
         .and_then(|t| t.parse::<u64>().ok())
         .unwrap_or(0);
+    // Only a seed can hold u64::MAX here (clients never write SyncToken): stay there rather than wrap.
     record["SyncToken"] = json!(token.saturating_add(1).to_string());
     record["MetaData"]["LastUpdatedTime"] = json!(at.stamp());
 }
@@ -631,7 +645,7 @@ pub fn settle(company: &mut Company, invoice_ids: &[String], at: &Moment) {
                 .iter()
                 .map(|p| json!({"TxnId": p, "TxnType": "Payment"})),
         );
-        invoice["Balance"] = total_amount((total - paid).max(Decimal::ZERO));
+        invoice["Balance"] = total_amount(total.saturating_sub(paid).max(Decimal::ZERO));
         invoice["LinkedTxn"] = Value::Array(linked);
         bump(invoice, at);
         let customer = invoice["CustomerRef"]["value"].as_str().map(str::to_string);

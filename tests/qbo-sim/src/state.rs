@@ -1,10 +1,12 @@
 //! The simulator's whole state, in memory: companies (from a seed), OAuth grants, rate-limit windows, the
 //! request log, faults and the clock.
 
-use crate::clock::{parse_offset, Moment};
+use crate::clock::{parse_zone, Moment};
+use crate::faults::Fault;
 use crate::limits::RateLimits;
 use axum::response::Response;
-use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sim_kit::{Recorder, Simulated};
@@ -22,8 +24,7 @@ pub struct Seed {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CompanySeed {
     pub realm_id: String,
-    /// The company's UTC offset, used on every timestamp it returns (e.g. `-08:00`).
-    pub utc_offset: String,
+    /// Its `DefaultTimeZone` (an IANA name) sets the offset of every time the company answers with.
     #[serde(rename = "CompanyInfo")]
     pub company_info: Value,
     #[serde(rename = "Preferences")]
@@ -74,7 +75,8 @@ pub struct Tombstone {
 pub struct Company {
     /// The company's live data (starts as its seed; writes change it).
     pub seed: CompanySeed,
-    pub offset: FixedOffset,
+    /// `CompanyInfo.DefaultTimeZone`.
+    pub zone: Tz,
     /// Admitted request instants, for the per-realm rate limits.
     pub recent: VecDeque<DateTime<Utc>>,
     /// Answers by `requestid`: a repeat gets the first answer again (quickbooks-api.md §7).
@@ -85,9 +87,18 @@ pub struct Company {
 }
 
 impl Company {
-    fn new(seed: CompanySeed) -> Self {
+    fn new(seed: CompanySeed) -> Result<Self, String> {
+        let named = seed.company_info["DefaultTimeZone"]
+            .as_str()
+            .unwrap_or_default();
+        let zone = parse_zone(named).ok_or_else(|| {
+            format!(
+                "company {}: CompanyInfo.DefaultTimeZone {named:?} is not an IANA time zone",
+                seed.realm_id
+            )
+        })?;
         let mut company = Self {
-            offset: parse_offset(&seed.utc_offset).unwrap_or(Utc.fix()),
+            zone,
             seed,
             recent: VecDeque::new(),
             replies: HashMap::new(),
@@ -95,7 +106,7 @@ impl Company {
             last_id: 0,
         };
         company.last_id = company.highest_id();
-        company
+        Ok(company)
     }
 
     pub fn records(&self, entity: &str) -> &[Value] {
@@ -129,16 +140,24 @@ impl Company {
     }
 
     /// Ids are strings of increasing numbers, unique across the company's entities and never reused.
-    pub fn next_id(&mut self) -> String {
-        self.last_id = self.last_id.max(self.highest_id()) + 1;
-        self.last_id.to_string()
+    pub fn next_id(&mut self) -> Result<String, Fault> {
+        self.last_id = self
+            .last_id
+            .max(self.highest_id())
+            .checked_add(1)
+            .ok_or_else(|| Fault::out_of_range("the next Id"))?;
+        Ok(self.last_id.to_string())
+    }
+
+    /// `CompanyInfo.Country`, as the company reports it (`US`, `GB`, `CA`, …).
+    pub fn country(&self) -> &str {
+        self.seed.company_info["Country"]
+            .as_str()
+            .unwrap_or_default()
     }
 
     pub fn is_us(&self) -> bool {
-        matches!(
-            self.seed.company_info["Country"].as_str(),
-            Some("US" | "USA")
-        )
+        matches!(self.country(), "US" | "USA")
     }
 
     pub fn preference(&self, section: &str, name: &str) -> &Value {
@@ -164,17 +183,19 @@ pub struct Sim {
 }
 
 impl Sim {
-    pub fn new(seed: Seed) -> Self {
+    /// Refuses a seed whose company has no valid time zone.
+    pub fn new(seed: Seed) -> Result<Self, String> {
         let mut recorder = Recorder::default();
         if let Some(start) = seed.now {
             recorder.clock_offset = start.with_timezone(&Utc) - Utc::now();
         }
-        Self {
-            companies: seed
-                .companies
-                .iter()
-                .map(|c| (c.realm_id.clone(), Company::new(c.clone())))
-                .collect(),
+        let companies = seed
+            .companies
+            .iter()
+            .map(|c| Ok((c.realm_id.clone(), Company::new(c.clone())?)))
+            .collect::<Result<_, String>>()?;
+        Ok(Self {
+            companies,
             seed,
             client_id: crate::CLIENT_ID.into(),
             client_secret: crate::CLIENT_SECRET.into(),
@@ -186,7 +207,7 @@ impl Sim {
             codes: HashMap::new(),
             grants: HashMap::new(),
             access_tokens: HashMap::new(),
-        }
+        })
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -197,7 +218,7 @@ impl Sim {
     pub fn moment(&self, realm: &str) -> Moment {
         Moment {
             now: self.now(),
-            offset: self.companies.get(realm).map_or(Utc.fix(), |c| c.offset),
+            zone: self.companies.get(realm).map_or(Tz::UTC, |c| c.zone),
         }
     }
 
@@ -278,6 +299,9 @@ impl Simulated for Sim {
     }
 
     fn reset(&mut self) {
-        *self = Sim::new(self.seed.clone());
+        // The seed was accepted once, so it builds again.
+        if let Ok(fresh) = Sim::new(self.seed.clone()) {
+            *self = fresh;
+        }
     }
 }

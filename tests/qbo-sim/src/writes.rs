@@ -76,7 +76,7 @@ fn create(
         body.remove(*field);
     }
     rules::check(company, entity, &mut body, None, at, options)?;
-    body.insert("Id".into(), json!(company.next_id()));
+    body.insert("Id".into(), json!(company.next_id()?));
     body.insert("SyncToken".into(), json!("0"));
     body.insert("domain".into(), json!("QBO"));
     body.insert("sparse".into(), json!(false));
@@ -152,7 +152,7 @@ fn replace(company: &mut Company, entity: &str, id: &str, record: Value) {
     }
 }
 
-/// Void: the transaction stays, with every amount zeroed and a "Voided" note (quickbooks-api.md §2).
+/// Void: the transaction stays, with every amount zeroed and "Voided" before its note (quickbooks-api.md §2).
 fn void(
     company: &mut Company,
     entity: &str,
@@ -175,7 +175,12 @@ fn void(
     if entity != "Payment" {
         record["TxnTaxDetail"] = json!({"TotalTax": 0});
     }
-    record["PrivateNote"] = json!("Voided");
+    // QuickBooks puts "Voided" in front of the note the transaction had (quickbooks-api.md §2; real answers
+    // show "Voided - <note>", even "Voided - Voided - …" after repeated voids).
+    record["PrivateNote"] = match record["PrivateNote"].as_str().filter(|n| !n.is_empty()) {
+        Some(note) => json!(format!("Voided - {note}")),
+        None => json!("Voided"),
+    };
     rules::bump(&mut record, at);
     let id = record["Id"].as_str().unwrap_or_default().to_string();
     replace(company, entity, &id, record.clone());

@@ -25,16 +25,16 @@ pub fn routes<S: Simulated>() -> axum::Router<Shared<S>> {
 }
 
 async fn reset<S: Simulated>(State(sim): State<Shared<S>>) -> StatusCode {
-    sim.lock().expect("sim lock").reset();
+    crate::lock(&sim).reset();
     StatusCode::NO_CONTENT
 }
 
 async fn requests<S: Simulated>(State(sim): State<Shared<S>>) -> Response {
-    Json(json!({ "requests": sim.lock().expect("sim lock").recorder().log })).into_response()
+    Json(json!({ "requests": crate::lock(&sim).recorder().log })).into_response()
 }
 
 async fn clear_requests<S: Simulated>(State(sim): State<Shared<S>>) -> StatusCode {
-    sim.lock().expect("sim lock").recorder().log.clear();
+    crate::lock(&sim).recorder().log.clear();
     StatusCode::NO_CONTENT
 }
 
@@ -42,12 +42,12 @@ async fn add_fault<S: Simulated>(
     State(sim): State<Shared<S>>,
     Json(rule): Json<FaultRule>,
 ) -> StatusCode {
-    sim.lock().expect("sim lock").recorder().faults.push(rule);
+    crate::lock(&sim).recorder().faults.push(rule);
     StatusCode::NO_CONTENT
 }
 
 async fn clear_faults<S: Simulated>(State(sim): State<Shared<S>>) -> StatusCode {
-    sim.lock().expect("sim lock").recorder().faults.clear();
+    crate::lock(&sim).recorder().faults.clear();
     StatusCode::NO_CONTENT
 }
 
@@ -56,10 +56,21 @@ struct Advance {
     advance_seconds: i64,
 }
 
-/// Moves the simulated clock forward (token expiry, overdue invoices, CDC windows).
+/// Moves the simulated clock forward (token expiry, overdue invoices, CDC windows). A move beyond the
+/// calendar's range is refused, never wrapped.
 async fn clock<S: Simulated>(State(sim): State<Shared<S>>, Json(a): Json<Advance>) -> Response {
-    let mut sim = sim.lock().expect("sim lock");
+    let mut sim = crate::lock(&sim);
     let rec = sim.recorder();
-    rec.clock_offset += Duration::seconds(a.advance_seconds);
+    let offset = Duration::try_seconds(a.advance_seconds)
+        .and_then(|by| rec.clock_offset.checked_add(&by))
+        .filter(|offset| chrono::Utc::now().checked_add_signed(*offset).is_some());
+    let Some(offset) = offset else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "advance_seconds moves the clock out of range" })),
+        )
+            .into_response();
+    };
+    rec.clock_offset = offset;
     Json(json!({ "now": rec.now() })).into_response()
 }

@@ -62,7 +62,7 @@ pub async fn middleware<S: Simulated>(
     let path = parts.uri.path().to_string();
     let method = parts.method.to_string();
     let (fault, throttled) = {
-        let mut sim = sim.lock().expect("sim lock");
+        let mut sim = crate::lock(&sim);
         let rec = sim.recorder();
         rec.log.push(LoggedRequest {
             method: method.clone(),

@@ -14,7 +14,7 @@ use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// One request as received.
 #[derive(Clone, Debug, Serialize)]
@@ -50,3 +50,9 @@ pub trait Simulated: Send + 'static {
 }
 
 pub type Shared<S> = Arc<Mutex<S>>;
+
+/// The simulator's state. A handler that panicked while holding it must not leave the simulator dead for
+/// every later request (a poisoned lock): the state is taken as that handler left it.
+pub fn lock<S>(shared: &Shared<S>) -> MutexGuard<'_, S> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}

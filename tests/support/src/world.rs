@@ -7,7 +7,7 @@ use hubspot_sim::HubSpotSim;
 use qbo_sim::QboSim;
 use shared::connections::{Connection, Environment, Status};
 use shared::installs::Install;
-use shared::quickbooks::api::base_for;
+use shared::quickbooks::api::{base_for, Auth};
 use shared::quickbooks::QboApi;
 use shared::tokens::Grant;
 use shared::{App, TokenSet};
@@ -105,7 +105,7 @@ impl World {
                 http: &world.app.http,
                 base: base_for(&world.app.config, Environment::Production),
                 realm_id: realm,
-                access_token: &token,
+                auth: Auth::Token(&token),
             };
             let profile = api.company_profile().await.expect("company profile");
             Connection {
@@ -152,6 +152,26 @@ impl World {
                 .expect("qbo tokens");
             self.app.tokens.forget(&grant);
         }
+    }
+
+    /// A company's tokens as a finished connect leaves them: a live access token and the refresh token it
+    /// came from (the other tokens here cannot be refreshed), for tests of token renewal.
+    pub async fn connect_with_refresh(&self, realm: &str) {
+        let (access, refresh) = self.qbo.issue_grant(realm);
+        let grant = Grant::QuickBooks {
+            portal_id: PORTAL,
+            realm_id: realm.into(),
+        };
+        let tokens = TokenSet {
+            refresh_token: refresh,
+            ..tokens(access)
+        };
+        self.h
+            .vault
+            .write(&grant.secret_id(), &tokens)
+            .await
+            .expect("qbo tokens");
+        self.app.tokens.forget(&grant);
     }
 
     /// The QuickBooks documents of one kind in a company, straight from the simulator's state.
