@@ -661,3 +661,109 @@ async fn an_unknown_item_and_a_customer_without_email_get_their_own_messages() {
         "{sent}"
     );
 }
+
+fn item_ids(invoice: &Value) -> Vec<String> {
+    invoice["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["SalesItemLineDetail"]["ItemRef"]["value"].as_str())
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_unmatched_line_creates_its_quickbooks_item_once_when_the_settings_allow_it() {
+    use shared::settings::{Settings, UnmatchedItem};
+    let w = World::new().await;
+    let draft_path = format!("/card/draft?realmId={US}&objectType=deals&objectId=402");
+    let draft = get(&w, &draft_path).await;
+    assert_eq!(draft["createItems"], false, "off by default");
+    let mystery = draft["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "Mystery box")
+        .expect("the unmatched line")
+        .clone();
+    assert!(mystery["suggestedItem"].is_null());
+    let new_line = json!({
+        "newItem": { "name": mystery["name"], "sku": mystery["sku"] },
+        "quantity": mystery["quantity"], "unitPrice": mystery["unitPrice"],
+    });
+    let mystery_items = |w: &World| {
+        w.qbo_entities(US, "Item")
+            .into_iter()
+            .filter(|i| i["Name"] == "Mystery box")
+            .collect::<Vec<_>>()
+    };
+    // Off: the old behaviour, a product must be chosen; nothing is created.
+    let body = create_body(
+        "new-item-1",
+        US,
+        "402",
+        json!({ "id": "58" }),
+        vec![new_line.clone()],
+    );
+    let (status, err) = call(&w, "POST", "/card/documents", body.clone()).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (422, Some("item_not_matched")),
+        "{err}"
+    );
+    assert!(mystery_items(&w).is_empty());
+
+    Settings {
+        unmatched_item: UnmatchedItem::CreateItem,
+        income_accounts: [(US.to_string(), "1".to_string())].into(),
+        ..Settings::default()
+    }
+    .save(&w.app.store, PORTAL)
+    .await
+    .unwrap();
+    assert_eq!(get(&w, &draft_path).await["createItems"], true);
+    let (status, first) = call(&w, "POST", "/card/documents", body.clone()).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(
+        (status, &again["document"]["id"]),
+        (200, &first["document"]["id"])
+    );
+    let created = mystery_items(&w);
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0]["Sku"], "NO-MATCH-1");
+    assert_eq!(created[0]["UnitPrice"], 99.0);
+    assert_eq!(created[0]["IncomeAccountRef"]["value"], "1");
+    let item_id = created[0]["Id"].as_str().unwrap().to_string();
+    let invoice = |id: &Value| {
+        w.qbo_entities(US, "Invoice")
+            .into_iter()
+            .find(|i| &i["Id"] == id)
+            .expect("invoice")
+    };
+    assert_eq!(
+        item_ids(&invoice(&first["document"]["id"])),
+        [item_id.as_str()]
+    );
+    // Another rep's wizard still offers to create it (its draft was read before): QuickBooks answers 6240
+    // and the existing item is used.
+    let body = create_body(
+        "new-item-2",
+        US,
+        "402",
+        json!({ "id": "58" }),
+        vec![new_line],
+    );
+    let (status, second) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(mystery_items(&w).len(), 1);
+    assert_eq!(
+        item_ids(&invoice(&second["document"]["id"])),
+        [item_id.as_str()]
+    );
+    assert_eq!(
+        w.qbo.count("POST", "/item"),
+        2,
+        "the second create met 6240"
+    );
+}

@@ -6,6 +6,7 @@ import {
   applyTerm,
   buildCreateBody,
   chooseItem,
+  chooseNewItem,
   firstInvalidStep,
   fromBaseDate,
   isDate,
@@ -38,6 +39,7 @@ describe('wizard steps', () => {
   it('sends the user to the step that fixes a backend refusal', () => {
     expect(stepForError('tax_code_required')).toBe('lines');
     expect(stepForError('item_not_found')).toBe('lines');
+    expect(stepForError('item_not_matched')).toBe('lines');
     expect(stepForError('duplicate_doc_number')).toBe('details');
     expect(stepForError('reconnect_needed')).toBe('company');
     expect(stepForError('rejected')).toBeNull();
@@ -205,6 +207,40 @@ describe('buildCreateBody', () => {
 
   it('refuses an incomplete form', () => {
     expect(() => buildCreateBody(usState(), 'deals', '401')).toThrow('Lines & tax');
+  });
+});
+
+describe('new QuickBooks products (B4)', () => {
+  const withNames = (createItems: boolean) =>
+    usDraft({
+      createItems,
+      lines: usDraft().lines.map((line, i) => ({ ...line, name: i === 0 ? 'Consulting hours' : 'Setup fee' })),
+    });
+
+  it('offers to create the product of an unmatched line only when the draft allows it', () => {
+    const off = applyDraft(newWizard(KEY, US.realmId), withNames(false), { source: 'deal' });
+    expect(off.lines.map((line) => line.newItem)).toEqual([null, null]);
+    expect(firstInvalidStep(off, 'deals')).toBe('lines');
+    const on = applyDraft(newWizard(KEY, US.realmId), withNames(true), { source: 'deal' });
+    expect(on.lines.map((line) => line.newItem)).toEqual([null, { name: 'Setup fee', sku: 'SETUP' }]);
+    expect(firstInvalidStep(on, 'deals')).toBeNull();
+    expect(buildCreateBody(on, 'deals', '401').lines[1]).toEqual({
+      newItem: { name: 'Setup fee', sku: 'SETUP' },
+      description: 'Setup',
+      quantity: '1',
+      unitPrice: '102.00',
+    });
+  });
+
+  it('sends the existing product once one is chosen, and the new one again when the user goes back to it', () => {
+    let state = applyDraft(newWizard(KEY, US.realmId), withNames(true), { source: 'deal' });
+    const key = state.lines[1].key;
+    state = chooseItem(state, key, HOSTING);
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).toMatchObject({ itemId: HOSTING.id });
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).not.toHaveProperty('newItem');
+    state = chooseNewItem(state, key);
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).toMatchObject({ newItem: { name: 'Setup fee' } });
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).not.toHaveProperty('itemId');
   });
 });
 

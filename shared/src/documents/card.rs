@@ -4,6 +4,7 @@
 use super::company::{Company, HubSpot};
 use super::create::{create, Created, CustomerChoice, NewCustomer, Order};
 use super::deal::update_deal;
+use super::items::{NewItem, NewItemLine};
 use super::links::{Link, Record, RecordType};
 use super::once::{run_once, Refusals};
 use super::payments::note_payments;
@@ -11,11 +12,12 @@ use super::refresh::refresh;
 use super::source;
 use super::view::DocumentView;
 use crate::connections::{installed_portal, CompanySummary, Connection};
-use crate::domain::draft::{match_item, next_doc_number, Draft, MatchedBy};
+use crate::domain::draft::{match_item, next_doc_number, Draft, DraftLine, MatchedBy};
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{Customer, DocType, Document, Item};
-use crate::{App, AppError};
+use crate::settings::{Settings, UnmatchedItem};
+use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -226,6 +228,8 @@ impl From<&Item> for ItemView {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProposedLine {
+    /// The HubSpot line item's name: what a new QuickBooks item would be called (B4).
+    pub name: String,
     pub description: String,
     pub sku: Option<String>,
     pub quantity: rust_decimal::Decimal,
@@ -265,6 +269,9 @@ pub struct DraftProposal {
     pub terms: Vec<TermView>,
     pub next_doc_number: Option<String>,
     pub txn_date: NaiveDate,
+    /// Whether a line without a QuickBooks product may create one (`newItem`): the account's settings
+    /// create unmatched products and name an income account for this company (B4).
+    pub create_items: bool,
 }
 
 #[derive(Serialize)]
@@ -338,6 +345,9 @@ pub async fn draft_proposal(
         }
     };
     let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id).await?;
+    let settings = Settings::load(&app.store, portal_id).await?;
+    let create_items = settings.unmatched_item == UnmatchedItem::CreateItem
+        && settings.income_accounts.contains_key(realm_id);
     let (matched, matched_by) = match &person {
         Some(p) => super::create::find_customer(app, &company, p)
             .await?
@@ -363,6 +373,7 @@ pub async fn draft_proposal(
         lines: lines
             .iter()
             .map(|l| ProposedLine {
+                name: l.name.clone(),
                 description: l.description.clone().unwrap_or_else(|| l.name.clone()),
                 sku: l.sku.clone(),
                 quantity: l.quantity,
@@ -389,6 +400,7 @@ pub async fn draft_proposal(
             .collect(),
         next_doc_number: proposed_doc_number(app, &company, DocType::Invoice).await?,
         txn_date: today,
+        create_items,
     })
 }
 
@@ -623,7 +635,7 @@ pub struct CardCreate {
     #[serde(rename = "type")]
     pub doc_type: DocType,
     pub customer: CardCustomer,
-    pub lines: Vec<crate::domain::draft::DraftLine>,
+    pub lines: Vec<CardLine>,
     #[serde(default)]
     pub term_id: Option<String>,
     #[serde(default)]
@@ -634,6 +646,77 @@ pub struct CardCreate {
     pub message: Option<String>,
     #[serde(default)]
     pub doc_number: Option<String>,
+}
+
+/// A line of the card's create request: an existing item (`itemId`), or a new one (`newItem`, B4) when the
+/// account's settings create unmatched products.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CardLine {
+    #[serde(default)]
+    pub item_id: Option<String>,
+    #[serde(default)]
+    pub new_item: Option<NewItem>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub quantity: rust_decimal::Decimal,
+    pub unit_price: rust_decimal::Decimal,
+    #[serde(default)]
+    pub service_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub tax_code_id: Option<String>,
+}
+
+/// The draft lines of a card request, and those whose item is to be created (B4).
+fn card_lines(
+    lines: Vec<CardLine>,
+    settings: &Settings,
+    company: &Company,
+) -> Result<(Vec<DraftLine>, Vec<NewItemLine>), AppError> {
+    let mut draft_lines = Vec::with_capacity(lines.len());
+    let mut new_items = Vec::new();
+    for (n, line) in lines.into_iter().enumerate() {
+        let item_id = match (line.item_id, line.new_item) {
+            (Some(id), None) => id,
+            (None, Some(item)) => {
+                let account = match settings.unmatched_item {
+                    UnmatchedItem::CreateItem => settings.income_accounts.get(company.realm_id()),
+                    UnmatchedItem::Fail | UnmatchedItem::DefaultItem => None,
+                };
+                let account = account.ok_or_else(|| {
+                    AppError::refused(
+                        ErrorCode::ItemNotMatched,
+                        format!(
+                            "line {}: choose a QuickBooks product; creating products for {} is not set up in the app settings",
+                            n + 1,
+                            company.connection.profile.name
+                        ),
+                    )
+                })?;
+                new_items.push(NewItemLine {
+                    line: n,
+                    item,
+                    income_account: account.clone(),
+                });
+                String::new()
+            }
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "line {}: give either itemId or newItem",
+                    n + 1
+                )))
+            }
+        };
+        draft_lines.push(DraftLine {
+            item_id,
+            description: line.description,
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            service_date: line.service_date,
+            tax_code_id: line.tax_code_id,
+        });
+    }
+    Ok((draft_lines, new_items))
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -676,9 +759,11 @@ pub async fn create_from_card(
         }
     };
     let company = Company::open(app, portal_id, &req.realm_id).await?;
+    let settings = Settings::load(&app.store, portal_id).await?;
+    let (lines, new_items) = card_lines(req.lines, &settings, &company)?;
     let mut draft = Draft {
         doc_type: req.doc_type,
-        lines: req.lines,
+        lines,
         term_id: req.term_id,
         txn_date: req.txn_date,
         due_date: req.due_date,
@@ -694,7 +779,7 @@ pub async fn create_from_card(
     }
     // The payload is part of the request ids: the same click repeated replays, a corrected retry after a
     // refusal is a new request (refusals are not stored for the card).
-    let fingerprint = serde_json::to_string(&(&draft, &customer)).unwrap_or_default();
+    let fingerprint = serde_json::to_string(&(&draft, &customer, &new_items)).unwrap_or_default();
     let scope = super::once::request_id(portal_id, &req.realm_id, &key, &fingerprint);
     // Whether this request did the work (201) or got an earlier run's document (200).
     let mut fresh = false;
@@ -714,6 +799,7 @@ pub async fn create_from_card(
                     draft,
                     customer,
                     link_to: vec![record.clone()],
+                    new_items,
                     paid: false,
                     scope,
                 },

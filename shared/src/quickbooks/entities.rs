@@ -158,6 +158,22 @@ pub struct Item {
     pub taxable: bool,
     #[serde(rename = "SalesTaxCodeRef", default)]
     pub sales_tax_code: Option<Ref>,
+    /// Queries hide inactive items unless they filter on `Active`; an inactive one still holds its name.
+    #[serde(rename = "Active", default = "active")]
+    pub active: bool,
+}
+
+fn active() -> bool {
+    true
+}
+
+/// A ledger account; items post their sales to an income account (`IncomeAccountRef`, B4).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Account {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "Name", default)]
+    pub name: String,
 }
 
 // Serialize: the card keeps the company's catalogue briefly (documents/catalog.rs).

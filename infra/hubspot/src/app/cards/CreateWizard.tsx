@@ -47,6 +47,7 @@ import {
   applyTerm,
   buildCreateBody,
   chooseItem,
+  chooseNewItem,
   chosenCustomer,
   firstInvalidStep,
   fromBaseDate,
@@ -536,6 +537,11 @@ function LineEditor({ index, line, state, setState, search, onQuery, onSearch, b
   const at = (field: string) => fieldError(`lines.${line.key}.${field}`);
   const choices = unique([...(line.item ? [line.item] : []), ...(search.results ?? [])]);
   const amount = lineAmount(line.quantity, line.unitPrice);
+  const newItem = line.newItem;
+  const options = [
+    ...(newItem ? [{ label: `Create in QuickBooks: ${newItemLabel(newItem)}`, value: NEW_ITEM }] : []),
+    ...choices.map((item) => ({ label: item.sku ? `${item.name} (${item.sku})` : item.name, value: item.id })),
+  ];
   return (
     <Tile compact testId={`line-${index}`}>
       <Flex direction="column" gap="xs">
@@ -554,12 +560,24 @@ function LineEditor({ index, line, state, setState, search, onQuery, onSearch, b
           name={`item-${index}`}
           label="QuickBooks product or service"
           required
-          placeholder={line.item ? undefined : 'No match: search and choose one'}
-          options={choices.map((item) => ({ label: item.sku ? `${item.name} (${item.sku})` : item.name, value: item.id }))}
-          value={line.item?.id}
-          onChange={(value) => setState((current) => chooseItem(current, line.key, choices.find((item) => item.id === String(value)) ?? null))}
+          placeholder={line.item || newItem ? undefined : 'No match: search and choose one'}
+          options={options}
+          value={line.item?.id ?? (newItem ? NEW_ITEM : undefined)}
+          onChange={(value) =>
+            setState((current) =>
+              String(value) === NEW_ITEM
+                ? chooseNewItem(current, line.key)
+                : chooseItem(current, line.key, choices.find((item) => item.id === String(value)) ?? null),
+            )
+          }
           {...at('item')}
         />
+        {!line.item && newItem && (
+          <Text variant="microcopy">
+            No QuickBooks product matches: a new one named {newItemLabel(newItem)} is created with this price, as the app
+            settings say.
+          </Text>
+        )}
         <Input
           name={`description-${index}`}
           label="Description"
@@ -653,7 +671,7 @@ function Review({ state, currency }: { state: WizardState; currency: string | nu
         <TableBody>
           {state.lines.map((line) => (
             <TableRow key={line.key}>
-              <TableCell>{line.item?.name ?? '—'}</TableCell>
+              <TableCell>{line.item?.name ?? (line.newItem ? `${line.newItem.name} (new)` : '—')}</TableCell>
               <TableCell>{line.description || '—'}</TableCell>
               <TableCell>{line.quantity}</TableCell>
               <TableCell>{formatMoney(line.unitPrice, currency)}</TableCell>
@@ -670,6 +688,13 @@ function Review({ state, currency }: { state: WizardState; currency: string | nu
       </Text>
     </Flex>
   );
+}
+
+/** The Select value standing for "create the offered product"; QuickBooks ids are digits, so it never collides. */
+const NEW_ITEM = 'new-item';
+
+function newItemLabel(item: { name: string; sku?: string }): string {
+  return item.sku ? `${item.name} (${item.sku})` : item.name;
 }
 
 function sameSource(a: DraftSource, b: DraftSource): boolean {

@@ -8,6 +8,7 @@ import type {
   Draft,
   DraftSource,
   Item,
+  NewItem,
   ProposedCustomer,
   RecordObjectType,
   Term,
@@ -45,6 +46,11 @@ export interface LineState {
   /** The HubSpot line item's SKU, shown to help pick the QuickBooks item; never sent. */
   sku: string;
   item: Item | null;
+  /**
+   * The QuickBooks product to create for the line (B4), offered when no product matches and the draft allows it;
+   * used while no existing `item` is chosen.
+   */
+  newItem: NewItem | null;
   description: string;
   quantity: string;
   unitPrice: string;
@@ -107,7 +113,17 @@ export function newWizard(idempotencyKey: string = newIdempotencyKey(), realmId 
 }
 
 export function emptyLine(): LineState {
-  return { key: nextLineKey(), sku: '', item: null, description: '', quantity: '1', unitPrice: '', serviceDate: '', taxCodeId: '' };
+  return {
+    key: nextLineKey(),
+    sku: '',
+    item: null,
+    newItem: null,
+    description: '',
+    quantity: '1',
+    unitPrice: '',
+    serviceDate: '',
+    taxCodeId: '',
+  };
 }
 
 /**
@@ -127,6 +143,7 @@ export function applyDraft(state: WizardState, draft: Draft, source: DraftSource
       key: nextLineKey(),
       sku: line.sku ?? '',
       item: line.suggestedItem ?? null,
+      newItem: proposedNewItem(draft, line),
       description: line.description ?? '',
       quantity: line.quantity,
       unitPrice: line.unitPrice,
@@ -138,6 +155,16 @@ export function applyDraft(state: WizardState, draft: Draft, source: DraftSource
     dueDate: '',
     docNumber: draft.company.customTxnNumbers ? (draft.nextDocNumber ?? '') : '',
   };
+}
+
+/**
+ * The product to create for a draft line no QuickBooks product matches, when the settings create products (B4):
+ * named and SKU'd as the HubSpot line item.
+ */
+export function proposedNewItem(draft: Draft, line: Draft['lines'][number]): NewItem | null {
+  const name = (line.name ?? '').trim();
+  if (!draft.createItems || line.suggestedItem || !name) return null;
+  return line.sku ? { name, sku: line.sku } : { name };
 }
 
 /** Picking a term with a number of days sets the due date from the invoice date, as QuickBooks does. */
@@ -157,6 +184,11 @@ export function chooseItem(state: WizardState, key: string, item: Item | null): 
   if (!line) return state;
   const unitPrice = line.unitPrice.trim() === '' && item?.unitPrice ? item.unitPrice : line.unitPrice;
   return updateLine(state, key, { item, unitPrice });
+}
+
+/** Back to creating the line's offered product (B4) instead of an existing one. */
+export function chooseNewItem(state: WizardState, key: string): WizardState {
+  return updateLine(state, key, { item: null });
 }
 
 export function addLine(state: WizardState): WizardState {
@@ -233,7 +265,7 @@ export function validateStep(state: WizardState, step: StepId): FieldErrors {
       if (state.lines.length === 0) errors.lines = 'Add at least one line.';
       for (const line of state.lines) {
         const at = (field: string) => `lines.${line.key}.${field}`;
-        if (!line.item) errors[at('item')] = 'Choose a QuickBooks product or service.';
+        if (!line.item && !line.newItem) errors[at('item')] = 'Choose a QuickBooks product or service.';
         if (!DECIMAL.test(line.quantity.trim()) || Number(line.quantity) <= 0) errors[at('quantity')] = 'Enter a quantity above 0.';
         if (!DECIMAL.test(line.unitPrice.trim())) errors[at('unitPrice')] = 'Enter a price such as 150.00.';
         if (line.serviceDate && !isDate(line.serviceDate)) errors[at('serviceDate')] = 'Enter a date as YYYY-MM-DD.';
@@ -271,6 +303,7 @@ export function stepForError(code: string): StepId | null {
   switch (code) {
     case 'tax_code_required':
     case 'item_not_found':
+    case 'item_not_matched':
       return 'lines';
     case 'duplicate_doc_number':
       return 'details';
@@ -298,7 +331,8 @@ export function buildCreateBody(state: WizardState, objectType: RecordObjectType
     type: state.type,
     customer: 'new' in customer ? { new: cleanCustomer(customer.new) } : { id: customer.id },
     lines: state.lines.map((line) => {
-      const out: CreateLine = { itemId: line.item!.id, quantity: line.quantity.trim(), unitPrice: line.unitPrice.trim() };
+      const product: Pick<CreateLine, 'itemId' | 'newItem'> = line.item ? { itemId: line.item.id } : { newItem: line.newItem! };
+      const out: CreateLine = { ...product, quantity: line.quantity.trim(), unitPrice: line.unitPrice.trim() };
       if (line.description.trim()) out.description = line.description.trim();
       if (line.serviceDate) out.serviceDate = line.serviceDate;
       // A tax code only goes along where the company needs one per line (I6); US companies compute sales tax.
