@@ -767,3 +767,196 @@ async fn an_unmatched_line_creates_its_quickbooks_item_once_when_the_settings_al
         "the second create met 6240"
     );
 }
+
+/// The item lines of a stored document: (amount, description).
+fn item_lines(doc: &Value) -> Vec<(f64, String)> {
+    doc["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["DetailType"] == "SalesItemLineDetail")
+        .map(|l| {
+            (
+                l["Amount"].as_f64().unwrap(),
+                l["Description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn deposits_and_the_balance_invoice_bill_the_deal_once_in_total() {
+    let w = World::new().await;
+    // Deal 401: 2 × 150.00 consulting and 4 × 25.50 widgets (taxable): 402.00 before tax.
+    let deal_lines = || {
+        vec![
+            json!({ "itemId": "1", "description": "Consulting hours", "quantity": "2", "unitPrice": "150" }),
+            json!({ "itemId": "2", "description": "Widget", "quantity": "4", "unitPrice": "25.50" }),
+        ]
+    };
+    let portion_body = |key: &str, portion: Value| {
+        let mut body = create_body(key, US, "401", json!({ "id": "58" }), deal_lines());
+        body["portion"] = portion;
+        body
+    };
+    let stored = |w: &World, doc: &Value| {
+        w.qbo_entities(US, "Invoice")
+            .into_iter()
+            .find(|i| i["Id"] == doc["document"]["id"])
+            .expect("the invoice")
+    };
+    let invoices = count(&w, US, "Invoice");
+
+    // Refused before anything is written.
+    for (portion, words) in [
+        (json!({ "kind": "percent", "percent": "0" }), "percentage"),
+        (
+            json!({ "kind": "percent", "percent": "100.5" }),
+            "percentage",
+        ),
+        (json!({ "kind": "amount", "amount": "-1" }), "amount"),
+        (json!({ "kind": "amount", "amount": "402.01" }), "remains"),
+        (
+            json!({ "kind": "amount", "amount": "79228162514264337593543950335" }),
+            "remains",
+        ),
+        (json!({ "kind": "thirds" }), "expected one of"),
+    ] {
+        let (status, err) = call(
+            &w,
+            "POST",
+            "/card/documents",
+            portion_body("bad", portion.clone()),
+        )
+        .await;
+        assert_eq!(status, 400, "{portion}: {err}");
+        assert!(
+            err["error"]["message"].as_str().unwrap().contains(words),
+            "{portion}: {err}"
+        );
+    }
+    let mut estimate = portion_body("estimate", json!({ "kind": "balance" }));
+    estimate["type"] = json!("estimate");
+    let (status, _) = call(&w, "POST", "/card/documents", estimate).await;
+    assert_eq!(status, 400, "portions are for invoices");
+    assert_eq!(count(&w, US, "Invoice"), invoices);
+
+    // 30 % deposit: every line keeps its item and bills 30 % of itself.
+    let (status, deposit) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("deposit-30", json!({ "kind": "percent", "percent": "30" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{deposit}");
+    let invoice = stored(&w, &deposit);
+    let lines = item_lines(&invoice);
+    assert_eq!(
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        [90.0, 30.6],
+        "{invoice}"
+    );
+    assert!(
+        lines[0]
+            .1
+            .starts_with("Deposit 30% of Acme consulting: Consulting hours"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        invoice["Line"][1]["SalesItemLineDetail"]["ItemRef"]["value"],
+        "2"
+    );
+    let taxed = invoice["TxnTaxDetail"]["TotalTax"].as_f64().unwrap();
+    assert!(taxed > 0.0, "the widget share stays taxable: {invoice}");
+
+    // More than what remains (402 − 120.60 = 281.40) is refused; a fixed 100.00 deposit is shared out.
+    let (status, err) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("too-much", json!({ "kind": "amount", "amount": "281.41" })),
+    )
+    .await;
+    assert_eq!(status, 400, "{err}");
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("281.40"),
+        "{err}"
+    );
+    let (status, fixed) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body(
+            "deposit-100",
+            json!({ "kind": "amount", "amount": "100.00" }),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{fixed}");
+    assert_eq!(
+        item_lines(&stored(&w, &fixed))
+            .iter()
+            .map(|l| l.0)
+            .collect::<Vec<_>>(),
+        [74.63, 25.37]
+    );
+
+    // The balance: what the two deposits left, then nothing more.
+    let (status, balance) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("balance", json!({ "kind": "balance" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{balance}");
+    let lines = item_lines(&stored(&w, &balance));
+    let cents: i64 = lines.iter().map(|l| (l.0 * 100.0).round() as i64).sum();
+    assert_eq!(cents, 18140, "402.00 − 120.60 − 100.00: {lines:?}");
+    assert!(
+        lines[0].1.starts_with("Balance of Acme consulting"),
+        "{lines:?}"
+    );
+    let (status, err) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("balance-again", json!({ "kind": "balance" })),
+    )
+    .await;
+    assert_eq!(status, 400, "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fully invoiced"),
+        "{err}"
+    );
+    assert_eq!(count(&w, US, "Invoice"), invoices + 3);
+
+    // The deal shows all three together (I11): invoiced and still due.
+    let totals: f64 = [&deposit, &fixed, &balance]
+        .iter()
+        .map(|d| stored(&w, d)["TotalAmt"].as_f64().unwrap())
+        .sum();
+    let props = w
+        .hubspot_record(
+            "deals",
+            "401",
+            &[
+                "qbo_invoiced_total",
+                "qbo_invoiced_balance",
+                "qbo_invoice_id",
+            ],
+        )
+        .await;
+    let shown: f64 = props["qbo_invoiced_total"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((shown - totals).abs() < 0.001, "{props} vs {totals}");
+    assert_eq!(props["qbo_invoiced_balance"], props["qbo_invoiced_total"]);
+    assert_eq!(props["qbo_invoice_id"], balance["document"]["id"]);
+}

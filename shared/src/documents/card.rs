@@ -13,6 +13,7 @@ use super::source;
 use super::view::DocumentView;
 use crate::connections::{installed_portal, CompanySummary, Connection};
 use crate::domain::draft::{match_item, next_doc_number, Draft, DraftLine, MatchedBy};
+use crate::domain::portion::{lines_total, portion_lines, Portion, PortionError};
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{Customer, DocType, Document, Item};
@@ -646,6 +647,10 @@ pub struct CardCreate {
     pub message: Option<String>,
     #[serde(default)]
     pub doc_number: Option<String>,
+    /// Only part of the deal (B9): a percentage, a fixed deposit, or the balance; the lines are the whole
+    /// deal's and each bills its share (domain/portion.rs).
+    #[serde(default)]
+    pub portion: Option<Portion>,
 }
 
 /// A line of the card's create request: an existing item (`itemId`), or a new one (`newItem`, B4) when the
@@ -749,6 +754,14 @@ pub async fn create_from_card(
         ));
     }
     let record = Record::new(RecordType::parse_card(&req.object_type)?, &req.object_id)?;
+    if req.portion.is_some()
+        && (req.doc_type != DocType::Invoice || record.object_type != RecordType::Deals)
+    {
+        return Err(AppError::BadRequest(
+            "a deposit, percentage or balance (portion) is for invoices of deals".into(),
+        ));
+    }
+    let portion = req.portion;
     let customer = match (req.customer.id, req.customer.new) {
         (Some(id), None) => CustomerChoice::Existing { id },
         (None, Some(new)) => CustomerChoice::New(new),
@@ -779,7 +792,9 @@ pub async fn create_from_card(
     }
     // The payload is part of the request ids: the same click repeated replays, a corrected retry after a
     // refusal is a new request (refusals are not stored for the card).
-    let fingerprint = serde_json::to_string(&(&draft, &customer, &new_items)).unwrap_or_default();
+    // The portion, not the lines it becomes: those depend on what is billed, which this very run changes.
+    let fingerprint =
+        serde_json::to_string(&(&draft, &customer, &new_items, &portion)).unwrap_or_default();
     let scope = super::once::request_id(portal_id, &req.realm_id, &key, &fingerprint);
     // Whether this request did the work (201) or got an earlier run's document (200).
     let mut fresh = false;
@@ -791,19 +806,28 @@ pub async fn create_from_card(
         CARD_WAIT,
         || {
             fresh = true;
-            create(
-                app,
-                portal_id,
-                Order {
-                    company: &company,
-                    draft,
-                    customer,
-                    link_to: vec![record.clone()],
-                    new_items,
-                    paid: false,
-                    scope,
-                },
-            )
+            async {
+                let draft = match &portion {
+                    Some(portion) => {
+                        apply_portion(app, portal_id, &company, &record, draft, portion).await?
+                    }
+                    None => draft,
+                };
+                create(
+                    app,
+                    portal_id,
+                    Order {
+                        company: &company,
+                        draft,
+                        customer,
+                        link_to: vec![record.clone()],
+                        new_items,
+                        paid: false,
+                        scope,
+                    },
+                )
+                .await
+            }
         },
     )
     .await?;
@@ -818,6 +842,53 @@ pub async fn create_from_card(
             )
         })?;
     Ok((fresh, view))
+}
+
+/// The draft's lines made to bill `portion` of the deal (B9): the deal total is the lines' sum before tax,
+/// and what the deal's earlier invoices in this company billed (their totals less tax, read fresh, so a
+/// void in QuickBooks frees its share) is not billed again.
+async fn apply_portion(
+    app: &App,
+    portal_id: u64,
+    company: &Company,
+    deal: &Record,
+    mut draft: Draft,
+    portion: &Portion,
+) -> Result<Draft, AppError> {
+    let refused = |e: PortionError| AppError::BadRequest(e.to_string());
+    let total = lines_total(&draft.lines).map_err(refused)?;
+    let links = Link::list(&app.store, portal_id, deal).await?;
+    let ids: Vec<&str> = links
+        .iter()
+        .map(|l| &l.snapshot)
+        .filter(|s| s.realm_id == company.realm_id() && s.doc_type == DocType::Invoice)
+        .map(|s| s.id.as_str())
+        .collect();
+    let mut billed = rust_decimal::Decimal::ZERO;
+    if !ids.is_empty() {
+        let invoices = company
+            .api(app)
+            .query_ids::<Document>("Invoice", &ids)
+            .await?
+            .value;
+        for invoice in &invoices {
+            billed = invoice
+                .subtotal()
+                .and_then(|s| billed.checked_add(s))
+                .ok_or_else(|| refused(PortionError::Overflow))?;
+        }
+    }
+    let amount = portion.amount(total, billed).map_err(refused)?;
+    let hubspot = HubSpot::open(app, portal_id).await?;
+    let name = hubspot
+        .api(app)
+        .get_object("deals", &deal.object_id, &["dealname"])
+        .await?
+        .prop("dealname")
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("deal {}", deal.object_id));
+    draft.lines = portion_lines(&draft.lines, amount, &portion.label(&name)).map_err(refused)?;
+    Ok(draft)
 }
 
 /// E-mails an invoice from QuickBooks (B9). With the record the card shows it on, that link's snapshot and

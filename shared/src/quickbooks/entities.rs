@@ -105,9 +105,22 @@ pub struct Document {
     pub linked: Vec<LinkedTxn>,
     #[serde(rename = "MetaData", default)]
     pub meta: MetaData,
+    #[serde(rename = "TxnTaxDetail", default)]
+    pub tax: TaxDetail,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct TaxDetail {
+    #[serde(rename = "TotalTax", default, deserialize_with = "money")]
+    pub total_tax: Decimal,
 }
 
 impl Document {
+    /// The total before tax (what deposit and balance invoices count, B9); `None` if it cannot be computed.
+    pub fn subtotal(&self) -> Option<Decimal> {
+        self.total.checked_sub(self.tax.total_tax)
+    }
+
     /// A void zeroes the amounts and notes it (quickbooks-api.md §2, How "deleted" works).
     pub fn is_voided(&self) -> bool {
         self.total.is_zero()

@@ -155,6 +155,12 @@ export interface CreateLine {
   taxCodeId?: string;
 }
 
+/**
+ * Part of the deal an invoice bills (B9): a percentage, a fixed amount before tax, or the balance earlier invoices
+ * of the deal left. The lines stay the deal's; the backend scales them (API.md, "Deposit and balance invoices").
+ */
+export type Portion = { kind: 'percent'; percent: string } | { kind: 'amount'; amount: string } | { kind: 'balance' };
+
 /** The body of POST /card/documents. */
 export interface CreateDocumentBody {
   idempotencyKey: string;
@@ -169,6 +175,7 @@ export interface CreateDocumentBody {
   dueDate?: string;
   message?: string;
   docNumber?: string;
+  portion?: Portion;
 }
 
 export interface InvoiceSearch {

@@ -9,6 +9,7 @@ import type {
   DraftSource,
   Item,
   NewItem,
+  Portion,
   ProposedCustomer,
   RecordObjectType,
   Term,
@@ -75,7 +76,12 @@ export interface WizardState {
   dueDate: string;
   message: string;
   docNumber: string;
+  /** What part of the deal an invoice bills (B9). */
+  portion: PortionChoice;
 }
+
+/** What part of the deal the invoice bills (B9); `full` sends no portion. */
+export type PortionChoice = { kind: 'full' } | Portion;
 
 export type FieldErrors = Record<string, string>;
 
@@ -109,6 +115,7 @@ export function newWizard(idempotencyKey: string = newIdempotencyKey(), realmId 
     dueDate: '',
     message: '',
     docNumber: '',
+    portion: { kind: 'full' },
   };
 }
 
@@ -202,6 +209,7 @@ export function removeLine(state: WizardState, key: string): WizardState {
 // ---- validation ----------------------------------------------------------------------------------------------
 
 const DECIMAL = /^\d+(\.\d+)?$/;
+const MONEY = /^\d+(\.\d{1,2})?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** QuickBooks limits: DocNumber 21 characters, CustomerMemo 1000, DisplayName 500. */
 export const MAX_DOC_NUMBER = 21;
@@ -283,6 +291,20 @@ export function validateStep(state: WizardState, step: StepId): FieldErrors {
         errors.docNumber = 'QuickBooks uses custom transaction numbers here: enter a document number.';
       }
       if (state.docNumber.trim().length > MAX_DOC_NUMBER) errors.docNumber = `At most ${MAX_DOC_NUMBER} characters.`;
+      if (state.type === 'invoice') {
+        const portion = state.portion;
+        if (portion.kind === 'percent') {
+          const percent = portion.percent.trim();
+          if (!DECIMAL.test(percent) || Number(percent) <= 0 || Number(percent) > 100) {
+            errors.portion = 'Enter a percentage above 0 and at most 100, such as 30.';
+          }
+        }
+        if (portion.kind === 'amount') {
+          const amount = portion.amount.trim();
+          if (!MONEY.test(amount) || Number(amount) <= 0) errors.portion = 'Enter an amount above 0 such as 500.00.';
+          else if (isAbove(amount, subtotal(state.lines))) errors.portion = 'The amount is more than the lines add up to.';
+        }
+      }
       break;
     case 'review':
       break;
@@ -348,7 +370,48 @@ export function buildCreateBody(state: WizardState, objectType: RecordObjectType
   if (state.txnDate) body.txnDate = state.txnDate;
   if (state.message.trim()) body.message = state.message.trim();
   if (state.docNumber.trim()) body.docNumber = state.docNumber.trim();
+  const portion = sentPortion(state, objectType);
+  if (portion) body.portion = portion;
   return body;
+}
+
+/** The portion a create sends: only for invoices of deals (the backend bills it out of the deal's lines). */
+function sentPortion(state: WizardState, objectType: RecordObjectType): Portion | null {
+  if (state.type !== 'invoice' || objectType !== 'deals') return null;
+  const portion = state.portion;
+  switch (portion.kind) {
+    case 'full':
+      return null;
+    case 'percent':
+      return { kind: 'percent', percent: portion.percent.trim() };
+    case 'amount':
+      return { kind: 'amount', amount: portion.amount.trim() };
+    case 'balance':
+      return { kind: 'balance' };
+  }
+}
+
+/**
+ * What a percentage or fixed-amount invoice bills before tax, for the review (the backend computes the same,
+ * rounded half up to cents); null for the whole deal, the balance (it depends on earlier invoices) or while the
+ * input is not valid.
+ */
+export function portionAmount(state: WizardState): string | null {
+  const total = subtotal(state.lines);
+  const portion = state.portion;
+  if (total === null) return null;
+  if (portion.kind === 'amount') return MONEY.test(portion.amount.trim()) ? lineAmount('1', portion.amount) : null;
+  if (portion.kind !== 'percent') return null;
+  // total × percent / 100, exactly, rounded half up to cents once (as the backend does).
+  const t = parseDecimal(total);
+  const p = parseDecimal(portion.percent);
+  return t && p ? toCents(t.units * p.units, t.scale + p.scale + 2) : null;
+}
+
+function isAbove(amount: string, total: string | null): boolean {
+  if (total === null) return false;
+  const cents = (value: string) => parseDecimal(lineAmount('1', value) ?? '0')!.units;
+  return cents(amount) > cents(total);
 }
 
 function cleanCustomer(fields: ProposedCustomer): ProposedCustomer {
