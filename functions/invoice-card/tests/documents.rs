@@ -960,3 +960,35 @@ async fn deposits_and_the_balance_invoice_bill_the_deal_once_in_total() {
     assert_eq!(props["qbo_invoiced_balance"], props["qbo_invoiced_total"]);
     assert_eq!(props["qbo_invoice_id"], balance["document"]["id"]);
 }
+
+#[tokio::test]
+async fn two_balance_invoices_at_once_bill_the_rest_once() {
+    let w = World::new().await;
+    let balance = |key: &str| {
+        let mut body = create_body(
+            key,
+            US,
+            "401",
+            json!({ "id": "58" }),
+            vec![
+                json!({ "itemId": "1", "quantity": "2", "unitPrice": "150" }),
+                json!({ "itemId": "2", "quantity": "4", "unitPrice": "25.50" }),
+            ],
+        );
+        body["portion"] = json!({ "kind": "balance" });
+        body
+    };
+    let invoices = count(&w, US, "Invoice");
+    let (first, second) = tokio::join!(
+        Box::pin(call(&w, "POST", "/card/documents", balance("rep-a"))),
+        Box::pin(call(&w, "POST", "/card/documents", balance("rep-b"))),
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(statuses[0], 201, "{first:?} {second:?}");
+    assert!(
+        matches!(statuses[1], 400 | 503),
+        "the other waits its turn or finds nothing left: {first:?} {second:?}"
+    );
+    assert_eq!(count(&w, US, "Invoice"), invoices + 1);
+}

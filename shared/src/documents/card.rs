@@ -807,26 +807,43 @@ pub async fn create_from_card(
         || {
             fresh = true;
             async {
-                let draft = match &portion {
-                    Some(portion) => {
-                        apply_portion(app, portal_id, &company, &record, draft, portion).await?
-                    }
-                    None => draft,
+                // A deal's deposits and balance are created one at a time: each must see what the others
+                // billed, or two balance invoices would both bill the rest.
+                let lease = match &portion {
+                    Some(_) => Some(deal_lease(app, portal_id, &company, &record).await?),
+                    None => None,
                 };
-                create(
-                    app,
-                    portal_id,
-                    Order {
-                        company: &company,
-                        draft,
-                        customer,
-                        link_to: vec![record.clone()],
-                        new_items,
-                        paid: false,
-                        scope,
-                    },
-                )
-                .await
+                let result = async {
+                    let draft = match &portion {
+                        Some(portion) => {
+                            apply_portion(app, portal_id, &company, &record, draft, portion).await?
+                        }
+                        None => draft,
+                    };
+                    create(
+                        app,
+                        portal_id,
+                        Order {
+                            company: &company,
+                            draft,
+                            customer,
+                            link_to: vec![record.clone()],
+                            new_items,
+                            paid: false,
+                            scope,
+                        },
+                    )
+                    .await
+                }
+                .await;
+                if let Some(lease) = lease {
+                    // A failed release only delays the deal's next deposit until the lease runs out; it
+                    // must not fail an invoice that was created.
+                    if let Err(e) = app.store.release_lease(&lease).await {
+                        tracing::warn!(error = %e, "releasing the deal's invoicing lease failed");
+                    }
+                }
+                result
             }
         },
     )
@@ -842,6 +859,33 @@ pub async fn create_from_card(
             )
         })?;
     Ok((fresh, view))
+}
+
+/// How long a deal's deposit or balance invoice may take to create before another may start.
+const DEAL_LEASE_MS: i64 = 20_000;
+
+/// The lease on invoicing parts of one deal in one company, or `busy` while another request holds it.
+async fn deal_lease(
+    app: &App,
+    portal_id: u64,
+    company: &Company,
+    deal: &Record,
+) -> Result<crate::store::Lease, AppError> {
+    let name = format!(
+        "portion#{portal_id}#{}#{}",
+        company.realm_id(),
+        deal.object_id
+    );
+    let owner = uuid::Uuid::new_v4().simple().to_string();
+    app.store
+        .acquire_lease(&name, &owner, DEAL_LEASE_MS, Utc::now().timestamp_millis())
+        .await?
+        .ok_or_else(|| {
+            AppError::Busy(
+                "another deposit or balance invoice of this deal is being created; try again in a few seconds"
+                    .into(),
+            )
+        })
 }
 
 /// The draft's lines made to bill `portion` of the deal (B9): the deal total is the lines' sum before tax,
