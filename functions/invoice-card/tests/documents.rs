@@ -735,6 +735,16 @@ async fn an_unmatched_line_creates_its_quickbooks_item_once_when_the_settings_al
     assert_eq!(created[0]["UnitPrice"], 99.0);
     assert_eq!(created[0]["IncomeAccountRef"]["value"], "1");
     let item_id = created[0]["Id"].as_str().unwrap().to_string();
+    // The next wizard suggests the new item: the company's kept catalogue was dropped.
+    let draft = get(&w, &draft_path).await;
+    assert!(
+        draft["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["suggestedItem"]["id"] == item_id.as_str()),
+        "{draft}"
+    );
     let invoice = |id: &Value| {
         w.qbo_entities(US, "Invoice")
             .into_iter()

@@ -126,6 +126,9 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
         let step = format!("item-{}", new.line);
         line.item_id = create_item(app, company, new, line.unit_price, &rid(&step)).await?;
     }
+    if !order.new_items.is_empty() {
+        super::catalog::forget(app, company).await;
+    }
     let doc_type = draft.doc_type;
     let body = draft.body(&customer_id, profile)?;
     let created = api
