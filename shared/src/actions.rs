@@ -13,6 +13,7 @@
 use crate::documents::company::{Company, HubSpot};
 use crate::documents::create::{create, CustomerChoice, Order};
 use crate::documents::deal::update_deal;
+use crate::documents::items::{NewItem, NewItemLine};
 use crate::documents::links::{Link, Record, RecordType};
 use crate::documents::once::{run_once, Refusals};
 use crate::documents::payments::note_payments;
@@ -203,43 +204,66 @@ async fn run(
             .default_items
             .get(&realm_id)
             .and_then(|id| items.iter().find(|i| &i.id == id)),
-        UnmatchedItem::Fail => None,
+        UnmatchedItem::Fail | UnmatchedItem::CreateItem => None,
+    };
+    let income_account = match settings.unmatched_item {
+        UnmatchedItem::CreateItem => settings.income_accounts.get(&realm_id),
+        UnmatchedItem::Fail | UnmatchedItem::DefaultItem => None,
     };
     let fallback_tax = exec.input("taxCodeId");
     let mut unmatched = Vec::new();
     let mut draft_lines = Vec::new();
-    let mut chosen: Vec<&Item> = Vec::new();
+    let mut new_items = Vec::new();
+    // Per line, the item's name and whether it is taxable, for the paid-invoice check (W6). A new item
+    // is created without `Taxable`, which QuickBooks reads as not taxable.
+    let mut chosen: Vec<(&str, bool)> = Vec::new();
     for line in &lines {
-        let Some(item) = match_item(line, &items).or(default_item) else {
-            unmatched.push(match &line.sku {
-                Some(sku) => format!("{} ({sku})", line.name),
-                None => line.name.clone(),
-            });
-            continue;
+        let found = match_item(line, &items).or(default_item);
+        let (item_id, default_tax) = match (found, income_account) {
+            (Some(item), _) => {
+                chosen.push((&item.name, item.taxable));
+                (
+                    item.id.clone(),
+                    item.sales_tax_code.as_ref().map(|r| r.value.clone()),
+                )
+            }
+            (None, Some(account)) => {
+                new_items.push(NewItemLine {
+                    line: draft_lines.len(),
+                    item: NewItem {
+                        name: line.name.clone(),
+                        sku: line.sku.clone(),
+                    },
+                    income_account: account.clone(),
+                });
+                chosen.push((&line.name, false));
+                (String::new(), None)
+            }
+            (None, None) => {
+                unmatched.push(match &line.sku {
+                    Some(sku) => format!("{} ({sku})", line.name),
+                    None => line.name.clone(),
+                });
+                continue;
+            }
         };
         let tax_code_id = profile
             .line_tax_codes_required
-            .then(|| {
-                item.sales_tax_code
-                    .as_ref()
-                    .map(|r| r.value.clone())
-                    .or(fallback_tax.clone())
-            })
+            .then(|| default_tax.or(fallback_tax.clone()))
             .flatten();
         if profile.line_tax_codes_required && tax_code_id.is_none() {
             return Err(AppError::refused(
                 ErrorCode::TaxCodeRequired,
                 format!(
                     "{} has no default tax code in QuickBooks; choose a tax code in the action",
-                    item.name
+                    found.map_or(&line.name, |i| &i.name)
                 ),
             ));
         }
-        chosen.push(item);
         // At the line's net value, the discount named in the description (domain/pricing.rs).
         let priced = price(line)?;
         draft_lines.push(DraftLine {
-            item_id: item.id.clone(),
+            item_id,
             description: Some(priced.description),
             quantity: priced.quantity,
             unit_price: priced.unit_price,
@@ -248,10 +272,17 @@ async fn run(
         });
     }
     if !unmatched.is_empty() {
+        let hint = match settings.unmatched_item {
+            UnmatchedItem::CreateItem => format!(
+                "; creating products needs an income account for {} in the app settings",
+                profile.name
+            ),
+            _ => String::new(),
+        };
         return Err(AppError::refused(
             ErrorCode::ItemNotMatched,
             format!(
-                "no QuickBooks product matches {}; nothing was created",
+                "no QuickBooks product matches {}; nothing was created{hint}",
                 unmatched.join(", ")
             ),
         ));
@@ -294,6 +325,7 @@ async fn run(
                 create: settings.create_customers,
             },
             link_to: link_to.clone(),
+            new_items,
             paid,
             scope: key.to_string(),
         },
@@ -386,7 +418,7 @@ async fn check_untaxed(
     app: &App,
     company: &Company,
     lines: &[DraftLine],
-    items: &[&Item],
+    items: &[(&str, bool)],
 ) -> Result<(), AppError> {
     let taxed: Vec<&str> = if company.connection.profile.line_tax_codes_required {
         let codes = company
@@ -403,13 +435,13 @@ async fn check_untaxed(
                     .find(|c| Some(&c.id) == l.tax_code_id.as_ref())
                     .is_none_or(|c| c.taxable != Some(false))
             })
-            .map(|(_, i)| i.name.as_str())
+            .map(|(_, (name, _))| *name)
             .collect()
     } else {
         items
             .iter()
-            .filter(|i| i.taxable)
-            .map(|i| i.name.as_str())
+            .filter(|(_, taxable)| *taxable)
+            .map(|(name, _)| *name)
             .collect()
     };
     if taxed.is_empty() {

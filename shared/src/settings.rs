@@ -1,4 +1,5 @@
-//! A HubSpot account's behaviour settings for the workflow actions (W4, W5, B4), `PORTAL#{portalId}` / `SETTINGS`.
+//! A HubSpot account's behaviour settings for the workflow actions and the card (W4, W5, B4),
+//! `PORTAL#{portalId}` / `SETTINGS`.
 
 use crate::store::{Key, Store, StoreError};
 use crate::AppError;
@@ -15,6 +16,9 @@ pub enum UnmatchedItem {
     Fail,
     /// Use the company's default item for that line.
     DefaultItem,
+    /// Create the QuickBooks item (name, SKU, price), its sales posting to the company's income account
+    /// from `income_accounts`; in the card, the rep may then add a line's product as a new item.
+    CreateItem,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +30,9 @@ pub struct Settings {
     /// The default item per QuickBooks company (realm id → item id).
     #[serde(default)]
     pub default_items: BTreeMap<String, String>,
+    /// The income account new items post to, per QuickBooks company (realm id → account id).
+    #[serde(default)]
+    pub income_accounts: BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -34,6 +41,7 @@ impl Default for Settings {
             create_customers: true,
             unmatched_item: UnmatchedItem::Fail,
             default_items: BTreeMap::new(),
+            income_accounts: BTreeMap::new(),
         }
     }
 }
@@ -54,7 +62,12 @@ impl Settings {
     /// A settings document from a request: every field named, nothing unknown (a typo must not be
     /// silently dropped).
     pub fn from_request(body: &[u8]) -> Result<Self, AppError> {
-        const FIELDS: &[&str] = &["createCustomers", "unmatchedItem", "defaultItems"];
+        const FIELDS: &[&str] = &[
+            "createCustomers",
+            "unmatchedItem",
+            "defaultItems",
+            "incomeAccounts",
+        ];
         let value: serde_json::Value = serde_json::from_slice(body)
             .map_err(|e| AppError::BadRequest(format!("the settings are not valid JSON: {e}")))?;
         if let Some(unknown) = value
@@ -72,17 +85,51 @@ impl Settings {
 
     pub fn validate(&self) -> Result<(), AppError> {
         let bad = |what: &str| Err(AppError::BadRequest(what.to_string()));
-        if self.default_items.len() > 100 {
-            return bad("at most 100 default items");
-        }
-        for (realm, item) in &self.default_items {
-            let digits =
-                |s: &str| !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit());
-            if !digits(realm) || !digits(item) {
-                return bad("defaultItems maps a QuickBooks company id to an item id, both digits");
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit());
+        for (field, map, what) in [
+            ("defaultItems", &self.default_items, "an item id"),
+            ("incomeAccounts", &self.income_accounts, "an account id"),
+        ] {
+            if map.len() > 100 {
+                return bad(&format!("{field}: at most 100 companies"));
+            }
+            if map.iter().any(|(realm, id)| !digits(realm) || !digits(id)) {
+                return bad(&format!(
+                    "{field} maps a QuickBooks company id to {what}, both digits"
+                ));
             }
         }
         Ok(())
+    }
+
+    /// A request's settings, checked against QuickBooks where they name its records, then saved: an income
+    /// account must be one of the company's income accounts (B4). Only entries that changed are checked, so
+    /// a company that needs reconnecting does not block saving the rest.
+    pub async fn save_checked(&self, app: &crate::App, portal_id: u64) -> Result<(), AppError> {
+        self.validate()?;
+        let before = Self::load(&app.store, portal_id).await?;
+        for (realm_id, account_id) in &self.income_accounts {
+            if before.income_accounts.get(realm_id) == Some(account_id) {
+                continue;
+            }
+            let company = crate::documents::company::Company::open(app, portal_id, realm_id)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound(_) => AppError::BadRequest(format!(
+                        "incomeAccounts names QuickBooks company {realm_id}, which is not connected"
+                    )),
+                    other => other,
+                })?;
+            let accounts = crate::documents::items::income_accounts(app, &company).await?;
+            if !accounts.iter().any(|a| &a.id == account_id) {
+                return Err(AppError::BadRequest(format!(
+                    "account {account_id} is not an income account of {}; choose one from the list",
+                    company.connection.profile.name
+                )));
+            }
+        }
+        self.save(&app.store, portal_id).await
     }
 
     pub async fn save(&self, store: &Store, portal_id: u64) -> Result<(), AppError> {

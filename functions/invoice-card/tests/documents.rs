@@ -830,3 +830,344 @@ async fn the_draft_follows_line_positions_and_the_primary_company() {
         "{draft}"
     );
 }
+
+fn item_ids(invoice: &Value) -> Vec<String> {
+    invoice["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["SalesItemLineDetail"]["ItemRef"]["value"].as_str())
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_unmatched_line_creates_its_quickbooks_item_once_when_the_settings_allow_it() {
+    use shared::settings::{Settings, UnmatchedItem};
+    let w = World::new().await;
+    let draft_path = format!("/card/draft?realmId={US}&objectType=deals&objectId=402");
+    let draft = get(&w, &draft_path).await;
+    assert_eq!(draft["createItems"], false, "off by default");
+    let mystery = draft["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "Mystery box")
+        .expect("the unmatched line")
+        .clone();
+    assert!(mystery["suggestedItem"].is_null());
+    let new_line = json!({
+        "newItem": { "name": mystery["name"], "sku": mystery["sku"] },
+        "quantity": mystery["quantity"], "unitPrice": mystery["unitPrice"],
+    });
+    let mystery_items = |w: &World| {
+        w.qbo_entities(US, "Item")
+            .into_iter()
+            .filter(|i| i["Name"] == "Mystery box")
+            .collect::<Vec<_>>()
+    };
+    // Off: the old behaviour, a product must be chosen; nothing is created.
+    let body = create_body(
+        "new-item-1",
+        US,
+        "402",
+        json!({ "id": "58" }),
+        vec![new_line.clone()],
+    );
+    let (status, err) = call(&w, "POST", "/card/documents", body.clone()).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (422, Some("item_not_matched")),
+        "{err}"
+    );
+    assert!(mystery_items(&w).is_empty());
+
+    Settings {
+        unmatched_item: UnmatchedItem::CreateItem,
+        income_accounts: [(US.to_string(), "1".to_string())].into(),
+        ..Settings::default()
+    }
+    .save(&w.app.store, PORTAL)
+    .await
+    .unwrap();
+    assert_eq!(get(&w, &draft_path).await["createItems"], true);
+    let (status, first) = call(&w, "POST", "/card/documents", body.clone()).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(
+        (status, &again["document"]["id"]),
+        (200, &first["document"]["id"])
+    );
+    let created = mystery_items(&w);
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0]["Sku"], "NO-MATCH-1");
+    assert_eq!(created[0]["UnitPrice"], 99.0);
+    assert_eq!(created[0]["IncomeAccountRef"]["value"], "1");
+    let item_id = created[0]["Id"].as_str().unwrap().to_string();
+    // The next wizard suggests the new item: the company's kept catalogue was dropped.
+    let draft = get(&w, &draft_path).await;
+    assert!(
+        draft["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["suggestedItem"]["id"] == item_id.as_str()),
+        "{draft}"
+    );
+    let invoice = |id: &Value| {
+        w.qbo_entities(US, "Invoice")
+            .into_iter()
+            .find(|i| &i["Id"] == id)
+            .expect("invoice")
+    };
+    assert_eq!(
+        item_ids(&invoice(&first["document"]["id"])),
+        [item_id.as_str()]
+    );
+    // Another rep's wizard still offers to create it (its draft was read before): QuickBooks answers 6240
+    // and the existing item is used.
+    let body = create_body(
+        "new-item-2",
+        US,
+        "402",
+        json!({ "id": "58" }),
+        vec![new_line],
+    );
+    let (status, second) = call(&w, "POST", "/card/documents", body).await;
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(mystery_items(&w).len(), 1);
+    assert_eq!(
+        item_ids(&invoice(&second["document"]["id"])),
+        [item_id.as_str()]
+    );
+    assert_eq!(
+        w.qbo.count("POST", "/item"),
+        2,
+        "the second create met 6240"
+    );
+}
+
+/// The item lines of a stored document: (amount, description).
+fn item_lines(doc: &Value) -> Vec<(f64, String)> {
+    doc["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["DetailType"] == "SalesItemLineDetail")
+        .map(|l| {
+            (
+                l["Amount"].as_f64().unwrap(),
+                l["Description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn deposits_and_the_balance_invoice_bill_the_deal_once_in_total() {
+    let w = World::new().await;
+    // Deal 401: 2 × 150.00 consulting and 4 × 25.50 widgets (taxable): 402.00 before tax.
+    let deal_lines = || {
+        vec![
+            json!({ "itemId": "1", "description": "Consulting hours", "quantity": "2", "unitPrice": "150" }),
+            json!({ "itemId": "2", "description": "Widget", "quantity": "4", "unitPrice": "25.50" }),
+        ]
+    };
+    let portion_body = |key: &str, portion: Value| {
+        let mut body = create_body(key, US, "401", json!({ "id": "58" }), deal_lines());
+        body["portion"] = portion;
+        body
+    };
+    let stored = |w: &World, doc: &Value| {
+        w.qbo_entities(US, "Invoice")
+            .into_iter()
+            .find(|i| i["Id"] == doc["document"]["id"])
+            .expect("the invoice")
+    };
+    let invoices = count(&w, US, "Invoice");
+
+    // Refused before anything is written.
+    for (portion, words) in [
+        (json!({ "kind": "percent", "percent": "0" }), "percentage"),
+        (
+            json!({ "kind": "percent", "percent": "100.5" }),
+            "percentage",
+        ),
+        (json!({ "kind": "amount", "amount": "-1" }), "amount"),
+        (json!({ "kind": "amount", "amount": "402.01" }), "remains"),
+        (
+            json!({ "kind": "amount", "amount": "79228162514264337593543950335" }),
+            "remains",
+        ),
+        (json!({ "kind": "thirds" }), "expected one of"),
+    ] {
+        let (status, err) = call(
+            &w,
+            "POST",
+            "/card/documents",
+            portion_body("bad", portion.clone()),
+        )
+        .await;
+        assert_eq!(status, 400, "{portion}: {err}");
+        assert!(
+            err["error"]["message"].as_str().unwrap().contains(words),
+            "{portion}: {err}"
+        );
+    }
+    let mut estimate = portion_body("estimate", json!({ "kind": "balance" }));
+    estimate["type"] = json!("estimate");
+    let (status, _) = call(&w, "POST", "/card/documents", estimate).await;
+    assert_eq!(status, 400, "portions are for invoices");
+    assert_eq!(count(&w, US, "Invoice"), invoices);
+
+    // 30 % deposit: every line keeps its item and bills 30 % of itself.
+    let (status, deposit) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("deposit-30", json!({ "kind": "percent", "percent": "30" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{deposit}");
+    let invoice = stored(&w, &deposit);
+    let lines = item_lines(&invoice);
+    assert_eq!(
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        [90.0, 30.6],
+        "{invoice}"
+    );
+    assert!(
+        lines[0]
+            .1
+            .starts_with("Deposit 30% of Acme consulting: Consulting hours"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        invoice["Line"][1]["SalesItemLineDetail"]["ItemRef"]["value"],
+        "2"
+    );
+    let taxed = invoice["TxnTaxDetail"]["TotalTax"].as_f64().unwrap();
+    assert!(taxed > 0.0, "the widget share stays taxable: {invoice}");
+
+    // More than what remains (402 − 120.60 = 281.40) is refused; a fixed 100.00 deposit is shared out.
+    let (status, err) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("too-much", json!({ "kind": "amount", "amount": "281.41" })),
+    )
+    .await;
+    assert_eq!(status, 400, "{err}");
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("281.40"),
+        "{err}"
+    );
+    let (status, fixed) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body(
+            "deposit-100",
+            json!({ "kind": "amount", "amount": "100.00" }),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{fixed}");
+    assert_eq!(
+        item_lines(&stored(&w, &fixed))
+            .iter()
+            .map(|l| l.0)
+            .collect::<Vec<_>>(),
+        [74.63, 25.37]
+    );
+
+    // The balance: what the two deposits left, then nothing more.
+    let (status, balance) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("balance", json!({ "kind": "balance" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{balance}");
+    let lines = item_lines(&stored(&w, &balance));
+    let cents: i64 = lines.iter().map(|l| (l.0 * 100.0).round() as i64).sum();
+    assert_eq!(cents, 18140, "402.00 − 120.60 − 100.00: {lines:?}");
+    assert!(
+        lines[0].1.starts_with("Balance of Acme consulting"),
+        "{lines:?}"
+    );
+    let (status, err) = call(
+        &w,
+        "POST",
+        "/card/documents",
+        portion_body("balance-again", json!({ "kind": "balance" })),
+    )
+    .await;
+    assert_eq!(status, 400, "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fully invoiced"),
+        "{err}"
+    );
+    assert_eq!(count(&w, US, "Invoice"), invoices + 3);
+
+    // The deal shows all three together (I11): invoiced and still due.
+    let totals: f64 = [&deposit, &fixed, &balance]
+        .iter()
+        .map(|d| stored(&w, d)["TotalAmt"].as_f64().unwrap())
+        .sum();
+    let props = w
+        .hubspot_record(
+            "deals",
+            "401",
+            &[
+                "qbo_invoiced_total",
+                "qbo_invoiced_balance",
+                "qbo_invoice_id",
+            ],
+        )
+        .await;
+    let shown: f64 = props["qbo_invoiced_total"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((shown - totals).abs() < 0.001, "{props} vs {totals}");
+    assert_eq!(props["qbo_invoiced_balance"], props["qbo_invoiced_total"]);
+    assert_eq!(props["qbo_invoice_id"], balance["document"]["id"]);
+}
+
+#[tokio::test]
+async fn two_balance_invoices_at_once_bill_the_rest_once() {
+    let w = World::new().await;
+    let balance = |key: &str| {
+        let mut body = create_body(
+            key,
+            US,
+            "401",
+            json!({ "id": "58" }),
+            vec![
+                json!({ "itemId": "1", "quantity": "2", "unitPrice": "150" }),
+                json!({ "itemId": "2", "quantity": "4", "unitPrice": "25.50" }),
+            ],
+        );
+        body["portion"] = json!({ "kind": "balance" });
+        body
+    };
+    let invoices = count(&w, US, "Invoice");
+    let (first, second) = tokio::join!(
+        Box::pin(call(&w, "POST", "/card/documents", balance("rep-a"))),
+        Box::pin(call(&w, "POST", "/card/documents", balance("rep-b"))),
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(statuses[0], 201, "{first:?} {second:?}");
+    assert!(
+        matches!(statuses[1], 400 | 503),
+        "the other waits its turn or finds nothing left: {first:?} {second:?}"
+    );
+    assert_eq!(count(&w, US, "Invoice"), invoices + 1);
+}

@@ -6,6 +6,8 @@ mod browser;
 mod connections;
 
 use lambda_http::{Body, Request, Response};
+use shared::documents::company::Company;
+use shared::documents::items::income_accounts;
 use shared::settings::Settings;
 use shared::{http, App, AppError};
 
@@ -14,7 +16,7 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_ht
     if path == "/connections" || path.starts_with("/connections/") {
         return http::respond(&req, connections::route(app, &req)).await;
     }
-    if path == "/settings" {
+    if path == "/settings" || path.starts_with("/settings/") {
         return http::respond(&req, settings(app, &req)).await;
     }
     use tracing::Instrument;
@@ -23,8 +25,9 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_ht
         .await)
 }
 
-/// The account's workflow-action behaviour (W4, W5): `GET` reads it, `PUT` replaces it (signed, like the
-/// connections API).
+/// The account's behaviour settings (W4, W5, B4): `GET` reads them, `PUT` replaces them, and
+/// `GET /settings/income-accounts?realmId=` lists a company's income accounts to choose from (signed, like
+/// the connections API).
 async fn settings(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
     http::verify_hubspot(
         &app.config,
@@ -35,16 +38,31 @@ async fn settings(app: &App, req: &Request) -> Result<Response<Body>, AppError> 
     let portal_id = http::signed_portal_id(req)?;
     shared::installs::Install::require(&app.store, portal_id, chrono::Utc::now().timestamp())
         .await?;
-    match req.method().as_str() {
-        "GET" => Ok(http::json(
+    match (req.method().as_str(), req.uri().path()) {
+        ("GET", "/settings") => Ok(http::json(
             200,
             &Settings::load(&app.store, portal_id).await?,
         )),
-        "PUT" => {
+        ("PUT", "/settings") => {
             let settings = Settings::from_request(http::body_bytes(req)?)?;
-            settings.save(&app.store, portal_id).await?;
+            settings.save_checked(app, portal_id).await?;
             Ok(http::json(200, &settings))
         }
-        _ => Err(http::no_route(req, &["GET", "PUT"])),
+        (_, "/settings") => Err(http::no_route(req, &["GET", "PUT"])),
+        ("GET", "/settings/income-accounts") => {
+            let realm_id = http::required_param(req, "realmId")?;
+            let company = Company::open(app, portal_id, &realm_id).await?;
+            let accounts: Vec<_> = income_accounts(app, &company)
+                .await?
+                .into_iter()
+                .map(|a| serde_json::json!({ "id": a.id, "name": a.name }))
+                .collect();
+            Ok(http::json(
+                200,
+                &serde_json::json!({ "accounts": accounts }),
+            ))
+        }
+        (_, "/settings/income-accounts") => Err(http::no_route(req, &["GET"])),
+        _ => Err(http::no_route(req, &[])),
     }
 }

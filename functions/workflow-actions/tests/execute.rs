@@ -181,6 +181,124 @@ async fn unmatched_items_fail_unless_a_default_item_is_set() {
     );
 }
 
+fn create_items_for(realm: &str, account: &str) -> Settings {
+    Settings {
+        unmatched_item: UnmatchedItem::CreateItem,
+        income_accounts: [(realm.to_string(), account.to_string())].into(),
+        ..Settings::default()
+    }
+}
+
+/// The QuickBooks items named `name` in the US company.
+fn items_named(s: &Stage, name: &str) -> Vec<Value> {
+    s.w.qbo_entities(US, "Item")
+        .into_iter()
+        .filter(|i| i["Name"] == name)
+        .collect()
+}
+
+fn item_ids(invoice: &Value) -> Vec<String> {
+    invoice["Line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["SalesItemLineDetail"]["ItemRef"]["value"].as_str())
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_unmatched_product_becomes_a_quickbooks_item_once_when_the_settings_say_so() {
+    let s = stage().await;
+    // Off (the default): the old behaviour, nothing created.
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 402, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["errorCode"], "ITEM_NOT_MATCHED", "{body}");
+    assert!(items_named(&s, "Mystery box").is_empty());
+    // On, but no income account for this company: a clear refusal, nothing created.
+    s.settings(create_items_for(UK, "40")).await;
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 402, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["errorCode"], "ITEM_NOT_MATCHED", "{body}");
+    assert!(outputs(&body)["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("income account"));
+    assert!(items_named(&s, "Mystery box").is_empty());
+
+    s.settings(create_items_for(US, "79")).await;
+    let invoices = s.count(US, "Invoice");
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 402, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    let created = items_named(&s, "Mystery box");
+    assert_eq!(created.len(), 1, "{created:?}");
+    let item = &created[0];
+    assert_eq!(item["Sku"], "NO-MATCH-1");
+    assert_eq!(item["UnitPrice"], 99.0);
+    assert_eq!(item["Type"], "Service");
+    assert_eq!(item["IncomeAccountRef"]["value"], "79");
+    let invoice = s.w.qbo_entities(US, "Invoice").last().unwrap().clone();
+    assert!(item_ids(&invoice).contains(&item["Id"].as_str().unwrap().to_string()));
+    // The next execution finds the item by its SKU and creates nothing more.
+    let (_, body) = s
+        .deliver("invoice", &execution("DEAL", 402, json!({ "realmId": US })))
+        .await;
+    assert_eq!(outputs(&body)["hs_execution_state"], "SUCCESS", "{body}");
+    assert_eq!(items_named(&s, "Mystery box").len(), 1);
+    assert_eq!(s.count(US, "Invoice"), invoices + 2);
+}
+
+#[tokio::test]
+async fn two_executions_racing_for_the_same_new_product_create_one_item() {
+    let s = stage().await;
+    s.settings(create_items_for(US, "1")).await;
+    // Both executions must miss the item: the first item create is slow, so the other execution reads the
+    // items, finds none and creates it meanwhile; the slow one then meets 6240. No rate limits in the way.
+    s.w.qbo.with_state(|sim| sim.limits.enabled = false);
+    s.w.control(&s.w.qbo.base_url(), "/_sim/faults", json!({
+        "path_contains": "/item", "method": "POST", "count": 1, "delay_ms": 1500, "kind": { "type": "slow" },
+    }))
+    .await;
+    let (a, b) = (
+        execution("DEAL", 402, json!({ "realmId": US })),
+        execution("DEAL", 402, json!({ "realmId": US })),
+    );
+    let ((_, first), (_, second)) =
+        tokio::join!(s.deliver("invoice", &a), s.deliver("invoice", &b));
+    for body in [&first, &second] {
+        assert_eq!(outputs(body)["hs_execution_state"], "SUCCESS", "{body}");
+    }
+    let posts =
+        s.w.qbo
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/item"))
+            .count();
+    assert_eq!(
+        posts, 2,
+        "both executions missed the item and raced to create it"
+    );
+    let created = items_named(&s, "Mystery box");
+    assert_eq!(
+        created.len(),
+        1,
+        "the loser got 6240 and took the winner's item"
+    );
+    let id = created[0]["Id"].as_str().unwrap().to_string();
+    let invoices = s.w.qbo_entities(US, "Invoice");
+    for out in [outputs(&first), outputs(&second)] {
+        let invoice = invoices
+            .iter()
+            .find(|i| i["Id"] == out["documentId"])
+            .expect("the invoice");
+        assert!(item_ids(invoice).contains(&id), "{invoice}");
+    }
+}
+
 #[tokio::test]
 async fn a_new_customer_is_created_unless_the_setting_forbids_it() {
     let s = stage().await;

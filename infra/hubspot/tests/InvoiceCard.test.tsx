@@ -348,6 +348,53 @@ describe('invoice card: create wizard', () => {
     expect((attempts[0] as { type: string }).type).toBe('estimate');
   });
 
+  it('creates a 30 % deposit invoice, with a new QuickBooks product for the unmatched line (B9, B4)', async () => {
+    let sent: unknown = null;
+    const draft = usDraft({
+      createItems: true,
+      lines: usDraft().lines.map((line, i) => ({ ...line, name: i === 0 ? 'Consulting hours' : 'Setup fee' })),
+    });
+    const page = renderCard({
+      'GET /card/records/deals/401': record([]),
+      'GET /card/draft': ok(draft),
+      'POST /card/documents': (request) => {
+        sent = request.body;
+        return { status: 201, body: { document: doc() } };
+      },
+    });
+    await page.waitFor(() => expect(page.maybeFind(Button, (node) => node.text === 'Create in QuickBooks')?.props.disabled).toBe(false));
+    click(button(page, 'Create in QuickBooks'));
+    await next(page, 'Source');
+    await next(page, 'Customer');
+    await next(page, 'Lines & tax');
+    // No product matches the second line: creating it is offered and chosen.
+    expect(select(page, 'item-1').props.value).toBe('new-item');
+    expect(select(page, 'item-1').props.options[0].label).toBe('Create in QuickBooks: Setup fee (SETUP)');
+    await next(page, 'Details');
+    expect(select(page, 'portion').props.value).toBe('full');
+    await choose(page, 'portion', 'percent');
+    await type(page, 'portionPercent', '130');
+    click(button(page, 'Next'));
+    await page.waitFor(() =>
+      expect(input(page, 'portionPercent').props.validationMessage).toBe('Enter a percentage above 0 and at most 100, such as 30.'),
+    );
+    await type(page, 'portionPercent', '30');
+    expect(allText(page.getRootNode())).toContain('Bills $120.60 before tax');
+    await next(page, 'Review');
+    const review = allText(page.getRootNode());
+    expect(review).toContain('30% of the deal ($120.60 before tax)');
+    expect(review).toContain('Setup fee (new)');
+    click(button(page, 'Create invoice'));
+    await page.waitFor(() => expect(page.maybeFind(Alert, { title: 'Done' })).not.toBeNull());
+    expect(sent).toMatchObject({
+      portion: { kind: 'percent', percent: '30' },
+      lines: [
+        { itemId: CONSULTING.id, quantity: '2', unitPrice: '150.00' },
+        { newItem: { name: 'Setup fee', sku: 'SETUP' }, quantity: '1', unitPrice: '102.00' },
+      ],
+    });
+  });
+
   it('starts every wizard run with a new idempotency key', async () => {
     const keys: string[] = [];
     const page = renderCard({

@@ -6,7 +6,7 @@ import { createWorkflowSettingsApi, toBody, validateSettings, type WorkflowSetti
 import { ConnectionsPage } from '../src/app/settings/ConnectionsPage';
 import { ACME, BASE, GLOBEX, SANDBOX, apiError, fakeBackend } from './fakeBackend';
 
-const SETTINGS: WorkflowSettings = { createCustomers: true, unmatchedItem: 'fail', defaultItems: { [ACME.realmId]: '17' } };
+const SETTINGS: WorkflowSettings = { createCustomers: true, unmatchedItem: 'fail', defaultItems: { [ACME.realmId]: '17' }, incomeAccounts: {} };
 
 async function failureOf(promise: Promise<unknown>): Promise<ConnectionsApiError> {
   const error = await promise.then(
@@ -35,13 +35,14 @@ describe('workflow settings client', () => {
 
   it('accepts the settings wrapped as { settings } and a missing defaultItems', async () => {
     const backend = fakeBackend({ 'GET /settings': () => ({ status: 200, body: { settings: { createCustomers: false, unmatchedItem: 'fail' } } }) });
-    expect(await createWorkflowSettingsApi(BASE, backend.fetch).get()).toEqual({ createCustomers: false, unmatchedItem: 'fail', defaultItems: {} });
+    expect(await createWorkflowSettingsApi(BASE, backend.fetch).get()).toEqual({ createCustomers: false, unmatchedItem: 'fail', defaultItems: {}, incomeAccounts: {} });
   });
 
   it.each([
     ['an unknown unmatchedItem', { ...SETTINGS, unmatchedItem: 'create' }],
     ['a non-boolean createCustomers', { ...SETTINGS, createCustomers: 'yes' }],
     ['a numeric item id', { ...SETTINGS, defaultItems: { x: 17 } }],
+    ['a numeric account id', { ...SETTINGS, incomeAccounts: { x: 79 } }],
   ])('rejects %s as unexpected_response', async (_case, body) => {
     const backend = fakeBackend({ 'GET /settings': () => ({ status: 200, body }) });
     expect((await failureOf(createWorkflowSettingsApi(BASE, backend.fetch).get())).code).toBe('unexpected_response');
@@ -67,6 +68,23 @@ describe('workflow settings client', () => {
     });
     expect(validateSettings({ ...SETTINGS, unmatchedItem: 'default_item' }, [ACME.realmId, GLOBEX.realmId])).toEqual({});
     expect(toBody({ ...SETTINGS, defaultItems: { a: ' ', b: ' 5' } })).toEqual({ ...SETTINGS, defaultItems: { b: '5' } });
+  });
+
+  it('asks for an income account when unmatched lines create products, and lists them from the backend', async () => {
+    const creating: WorkflowSettings = { ...SETTINGS, unmatchedItem: 'create_item' };
+    expect(validateSettings(creating, [ACME.realmId])).toEqual({
+      unmatchedItem: 'Choose an income account for at least one company.',
+    });
+    expect(validateSettings({ ...creating, incomeAccounts: { [ACME.realmId]: '79' } }, [ACME.realmId])).toEqual({});
+    const backend = fakeBackend({
+      [`GET /settings/income-accounts?realmId=${ACME.realmId}`]: () => ({
+        status: 200,
+        body: { accounts: [{ id: '79', name: 'Sales of Product Income' }] },
+      }),
+    });
+    expect(await createWorkflowSettingsApi(BASE, backend.fetch).incomeAccounts(ACME.realmId)).toEqual([
+      { id: '79', name: 'Sales of Product Income' },
+    ]);
   });
 });
 
@@ -124,7 +142,12 @@ describe('settings page: workflow behaviour', () => {
     expect(page.requests.at(-1)).toEqual({
       method: 'PUT',
       path: '/settings',
-      body: { createCustomers: false, unmatchedItem: 'default_item', defaultItems: { [ACME.realmId]: '17', [GLOBEX.realmId]: '42' } },
+      body: {
+        createCustomers: false,
+        unmatchedItem: 'default_item',
+        defaultItems: { [ACME.realmId]: '17', [GLOBEX.realmId]: '42' },
+        incomeAccounts: {},
+      },
     });
     expect(page.find(Input, { name: `defaultItem-${GLOBEX.realmId}` }).props.value).toBe('42');
     expect(button(page, 'Save workflow behaviour')!.props.disabled).toBe(true);
@@ -157,5 +180,40 @@ describe('settings page: workflow behaviour', () => {
     await page.waitFor(() => expect(page.maybeFindByTestId(Alert, 'workflow-settings-error')).not.toBeNull());
     await page.waitFor(() => expect(page.findAll(StatusTag)).toHaveLength(3));
     expect(page.maybeFind(Toggle)).toBeNull();
+  });
+
+  it('offers each active company its income accounts when unmatched lines create products, and saves the choice', async () => {
+    const page = renderPage({
+      'GET /connections': listing,
+      'GET /settings': () => ({ status: 200, body: SETTINGS }),
+      [`GET /settings/income-accounts?realmId=${ACME.realmId}`]: () => ({
+        status: 200,
+        body: { accounts: [{ id: '1', name: 'Services' }, { id: '79', name: 'Sales of Product Income' }] },
+      }),
+      'PUT /settings': (request) => ({ status: 200, body: request.body }),
+    });
+    await page.waitFor(() => expect(page.findAll(Input)).toHaveLength(2));
+    expect(page.requests.some((request) => request.path.startsWith('/settings/income-accounts'))).toBe(false);
+    fire(page.find(Select, { name: 'unmatchedItem' }), 'onChange', 'create_item');
+    await page.waitFor(() => expect(page.maybeFind(Select, { name: `incomeAccount-${ACME.realmId}` })).not.toBeNull());
+    const select = page.find(Select, { name: `incomeAccount-${ACME.realmId}` });
+    expect(select.props.options.map((option) => option.value)).toEqual(['', '1', '79']);
+    // Globex needs reconnecting: it is not asked, and says why.
+    expect(page.requests.filter((request) => request.path.startsWith('/settings/income-accounts'))).toHaveLength(1);
+    expect(page.maybeFind(Select, { name: `incomeAccount-${GLOBEX.realmId}` })).toBeNull();
+    expect(page.findAll(Input)).toHaveLength(0);
+    click(button(page, 'Save workflow behaviour'));
+    await page.waitFor(() =>
+      expect(page.find(Select, { name: 'unmatchedItem' }).props.validationMessage).toBe('Choose an income account for at least one company.'),
+    );
+    fire(page.find(Select, { name: `incomeAccount-${ACME.realmId}` }), 'onChange', '79');
+    await page.waitFor(() => expect(page.find(Select, { name: `incomeAccount-${ACME.realmId}` }).props.value).toBe('79'));
+    click(button(page, 'Save workflow behaviour'));
+    await page.waitFor(() => expect(page.maybeFind(Alert, { title: 'Saved' })).not.toBeNull());
+    expect(page.requests.at(-1)).toEqual({
+      method: 'PUT',
+      path: '/settings',
+      body: { createCustomers: true, unmatchedItem: 'create_item', defaultItems: { [ACME.realmId]: '17' }, incomeAccounts: { [ACME.realmId]: '79' } },
+    });
   });
 });

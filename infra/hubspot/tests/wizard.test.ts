@@ -6,12 +6,14 @@ import {
   applyTerm,
   buildCreateBody,
   chooseItem,
+  chooseNewItem,
   firstInvalidStep,
   fromBaseDate,
   isDate,
   lineAmount,
   newIdempotencyKey,
   newWizard,
+  portionAmount,
   removeLine,
   stepForError,
   stepsFor,
@@ -38,6 +40,7 @@ describe('wizard steps', () => {
   it('sends the user to the step that fixes a backend refusal', () => {
     expect(stepForError('tax_code_required')).toBe('lines');
     expect(stepForError('item_not_found')).toBe('lines');
+    expect(stepForError('item_not_matched')).toBe('lines');
     expect(stepForError('duplicate_doc_number')).toBe('details');
     expect(stepForError('reconnect_needed')).toBe('company');
     expect(stepForError('rejected')).toBeNull();
@@ -205,6 +208,86 @@ describe('buildCreateBody', () => {
 
   it('refuses an incomplete form', () => {
     expect(() => buildCreateBody(usState(), 'deals', '401')).toThrow('Lines & tax');
+  });
+});
+
+describe('new QuickBooks products (B4)', () => {
+  const withNames = (createItems: boolean) =>
+    usDraft({
+      createItems,
+      lines: usDraft().lines.map((line, i) => ({ ...line, name: i === 0 ? 'Consulting hours' : 'Setup fee' })),
+    });
+
+  it('offers to create the product of an unmatched line only when the draft allows it', () => {
+    const off = applyDraft(newWizard(KEY, US.realmId), withNames(false), { source: 'deal' });
+    expect(off.lines.map((line) => line.newItem)).toEqual([null, null]);
+    expect(firstInvalidStep(off, 'deals')).toBe('lines');
+    const on = applyDraft(newWizard(KEY, US.realmId), withNames(true), { source: 'deal' });
+    expect(on.lines.map((line) => line.newItem)).toEqual([null, { name: 'Setup fee', sku: 'SETUP' }]);
+    expect(firstInvalidStep(on, 'deals')).toBeNull();
+    expect(buildCreateBody(on, 'deals', '401').lines[1]).toEqual({
+      newItem: { name: 'Setup fee', sku: 'SETUP' },
+      description: 'Setup',
+      quantity: '1',
+      unitPrice: '102.00',
+    });
+  });
+
+  it('sends the existing product once one is chosen, and the new one again when the user goes back to it', () => {
+    let state = applyDraft(newWizard(KEY, US.realmId), withNames(true), { source: 'deal' });
+    const key = state.lines[1].key;
+    state = chooseItem(state, key, HOSTING);
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).toMatchObject({ itemId: HOSTING.id });
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).not.toHaveProperty('newItem');
+    state = chooseNewItem(state, key);
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).toMatchObject({ newItem: { name: 'Setup fee' } });
+    expect(buildCreateBody(state, 'deals', '401').lines[1]).not.toHaveProperty('itemId');
+  });
+});
+
+describe('deposit, percentage and balance invoices (B9)', () => {
+  const valid = () => {
+    const state = usState();
+    return chooseItem(state, state.lines[1].key, HOSTING);
+  };
+
+  it('bills the whole deal unless a portion is chosen', () => {
+    expect(valid().portion).toEqual({ kind: 'full' });
+    expect(buildCreateBody(valid(), 'deals', '401')).not.toHaveProperty('portion');
+  });
+
+  it('validates the percentage and the amount on the details step', () => {
+    const at = (portion: WizardState['portion']) => validateStep({ ...valid(), portion }, 'details');
+    expect(at({ kind: 'percent', percent: '30' })).toEqual({});
+    expect(at({ kind: 'percent', percent: '100' })).toEqual({});
+    for (const percent of ['0', '100.5', '-5', 'abc', '']) {
+      expect(at({ kind: 'percent', percent })).toEqual({ portion: 'Enter a percentage above 0 and at most 100, such as 30.' });
+    }
+    expect(at({ kind: 'amount', amount: '400.00' })).toEqual({});
+    for (const amount of ['0', '1.001', '-1', '1e3']) {
+      expect(at({ kind: 'amount', amount })).toEqual({ portion: 'Enter an amount above 0 such as 500.00.' });
+    }
+    expect(at({ kind: 'amount', amount: '402.01' })).toEqual({ portion: 'The amount is more than the lines add up to.' });
+    expect(at({ kind: 'balance' })).toEqual({});
+    // Estimates and sales receipts bill no portion, so nothing to check.
+    expect(validateStep({ ...valid(), type: 'estimate', portion: { kind: 'percent', percent: '0' } }, 'details')).toEqual({});
+  });
+
+  it('sends the portion for invoices of deals only, and previews what it bills before tax', () => {
+    const deposit: WizardState = { ...valid(), portion: { kind: 'percent', percent: ' 30 ' } };
+    expect(portionAmount(deposit)).toBe('120.60');
+    expect(buildCreateBody(deposit, 'deals', '401').portion).toEqual({ kind: 'percent', percent: '30' });
+    expect(buildCreateBody({ ...deposit, type: 'estimate' }, 'deals', '401')).not.toHaveProperty('portion');
+    expect(buildCreateBody(deposit, 'contacts', '51')).not.toHaveProperty('portion');
+    expect(portionAmount({ ...valid(), portion: { kind: 'percent', percent: '33.333' } })).toBe('134.00');
+    const fixed: WizardState = { ...valid(), portion: { kind: 'amount', amount: '100' } };
+    expect(portionAmount(fixed)).toBe('100.00');
+    expect(buildCreateBody(fixed, 'deals', '401').portion).toEqual({ kind: 'amount', amount: '100' });
+    const balance: WizardState = { ...valid(), portion: { kind: 'balance' } };
+    expect(portionAmount(balance)).toBeNull();
+    expect(buildCreateBody(balance, 'deals', '401').portion).toEqual({ kind: 'balance' });
+    // The lines go along whole: the backend works out each line's share.
+    expect(buildCreateBody(deposit, 'deals', '401').lines.map((line) => line.unitPrice)).toEqual(['150.00', '102.00']);
   });
 });
 

@@ -4,6 +4,7 @@
 use super::company::{Company, HubSpot};
 use super::create::{create, Created, CustomerChoice, NewCustomer, Order};
 use super::deal::update_deal;
+use super::items::{NewItem, NewItemLine};
 use super::links::{Link, Record, RecordType};
 use super::once::{run_once, Refusals};
 use super::payments::note_payments;
@@ -11,12 +12,14 @@ use super::refresh::refresh;
 use super::source;
 use super::view::DocumentView;
 use crate::connections::{installed_portal, CompanySummary, Connection};
-use crate::domain::draft::{match_item, next_doc_number, Draft, DraftError, MatchedBy};
+use crate::domain::draft::{match_item, next_doc_number, Draft, DraftError, DraftLine, MatchedBy};
+use crate::domain::portion::{lines_total, portion_lines, Portion, PortionError};
 use crate::domain::pricing::price;
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{Customer, DocType, Document, Item};
-use crate::{App, AppError};
+use crate::settings::{Settings, UnmatchedItem};
+use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -227,6 +230,8 @@ impl From<&Item> for ItemView {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProposedLine {
+    /// The HubSpot line item's name: what a new QuickBooks item would be called (B4).
+    pub name: String,
     pub description: String,
     pub sku: Option<String>,
     pub quantity: rust_decimal::Decimal,
@@ -268,6 +273,9 @@ pub struct DraftProposal {
     pub terms: Vec<TermView>,
     pub next_doc_number: Option<String>,
     pub txn_date: NaiveDate,
+    /// Whether a line without a QuickBooks product may create one (`newItem`): the account's settings
+    /// create unmatched products and name an income account for this company (B4).
+    pub create_items: bool,
 }
 
 #[derive(Serialize)]
@@ -337,6 +345,9 @@ pub async fn draft_proposal(
             _ => Ok(Vec::new()),
         }
     };
+    let settings = Settings::load(&app.store, portal_id).await?;
+    let create_items = settings.unmatched_item == UnmatchedItem::CreateItem
+        && settings.income_accounts.contains_key(realm_id);
     let customer = async {
         let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id).await?;
         let matched = match &person {
@@ -380,6 +391,7 @@ pub async fn draft_proposal(
                 // At the line's net value, the discount named in the description (domain/pricing.rs).
                 let priced = price(l)?;
                 Ok(ProposedLine {
+                    name: l.name.clone(),
                     description: priced.description,
                     sku: l.sku.clone(),
                     quantity: priced.quantity,
@@ -408,6 +420,7 @@ pub async fn draft_proposal(
             .collect(),
         next_doc_number: proposed_doc_number(app, &company, DocType::Invoice).await?,
         txn_date: today,
+        create_items,
     })
 }
 
@@ -642,7 +655,7 @@ pub struct CardCreate {
     #[serde(rename = "type")]
     pub doc_type: DocType,
     pub customer: CardCustomer,
-    pub lines: Vec<crate::domain::draft::DraftLine>,
+    pub lines: Vec<CardLine>,
     #[serde(default)]
     pub term_id: Option<String>,
     #[serde(default)]
@@ -653,6 +666,81 @@ pub struct CardCreate {
     pub message: Option<String>,
     #[serde(default)]
     pub doc_number: Option<String>,
+    /// Only part of the deal (B9): a percentage, a fixed deposit, or the balance; the lines are the whole
+    /// deal's and each bills its share (domain/portion.rs).
+    #[serde(default)]
+    pub portion: Option<Portion>,
+}
+
+/// A line of the card's create request: an existing item (`itemId`), or a new one (`newItem`, B4) when the
+/// account's settings create unmatched products.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CardLine {
+    #[serde(default)]
+    pub item_id: Option<String>,
+    #[serde(default)]
+    pub new_item: Option<NewItem>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub quantity: rust_decimal::Decimal,
+    pub unit_price: rust_decimal::Decimal,
+    #[serde(default)]
+    pub service_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub tax_code_id: Option<String>,
+}
+
+/// The draft lines of a card request, and those whose item is to be created (B4).
+fn card_lines(
+    lines: Vec<CardLine>,
+    settings: &Settings,
+    company: &Company,
+) -> Result<(Vec<DraftLine>, Vec<NewItemLine>), AppError> {
+    let mut draft_lines = Vec::with_capacity(lines.len());
+    let mut new_items = Vec::new();
+    for (n, line) in lines.into_iter().enumerate() {
+        let item_id = match (line.item_id, line.new_item) {
+            (Some(id), None) => id,
+            (None, Some(item)) => {
+                let account = match settings.unmatched_item {
+                    UnmatchedItem::CreateItem => settings.income_accounts.get(company.realm_id()),
+                    UnmatchedItem::Fail | UnmatchedItem::DefaultItem => None,
+                };
+                let account = account.ok_or_else(|| {
+                    AppError::refused(
+                        ErrorCode::ItemNotMatched,
+                        format!(
+                            "line {}: choose a QuickBooks product; creating products for {} is not set up in the app settings",
+                            n + 1,
+                            company.connection.profile.name
+                        ),
+                    )
+                })?;
+                new_items.push(NewItemLine {
+                    line: n,
+                    item,
+                    income_account: account.clone(),
+                });
+                String::new()
+            }
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "line {}: give either itemId or newItem",
+                    n + 1
+                )))
+            }
+        };
+        draft_lines.push(DraftLine {
+            item_id,
+            description: line.description,
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            service_date: line.service_date,
+            tax_code_id: line.tax_code_id,
+        });
+    }
+    Ok((draft_lines, new_items))
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -691,6 +779,14 @@ pub async fn create_from_card(
 ) -> Result<(bool, DocumentView), AppError> {
     let key = checked_key(&req.idempotency_key)?;
     let record = Record::new(RecordType::parse_card(&req.object_type)?, &req.object_id)?;
+    if req.portion.is_some()
+        && (req.doc_type != DocType::Invoice || record.object_type != RecordType::Deals)
+    {
+        return Err(AppError::BadRequest(
+            "a deposit, percentage or balance (portion) is for invoices of deals".into(),
+        ));
+    }
+    let portion = req.portion;
     let customer = match (req.customer.id, req.customer.new) {
         (Some(id), None) => CustomerChoice::Existing { id },
         (None, Some(new)) => CustomerChoice::New(new),
@@ -701,9 +797,11 @@ pub async fn create_from_card(
         }
     };
     let company = Company::open(app, portal_id, &req.realm_id).await?;
+    let settings = Settings::load(&app.store, portal_id).await?;
+    let (lines, new_items) = card_lines(req.lines, &settings, &company)?;
     let mut draft = Draft {
         doc_type: req.doc_type,
-        lines: req.lines,
+        lines,
         term_id: req.term_id,
         txn_date: req.txn_date,
         due_date: req.due_date,
@@ -729,7 +827,9 @@ pub async fn create_from_card(
     }
     // The payload is part of the request ids: the same click repeated replays, a corrected retry after a
     // refusal is a new request (refusals are not stored for the card).
-    let fingerprint = serde_json::to_string(&(&draft, &customer)).unwrap_or_default();
+    // The portion, not the lines it becomes: those depend on what is billed, which this very run changes.
+    let fingerprint =
+        serde_json::to_string(&(&draft, &customer, &new_items, &portion)).unwrap_or_default();
     let scope = super::once::request_id(portal_id, &req.realm_id, &key, &fingerprint);
     // Whether this request did the work (201) or got an earlier run's document (200).
     let mut fresh = false;
@@ -741,18 +841,45 @@ pub async fn create_from_card(
         CARD_WAIT,
         || {
             fresh = true;
-            create(
-                app,
-                portal_id,
-                Order {
-                    company: &company,
-                    draft,
-                    customer,
-                    link_to: vec![record.clone()],
-                    paid: false,
-                    scope,
-                },
-            )
+            async {
+                // A deal's deposits and balance are created one at a time: each must see what the others
+                // billed, or two balance invoices would both bill the rest.
+                let lease = match &portion {
+                    Some(_) => Some(deal_lease(app, portal_id, &company, &record).await?),
+                    None => None,
+                };
+                let result = async {
+                    let draft = match &portion {
+                        Some(portion) => {
+                            apply_portion(app, portal_id, &company, &record, draft, portion).await?
+                        }
+                        None => draft,
+                    };
+                    create(
+                        app,
+                        portal_id,
+                        Order {
+                            company: &company,
+                            draft,
+                            customer,
+                            link_to: vec![record.clone()],
+                            new_items,
+                            paid: false,
+                            scope,
+                        },
+                    )
+                    .await
+                }
+                .await;
+                if let Some(lease) = lease {
+                    // A failed release only delays the deal's next deposit until the lease runs out; it
+                    // must not fail an invoice that was created.
+                    if let Err(e) = app.store.release_lease(&lease).await {
+                        tracing::warn!(error = %e, "releasing the deal's invoicing lease failed");
+                    }
+                }
+                result
+            }
         },
     )
     .await?;
@@ -767,6 +894,80 @@ pub async fn create_from_card(
             )
         })?;
     Ok((fresh, view))
+}
+
+/// How long a deal's deposit or balance invoice may take to create before another may start.
+const DEAL_LEASE_MS: i64 = 20_000;
+
+/// The lease on invoicing parts of one deal in one company, or `busy` while another request holds it.
+async fn deal_lease(
+    app: &App,
+    portal_id: u64,
+    company: &Company,
+    deal: &Record,
+) -> Result<crate::store::Lease, AppError> {
+    let name = format!(
+        "portion#{portal_id}#{}#{}",
+        company.realm_id(),
+        deal.object_id
+    );
+    let owner = uuid::Uuid::new_v4().simple().to_string();
+    app.store
+        .acquire_lease(&name, &owner, DEAL_LEASE_MS, Utc::now().timestamp_millis())
+        .await?
+        .ok_or_else(|| {
+            AppError::Busy(
+                "another deposit or balance invoice of this deal is being created; try again in a few seconds"
+                    .into(),
+            )
+        })
+}
+
+/// The draft's lines made to bill `portion` of the deal (B9): the deal total is the lines' sum before tax,
+/// and what the deal's earlier invoices in this company billed (their totals less tax, read fresh, so a
+/// void in QuickBooks frees its share) is not billed again.
+async fn apply_portion(
+    app: &App,
+    portal_id: u64,
+    company: &Company,
+    deal: &Record,
+    mut draft: Draft,
+    portion: &Portion,
+) -> Result<Draft, AppError> {
+    let refused = |e: PortionError| AppError::BadRequest(e.to_string());
+    let total = lines_total(&draft.lines).map_err(refused)?;
+    let links = Link::list(&app.store, portal_id, deal).await?;
+    let ids: Vec<&str> = links
+        .iter()
+        .map(|l| &l.snapshot)
+        .filter(|s| s.realm_id == company.realm_id() && s.doc_type == DocType::Invoice)
+        .map(|s| s.id.as_str())
+        .collect();
+    let mut billed = rust_decimal::Decimal::ZERO;
+    if !ids.is_empty() {
+        let invoices = company
+            .api(app)
+            .query_ids::<Document>("Invoice", &ids)
+            .await?
+            .value;
+        for invoice in &invoices {
+            billed = invoice
+                .subtotal()
+                .and_then(|s| billed.checked_add(s))
+                .ok_or_else(|| refused(PortionError::Overflow))?;
+        }
+    }
+    let amount = portion.amount(total, billed).map_err(refused)?;
+    let hubspot = HubSpot::open(app, portal_id).await?;
+    let name = hubspot
+        .api(app)
+        .get_object("deals", &deal.object_id, &["dealname"])
+        .await?
+        .prop("dealname")
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("deal {}", deal.object_id));
+    draft.lines = portion_lines(&draft.lines, amount, &portion.label(&name)).map_err(refused)?;
+    Ok(draft)
 }
 
 /// E-mails an invoice from QuickBooks (B9). With the record the card shows it on, that link's snapshot and

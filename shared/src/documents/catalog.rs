@@ -93,3 +93,14 @@ pub async fn catalog(
     }
     Ok(catalog)
 }
+
+/// Drops the company's kept catalogue, after a write that changed it (a new item, B4): the next wizard then
+/// suggests the new item instead of offering to create it again.
+pub async fn forget(app: &App, company: &Company) {
+    let key = key(company.connection.portal_id, &company.connection.realm_id);
+    // A failed delete only leaves the old list for up to a minute; creating the item again would meet 6240
+    // and use the existing one.
+    if let Err(e) = app.store.delete(&key).await {
+        tracing::warn!(error = %e, "dropping the company's catalogue failed");
+    }
+}

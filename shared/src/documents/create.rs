@@ -3,6 +3,7 @@
 //! Every write carries a `requestid` of the run, so a repeat of a run never writes twice.
 
 use super::company::Company;
+use super::items::{create_item, NewItemLine};
 use super::links::{Link, Record};
 use super::once::request_id;
 use crate::domain::draft::{
@@ -90,6 +91,8 @@ pub struct Order<'a> {
     pub draft: Draft,
     pub customer: CustomerChoice,
     pub link_to: Vec<Record>,
+    /// Lines whose QuickBooks item is created first (B4); their `item_id` is filled in then.
+    pub new_items: Vec<NewItemLine>,
     /// W6: record the invoice as paid with a payment for its total.
     pub paid: bool,
     /// The run's scope of request ids (the idempotency key, or the workflow's `callbackId`).
@@ -115,6 +118,9 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
     // Check the draft before anything is written: a refused draft must not leave a new customer behind.
     order.draft.body("0", profile)?;
     order.customer.check_text()?;
+    for new in &order.new_items {
+        new.check(order.draft.lines.len())?;
+    }
 
     let (customer_id, customer_created) = match &order.customer {
         CustomerChoice::Existing { id } => (id.clone(), false),
@@ -144,8 +150,20 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
         }
     };
 
-    let doc_type = order.draft.doc_type;
-    let body = order.draft.body(&customer_id, profile)?;
+    // After the customer, so a refused customer leaves no new item behind.
+    let mut draft = order.draft;
+    for new in &order.new_items {
+        let Some(line) = draft.lines.get_mut(new.line) else {
+            continue; // `check` refused it above
+        };
+        let step = format!("item-{}", new.line);
+        line.item_id = create_item(app, company, new, line.unit_price, &rid(&step)).await?;
+    }
+    if !order.new_items.is_empty() {
+        super::catalog::forget(app, company).await;
+    }
+    let doc_type = draft.doc_type;
+    let body = draft.body(&customer_id, profile)?;
     let created = api
         .write::<Document>(doc_type.path(), doc_type.entity(), &body, &rid("document"))
         .await?;

@@ -6,8 +6,10 @@ use super::links::Link;
 use super::view::open_url;
 use crate::connections::Connection;
 use crate::domain::snapshot::deal_invoice;
+use crate::quickbooks::entities::DocType;
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde_json::json;
 
 /// Writes the deal's properties from its links; `None` when no linked invoice qualifies (then the deal
@@ -37,7 +39,7 @@ pub async fn update_deal(
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc().timestamp_millis().to_string())
         .unwrap_or_default();
-    let properties = json!({
+    let mut properties = json!({
         "qbo_invoice_amount": invoice.total.to_string(),
         "qbo_invoice_balance": invoice.balance.to_string(),
         "qbo_invoice_recipient": invoice.customer_name.clone().unwrap_or_default(),
@@ -49,9 +51,26 @@ pub async fn update_deal(
         "qbo_realm_id": invoice.realm_id,
         "qbo_invoice_link": open_url(environment, invoice),
     });
+    if let Some((total, balance)) = invoiced(links, &hubspot.install.company_currency) {
+        properties["qbo_invoiced_total"] = json!(total.to_string());
+        properties["qbo_invoiced_balance"] = json!(balance.to_string());
+    }
     hubspot
         .api(app)
         .update_object("deals", deal_id, &properties)
         .await?;
     Ok(Some(invoice.id.clone()))
+}
+
+/// What all the deal's invoices in the account's currency bill and still owe (voided ones count nothing):
+/// with deposit and balance invoices (B9) the latest invoice alone is not the deal's picture. `None` if
+/// the sums do not fit (then the deal keeps what it shows).
+fn invoiced(links: &[Link], currency: &str) -> Option<(Decimal, Decimal)> {
+    links
+        .iter()
+        .map(|l| &l.snapshot)
+        .filter(|s| s.doc_type == DocType::Invoice && !s.voided && s.currency == currency)
+        .try_fold((Decimal::ZERO, Decimal::ZERO), |(total, balance), s| {
+            Some((total.checked_add(s.total)?, balance.checked_add(s.balance)?))
+        })
 }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod company;
 pub mod create;
 pub mod deal;
+pub mod items;
 pub mod links;
 pub mod once;
 pub mod payments;

@@ -2,6 +2,7 @@
 
 pub mod draft;
 pub mod money;
+pub mod portion;
 pub mod pricing;
 pub mod snapshot;
 pub mod status;

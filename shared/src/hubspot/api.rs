@@ -151,6 +151,19 @@ pub const DEAL_PROPERTIES: &[PropertySpec] = &[
         kind: "string",
         field_type: "text",
     },
+    // All the deal's invoices together (deposit and balance invoices, B9).
+    PropertySpec {
+        name: "qbo_invoiced_total",
+        label: "QuickBooks amount invoiced (all invoices)",
+        kind: "number",
+        field_type: "number",
+    },
+    PropertySpec {
+        name: "qbo_invoiced_balance",
+        label: "QuickBooks balance due (all invoices)",
+        kind: "number",
+        field_type: "number",
+    },
 ];
 
 impl HubSpotApi<'_> {

@@ -105,9 +105,22 @@ pub struct Document {
     pub linked: Vec<LinkedTxn>,
     #[serde(rename = "MetaData", default)]
     pub meta: MetaData,
+    #[serde(rename = "TxnTaxDetail", default)]
+    pub tax: TaxDetail,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct TaxDetail {
+    #[serde(rename = "TotalTax", default, deserialize_with = "money")]
+    pub total_tax: Decimal,
 }
 
 impl Document {
+    /// The total before tax (what deposit and balance invoices count, B9); `None` if it cannot be computed.
+    pub fn subtotal(&self) -> Option<Decimal> {
+        self.total.checked_sub(self.tax.total_tax)
+    }
+
     /// A void zeroes the amounts and notes it (quickbooks-api.md §2, How "deleted" works).
     pub fn is_voided(&self) -> bool {
         self.total.is_zero()
@@ -158,6 +171,22 @@ pub struct Item {
     pub taxable: bool,
     #[serde(rename = "SalesTaxCodeRef", default)]
     pub sales_tax_code: Option<Ref>,
+    /// Queries hide inactive items unless they filter on `Active`; an inactive one still holds its name.
+    #[serde(rename = "Active", default = "active")]
+    pub active: bool,
+}
+
+fn active() -> bool {
+    true
+}
+
+/// A ledger account; items post their sales to an income account (`IncomeAccountRef`, B4).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Account {
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "Name", default)]
+    pub name: String,
 }
 
 // Serialize: the card keeps the company's catalogue briefly (documents/catalog.rs).

@@ -128,11 +128,13 @@ impl Fault {
         )
     }
 
-    pub fn duplicate_name(name: &str) -> Self {
+    /// 6240; the detail names the list that holds the name (`customer, vendor or employee`, or
+    /// `product or service`), as QuickBooks words it for each.
+    pub fn duplicate_name(holders: &str, name: &str) -> Self {
         Self::new(
             "6240",
             "Duplicate Name Exists Error",
-            format!("The name supplied already exists. : Another customer, vendor or employee is already using this name ({name}). Please use a different name."),
+            format!("The name supplied already exists. : Another {holders} is already using this name ({name}). Please use a different name."),
         )
     }
 

@@ -55,6 +55,8 @@ fn filterable(entity: &str) -> &'static [&'static str] {
         ],
         "Estimate" | "SalesReceipt" => &["DocNumber", "CustomerRef", "TxnDate", "TotalAmt"],
         "Payment" => &["CustomerRef", "TxnDate", "TotalAmt"],
+        // `WHERE AccountType = 'Income'` lists the accounts an item's sales can post to.
+        "Account" => &["Name", "Active", "AccountType", "Classification"],
         _ => &["Name", "Active"],
     }
 }

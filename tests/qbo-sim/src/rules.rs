@@ -133,7 +133,7 @@ fn customer(company: &Company, c: &mut Map<String, Value>, own: Option<&str>) ->
                 .is_some_and(|d| d.eq_ignore_ascii_case(&name))
     });
     if taken {
-        return Err(Fault::duplicate_name(&name));
+        return Err(Fault::duplicate_name("customer, vendor or employee", &name));
     }
     let balance = own.map_or(Decimal::ZERO, |id| open_balance(company, id));
     if c.get("Active") == Some(&json!(false)) && !balance.is_zero() {
@@ -180,6 +180,7 @@ fn item(company: &Company, i: &mut Map<String, Value>, own: Option<&str>) -> Res
     if name.is_empty() {
         return Err(Fault::required("Name"));
     }
+    // Item names are unique like customer names: case-insensitively, inactive items included.
     let taken = company.records("Item").iter().any(|other| {
         other["Id"].as_str() != own
             && other["Name"]
@@ -187,7 +188,7 @@ fn item(company: &Company, i: &mut Map<String, Value>, own: Option<&str>) -> Res
                 .is_some_and(|n| n.eq_ignore_ascii_case(&name))
     });
     if taken {
-        return Err(Fault::duplicate_name(&name));
+        return Err(Fault::duplicate_name("product or service", &name));
     }
     let kind = i.get("Type").and_then(Value::as_str).unwrap_or("Service");
     one_of("Type", Some(kind), TYPES)?;

@@ -80,6 +80,8 @@ async fn operators_filter_on_the_documented_fields() {
         ("SELECT * FROM Item WHERE Name LIKE '%hours'", "Item", vec!["1"]),
         ("SELECT * FROM Item WHERE Type = 'Inventory'", "Item", vec!["2"]),
         ("SELECT * FROM Term WHERE Name = 'Net 30'", "Term", vec!["3"]),
+        ("SELECT * FROM Account WHERE AccountType = 'Income'", "Account", vec!["1", "79"]),
+        ("SELECT * FROM Account WHERE Classification = 'Asset'", "Account", vec!["81", "84"]),
         ("SELECT * FROM Invoice WHERE DocNumber = '1003'", "Invoice", vec!["132"]),
         ("SELECT * FROM Invoice WHERE CustomerRef = '60'", "Invoice", vec!["132"]),
         ("SELECT * FROM Invoice WHERE TxnDate >= '2026-11-01' AND TxnDate < '2026-11-20'", "Invoice", vec!["131"]),

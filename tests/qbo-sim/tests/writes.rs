@@ -439,3 +439,38 @@ async fn estimates_and_sales_receipts_follow_their_own_rules() {
         "estimates and receipts owe nothing"
     );
 }
+
+#[tokio::test]
+async fn item_names_are_unique_like_quickbooks_says_and_inactive_items_keep_theirs() {
+    let us = Company::unthrottled(US).await;
+    let new = |name: &str| json!({"Name": name, "Sku": "NEW-1", "UnitPrice": 99, "IncomeAccountRef": {"value": "1"}});
+    let (status, created) = us.post("item", new("Mystery box")).await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["Item"]["IncomeAccountRef"]["value"], "1");
+    let id = created["Item"]["Id"].as_str().unwrap().to_string();
+    // A second writer with the same name (any case) loses with 6240 (quickbooks-api.md §8).
+    let (status, fault) = us.post("item", new("MYSTERY BOX")).await;
+    assert_eq!((status, code(&fault)), (400, "6240"), "{fault}");
+    let error = &fault["Fault"]["Error"][0];
+    assert_eq!(error["Message"], "Duplicate Name Exists Error");
+    assert_eq!(error["element"], "");
+    assert_eq!(fault["Fault"]["type"], "ValidationFault");
+    assert!(
+        error["Detail"]
+            .as_str()
+            .unwrap()
+            .contains("Another product or service"),
+        "an item's name is held by a product, not a customer: {fault}"
+    );
+    assert_eq!(us.count_of("Item"), 4, "three seeded, one created");
+    // Made inactive, the item still holds its name.
+    let (status, _) = us
+        .post(
+            "item",
+            json!({"Id": id, "SyncToken": "0", "sparse": true, "Active": false}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, fault) = us.post("item", new("Mystery box")).await;
+    assert_eq!((status, code(&fault)), (400, "6240"));
+}

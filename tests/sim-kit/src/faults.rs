@@ -47,6 +47,9 @@ pub enum FaultKind {
     MalformedJson,
     /// Run the real handler, then cut its body in half.
     Truncated,
+    /// Run the real handler after `delay_ms` and answer as it does: a slow service (e.g. to let a second
+    /// writer overtake the first).
+    Slow,
 }
 
 pub async fn middleware<S: Simulated>(
@@ -124,6 +127,6 @@ pub async fn middleware<S: Simulated>(
             parts.headers.remove("content-length");
             Response::from_parts(parts, Body::from(full.slice(..full.len() / 2)))
         }
-        None => next.run(req).await,
+        Some(FaultKind::Slow) | None => next.run(req).await,
     }
 }

@@ -40,6 +40,7 @@ import {
   type CustomerChoice,
   type FieldErrors,
   type LineState,
+  type PortionChoice,
   type StepId,
   type WizardState,
   addLine,
@@ -47,11 +48,13 @@ import {
   applyTerm,
   buildCreateBody,
   chooseItem,
+  chooseNewItem,
   chosenCustomer,
   firstInvalidStep,
   fromBaseDate,
   lineAmount,
   newWizard,
+  portionAmount,
   removeLine,
   stepForError,
   stepsFor,
@@ -438,6 +441,9 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
               />
             </>
           )}
+          {state.type === 'invoice' && objectType === 'deals' && (
+            <PortionFields state={state} setState={setState} currency={currency} fieldError={fieldError} />
+          )}
           <TextArea
             name="message"
             label="Message to the customer"
@@ -460,7 +466,7 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
       )}
 
       {step === 'review' && draft && (
-        <Review state={state} currency={currency} />
+        <Review state={state} currency={currency} portionShown={state.type === 'invoice' && objectType === 'deals'} />
       )}
 
       <Divider />
@@ -536,6 +542,11 @@ function LineEditor({ index, line, state, setState, search, onQuery, onSearch, b
   const at = (field: string) => fieldError(`lines.${line.key}.${field}`);
   const choices = unique([...(line.item ? [line.item] : []), ...(search.results ?? [])]);
   const amount = lineAmount(line.quantity, line.unitPrice);
+  const newItem = line.newItem;
+  const options = [
+    ...(newItem ? [{ label: `Create in QuickBooks: ${newItemLabel(newItem)}`, value: NEW_ITEM }] : []),
+    ...choices.map((item) => ({ label: item.sku ? `${item.name} (${item.sku})` : item.name, value: item.id })),
+  ];
   return (
     <Tile compact testId={`line-${index}`}>
       <Flex direction="column" gap="xs">
@@ -554,12 +565,24 @@ function LineEditor({ index, line, state, setState, search, onQuery, onSearch, b
           name={`item-${index}`}
           label="QuickBooks product or service"
           required
-          placeholder={line.item ? undefined : 'No match: search and choose one'}
-          options={choices.map((item) => ({ label: item.sku ? `${item.name} (${item.sku})` : item.name, value: item.id }))}
-          value={line.item?.id}
-          onChange={(value) => setState((current) => chooseItem(current, line.key, choices.find((item) => item.id === String(value)) ?? null))}
+          placeholder={line.item || newItem ? undefined : 'No match: search and choose one'}
+          options={options}
+          value={line.item?.id ?? (newItem ? NEW_ITEM : undefined)}
+          onChange={(value) =>
+            setState((current) =>
+              String(value) === NEW_ITEM
+                ? chooseNewItem(current, line.key)
+                : chooseItem(current, line.key, choices.find((item) => item.id === String(value)) ?? null),
+            )
+          }
           {...at('item')}
         />
+        {!line.item && newItem && (
+          <Text variant="microcopy">
+            No QuickBooks product matches: a new one named {newItemLabel(newItem)} is created with this price, as the app
+            settings say.
+          </Text>
+        )}
         <Input
           name={`description-${index}`}
           label="Description"
@@ -615,7 +638,84 @@ function LineEditor({ index, line, state, setState, search, onQuery, onSearch, b
   );
 }
 
-function Review({ state, currency }: { state: WizardState; currency: string | null }) {
+const PORTION_OPTIONS: { label: string; value: PortionChoice['kind'] }[] = [
+  { label: 'The whole deal', value: 'full' },
+  { label: 'A percentage of the deal (deposit)', value: 'percent' },
+  { label: 'A fixed amount (deposit)', value: 'amount' },
+  { label: 'The balance: what earlier invoices of the deal did not bill', value: 'balance' },
+];
+
+function emptyPortion(kind: PortionChoice['kind']): PortionChoice {
+  switch (kind) {
+    case 'percent':
+      return { kind, percent: '' };
+    case 'amount':
+      return { kind, amount: '' };
+    default:
+      return { kind };
+  }
+}
+
+/** Deposit, percentage and balance invoices (B9): each line bills its share, with its own item and tax code. */
+function PortionFields({ state, setState, currency, fieldError }: { state: WizardState; setState: SetState; currency: string | null; fieldError: FieldErrorProps }) {
+  const portion = state.portion;
+  const amount = portionAmount(state);
+  return (
+    <Flex direction="column" gap="xs">
+      <Select
+        name="portion"
+        label="Invoice for"
+        options={PORTION_OPTIONS}
+        value={portion.kind}
+        onChange={(value) => setState((current) => ({ ...current, portion: emptyPortion(value as PortionChoice['kind']) }))}
+      />
+      {portion.kind === 'percent' && (
+        <Input
+          name="portionPercent"
+          label="Percentage of the deal"
+          required
+          value={portion.percent}
+          onChange={(value) => setState((current) => ({ ...current, portion: { kind: 'percent', percent: value } }))}
+          {...fieldError('portion')}
+        />
+      )}
+      {portion.kind === 'amount' && (
+        <Input
+          name="portionAmount"
+          label={currency ? `Amount before tax (${currency})` : 'Amount before tax'}
+          required
+          value={portion.amount}
+          onChange={(value) => setState((current) => ({ ...current, portion: { kind: 'amount', amount: value } }))}
+          {...fieldError('portion')}
+        />
+      )}
+      {portion.kind !== 'full' && (
+        <Text variant="microcopy">
+          {portion.kind === 'balance'
+            ? 'Bills what the lines add up to, less what earlier invoices of this deal billed (before tax).'
+            : `Bills ${amount === null ? 'this share' : formatMoney(amount, currency)} before tax: each line keeps its product and tax code and bills its share. Later, choose "The balance" for the rest.`}
+        </Text>
+      )}
+    </Flex>
+  );
+}
+
+function portionText(state: WizardState, currency: string | null): string {
+  const portion = state.portion;
+  const amount = portionAmount(state);
+  switch (portion.kind) {
+    case 'full':
+      return 'The whole deal';
+    case 'percent':
+      return `${portion.percent.trim()}% of the deal (${formatMoney(amount, currency)} before tax)`;
+    case 'amount':
+      return `A deposit of ${formatMoney(amount, currency)} before tax`;
+    case 'balance':
+      return 'The balance the earlier invoices left';
+  }
+}
+
+function Review({ state, currency, portionShown }: { state: WizardState; currency: string | null; portionShown: boolean }) {
   const draft = state.draft!;
   const customer = chosenCustomer(state);
   const taxCodes = new Map(draft.taxCodes.map((code) => [code.id, code.name]));
@@ -638,6 +738,7 @@ function Review({ state, currency }: { state: WizardState; currency: string | nu
           <></>
         )}
         <DescriptionListItem label="Number">{state.docNumber.trim() || 'Assigned by QuickBooks'}</DescriptionListItem>
+        {portionShown ? <DescriptionListItem label="Invoice for">{portionText(state, currency)}</DescriptionListItem> : <></>}
       </DescriptionList>
       <Table bordered>
         <TableHead>
@@ -653,7 +754,7 @@ function Review({ state, currency }: { state: WizardState; currency: string | nu
         <TableBody>
           {state.lines.map((line) => (
             <TableRow key={line.key}>
-              <TableCell>{line.item?.name ?? '—'}</TableCell>
+              <TableCell>{line.item?.name ?? (line.newItem ? `${line.newItem.name} (new)` : '—')}</TableCell>
               <TableCell>{line.description || '—'}</TableCell>
               <TableCell>{line.quantity}</TableCell>
               <TableCell>{formatMoney(line.unitPrice, currency)}</TableCell>
@@ -670,6 +771,13 @@ function Review({ state, currency }: { state: WizardState; currency: string | nu
       </Text>
     </Flex>
   );
+}
+
+/** The Select value standing for "create the offered product"; QuickBooks ids are digits, so it never collides. */
+const NEW_ITEM = 'new-item';
+
+function newItemLabel(item: { name: string; sku?: string }): string {
+  return item.sku ? `${item.name} (${item.sku})` : item.name;
 }
 
 function sameSource(a: DraftSource, b: DraftSource): boolean {

@@ -99,6 +99,8 @@ export interface DraftQuote {
 }
 
 export interface DraftLine {
+  /** The HubSpot line item's name: what a new QuickBooks product would be called (B4). */
+  name?: string | null;
   description: string | null;
   sku: string | null;
   quantity: string;
@@ -131,18 +133,34 @@ export interface Draft {
   terms: Term[];
   nextDocNumber: string | null;
   txnDate: string;
+  /** A line without a QuickBooks product may create one (`newItem`): the settings allow it for this company (B4). */
+  createItems?: boolean;
 }
 
 export type DraftSource = { source: 'deal' } | { source: 'quote'; quoteId: string };
 
+/** A QuickBooks product to create for the line (B4): the HubSpot line item's name and SKU. */
+export interface NewItem {
+  name: string;
+  sku?: string;
+}
+
+/** Each line names an existing product (`itemId`) or one to create (`newItem`). */
 export interface CreateLine {
-  itemId: string;
+  itemId?: string;
+  newItem?: NewItem;
   description?: string;
   quantity: string;
   unitPrice: string;
   serviceDate?: string;
   taxCodeId?: string;
 }
+
+/**
+ * Part of the deal an invoice bills (B9): a percentage, a fixed amount before tax, or the balance earlier invoices
+ * of the deal left. The lines stay the deal's; the backend scales them (API.md, "Deposit and balance invoices").
+ */
+export type Portion = { kind: 'percent'; percent: string } | { kind: 'amount'; amount: string } | { kind: 'balance' };
 
 /** The body of POST /card/documents. */
 export interface CreateDocumentBody {
@@ -158,6 +176,7 @@ export interface CreateDocumentBody {
   dueDate?: string;
   message?: string;
   docNumber?: string;
+  portion?: Portion;
 }
 
 export interface InvoiceSearch {
@@ -194,6 +213,7 @@ export type CardErrorCode =
   | 'tax_code_required'
   | 'customer_missing_email'
   | 'item_not_found'
+  | 'item_not_matched'
   | 'duplicate_doc_number'
   | 'throttled'
   | 'busy'

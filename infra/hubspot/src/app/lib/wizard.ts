@@ -8,6 +8,8 @@ import type {
   Draft,
   DraftSource,
   Item,
+  NewItem,
+  Portion,
   ProposedCustomer,
   RecordObjectType,
   Term,
@@ -45,6 +47,11 @@ export interface LineState {
   /** The HubSpot line item's SKU, shown to help pick the QuickBooks item; never sent. */
   sku: string;
   item: Item | null;
+  /**
+   * The QuickBooks product to create for the line (B4), offered when no product matches and the draft allows it;
+   * used while no existing `item` is chosen.
+   */
+  newItem: NewItem | null;
   description: string;
   quantity: string;
   unitPrice: string;
@@ -69,7 +76,12 @@ export interface WizardState {
   dueDate: string;
   message: string;
   docNumber: string;
+  /** What part of the deal an invoice bills (B9). */
+  portion: PortionChoice;
 }
+
+/** What part of the deal the invoice bills (B9); `full` sends no portion. */
+export type PortionChoice = { kind: 'full' } | Portion;
 
 export type FieldErrors = Record<string, string>;
 
@@ -103,11 +115,22 @@ export function newWizard(idempotencyKey: string = newIdempotencyKey(), realmId 
     dueDate: '',
     message: '',
     docNumber: '',
+    portion: { kind: 'full' },
   };
 }
 
 export function emptyLine(): LineState {
-  return { key: nextLineKey(), sku: '', item: null, description: '', quantity: '1', unitPrice: '', serviceDate: '', taxCodeId: '' };
+  return {
+    key: nextLineKey(),
+    sku: '',
+    item: null,
+    newItem: null,
+    description: '',
+    quantity: '1',
+    unitPrice: '',
+    serviceDate: '',
+    taxCodeId: '',
+  };
 }
 
 /**
@@ -127,6 +150,7 @@ export function applyDraft(state: WizardState, draft: Draft, source: DraftSource
       key: nextLineKey(),
       sku: line.sku ?? '',
       item: line.suggestedItem ?? null,
+      newItem: proposedNewItem(draft, line),
       description: line.description ?? '',
       quantity: line.quantity,
       unitPrice: line.unitPrice,
@@ -138,6 +162,16 @@ export function applyDraft(state: WizardState, draft: Draft, source: DraftSource
     dueDate: '',
     docNumber: draft.company.customTxnNumbers ? (draft.nextDocNumber ?? '') : '',
   };
+}
+
+/**
+ * The product to create for a draft line no QuickBooks product matches, when the settings create products (B4):
+ * named and SKU'd as the HubSpot line item.
+ */
+export function proposedNewItem(draft: Draft, line: Draft['lines'][number]): NewItem | null {
+  const name = (line.name ?? '').trim();
+  if (!draft.createItems || line.suggestedItem || !name) return null;
+  return line.sku ? { name, sku: line.sku } : { name };
 }
 
 /** Picking a term with a number of days sets the due date from the invoice date, as QuickBooks does. */
@@ -159,6 +193,11 @@ export function chooseItem(state: WizardState, key: string, item: Item | null): 
   return updateLine(state, key, { item, unitPrice });
 }
 
+/** Back to creating the line's offered product (B4) instead of an existing one. */
+export function chooseNewItem(state: WizardState, key: string): WizardState {
+  return updateLine(state, key, { item: null });
+}
+
 export function addLine(state: WizardState): WizardState {
   return { ...state, lines: [...state.lines, emptyLine()] };
 }
@@ -170,6 +209,7 @@ export function removeLine(state: WizardState, key: string): WizardState {
 // ---- validation ----------------------------------------------------------------------------------------------
 
 const DECIMAL = /^\d+(\.\d+)?$/;
+const MONEY = /^\d+(\.\d{1,2})?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** QuickBooks limits: DocNumber 21 characters, CustomerMemo 1000, DisplayName 500. */
 export const MAX_DOC_NUMBER = 21;
@@ -233,7 +273,7 @@ export function validateStep(state: WizardState, step: StepId): FieldErrors {
       if (state.lines.length === 0) errors.lines = 'Add at least one line.';
       for (const line of state.lines) {
         const at = (field: string) => `lines.${line.key}.${field}`;
-        if (!line.item) errors[at('item')] = 'Choose a QuickBooks product or service.';
+        if (!line.item && !line.newItem) errors[at('item')] = 'Choose a QuickBooks product or service.';
         if (!DECIMAL.test(line.quantity.trim()) || Number(line.quantity) <= 0) errors[at('quantity')] = 'Enter a quantity above 0.';
         if (!DECIMAL.test(line.unitPrice.trim())) errors[at('unitPrice')] = 'Enter a price such as 150.00.';
         if (line.serviceDate && !isDate(line.serviceDate)) errors[at('serviceDate')] = 'Enter a date as YYYY-MM-DD.';
@@ -251,6 +291,20 @@ export function validateStep(state: WizardState, step: StepId): FieldErrors {
         errors.docNumber = 'QuickBooks uses custom transaction numbers here: enter a document number.';
       }
       if (state.docNumber.trim().length > MAX_DOC_NUMBER) errors.docNumber = `At most ${MAX_DOC_NUMBER} characters.`;
+      if (state.type === 'invoice') {
+        const portion = state.portion;
+        if (portion.kind === 'percent') {
+          const percent = portion.percent.trim();
+          if (!DECIMAL.test(percent) || Number(percent) <= 0 || Number(percent) > 100) {
+            errors.portion = 'Enter a percentage above 0 and at most 100, such as 30.';
+          }
+        }
+        if (portion.kind === 'amount') {
+          const amount = portion.amount.trim();
+          if (!MONEY.test(amount) || Number(amount) <= 0) errors.portion = 'Enter an amount above 0 such as 500.00.';
+          else if (isAbove(amount, subtotal(state.lines))) errors.portion = 'The amount is more than the lines add up to.';
+        }
+      }
       break;
     case 'review':
       break;
@@ -271,6 +325,7 @@ export function stepForError(code: string): StepId | null {
   switch (code) {
     case 'tax_code_required':
     case 'item_not_found':
+    case 'item_not_matched':
       return 'lines';
     case 'duplicate_doc_number':
       return 'details';
@@ -298,7 +353,8 @@ export function buildCreateBody(state: WizardState, objectType: RecordObjectType
     type: state.type,
     customer: 'new' in customer ? { new: cleanCustomer(customer.new) } : { id: customer.id },
     lines: state.lines.map((line) => {
-      const out: CreateLine = { itemId: line.item!.id, quantity: line.quantity.trim(), unitPrice: line.unitPrice.trim() };
+      const product: Pick<CreateLine, 'itemId' | 'newItem'> = line.item ? { itemId: line.item.id } : { newItem: line.newItem! };
+      const out: CreateLine = { ...product, quantity: line.quantity.trim(), unitPrice: line.unitPrice.trim() };
       if (line.description.trim()) out.description = line.description.trim();
       if (line.serviceDate) out.serviceDate = line.serviceDate;
       // A tax code only goes along where the company needs one per line (I6); US companies compute sales tax.
@@ -314,7 +370,48 @@ export function buildCreateBody(state: WizardState, objectType: RecordObjectType
   if (state.txnDate) body.txnDate = state.txnDate;
   if (state.message.trim()) body.message = state.message.trim();
   if (state.docNumber.trim()) body.docNumber = state.docNumber.trim();
+  const portion = sentPortion(state, objectType);
+  if (portion) body.portion = portion;
   return body;
+}
+
+/** The portion a create sends: only for invoices of deals (the backend bills it out of the deal's lines). */
+function sentPortion(state: WizardState, objectType: RecordObjectType): Portion | null {
+  if (state.type !== 'invoice' || objectType !== 'deals') return null;
+  const portion = state.portion;
+  switch (portion.kind) {
+    case 'full':
+      return null;
+    case 'percent':
+      return { kind: 'percent', percent: portion.percent.trim() };
+    case 'amount':
+      return { kind: 'amount', amount: portion.amount.trim() };
+    case 'balance':
+      return { kind: 'balance' };
+  }
+}
+
+/**
+ * What a percentage or fixed-amount invoice bills before tax, for the review (the backend computes the same,
+ * rounded half up to cents); null for the whole deal, the balance (it depends on earlier invoices) or while the
+ * input is not valid.
+ */
+export function portionAmount(state: WizardState): string | null {
+  const total = subtotal(state.lines);
+  const portion = state.portion;
+  if (total === null) return null;
+  if (portion.kind === 'amount') return MONEY.test(portion.amount.trim()) ? lineAmount('1', portion.amount) : null;
+  if (portion.kind !== 'percent') return null;
+  // total × percent / 100, exactly, rounded half up to cents once (as the backend does).
+  const t = parseDecimal(total);
+  const p = parseDecimal(portion.percent);
+  return t && p ? toCents(t.units * p.units, t.scale + p.scale + 2) : null;
+}
+
+function isAbove(amount: string, total: string | null): boolean {
+  if (total === null) return false;
+  const cents = (value: string) => parseDecimal(lineAmount('1', value) ?? '0')!.units;
+  return cents(amount) > cents(total);
 }
 
 function cleanCustomer(fields: ProposedCustomer): ProposedCustomer {

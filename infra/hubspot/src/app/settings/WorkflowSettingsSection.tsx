@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, ButtonRow, Flex, Heading, Input, LoadingSpinner, Select, Text, Toggle } from '@hubspot/ui-extensions';
 import { ConnectionsApiError, type Company } from '../lib/connections';
 import {
+  type IncomeAccount,
   type UnmatchedItem,
   type WorkflowSettings,
   type WorkflowSettingsApi,
@@ -18,6 +19,7 @@ interface Props {
 const UNMATCHED_OPTIONS: { label: string; value: UnmatchedItem }[] = [
   { label: 'Fail the action: nothing is created', value: 'fail' },
   { label: "Use the company's default item", value: 'default_item' },
+  { label: 'Create the product in QuickBooks', value: 'create_item' },
 ];
 
 /** How the workflow actions behave (W4, W5, B4): customer creation and unmatched line items. */
@@ -47,6 +49,9 @@ export function WorkflowSettingsSection({ api, companies }: Props) {
   }, [api]);
 
   const connected = (companies ?? []).filter((company) => company.status !== 'disconnected');
+  const creating = form?.unmatchedItem === 'create_item';
+  const activeRealms = connected.filter((company) => company.status === 'active').map((company) => company.realmId);
+  const accounts = useIncomeAccounts(api, creating ? activeRealms : []);
   const changed = form !== null && saved !== null && JSON.stringify(toBody(form)) !== JSON.stringify(toBody(saved));
 
   const update = (patch: Partial<WorkflowSettings>) => {
@@ -116,7 +121,35 @@ export function WorkflowSettingsSection({ api, companies }: Props) {
             error={Boolean(fieldErrors.unmatchedItem)}
             validationMessage={fieldErrors.unmatchedItem}
           />
-          {connected.map((company) => {
+          {creating &&
+            connected.map((company) => {
+              const choices = accounts[company.realmId];
+              const chosen = form.incomeAccounts[company.realmId] ?? '';
+              if (choices === undefined || typeof choices === 'string') {
+                return (
+                  <Text key={`income-${company.realmId}`} variant="microcopy">
+                    {company.name}:{' '}
+                    {company.status !== 'active'
+                      ? 'reconnect this company to choose its income account.'
+                      : (choices ?? 'loading its income accounts…')}
+                  </Text>
+                );
+              }
+              return (
+                <Select
+                  key={`income-${company.realmId}`}
+                  name={`incomeAccount-${company.realmId}`}
+                  label={`Income account for new products in ${company.name}`}
+                  description="New QuickBooks products (a Service with the line's name, SKU and price) post their sales here. None: unmatched lines fail for this company."
+                  options={[{ label: 'None', value: '' }, ...choices.map((account) => ({ label: account.name, value: account.id }))]}
+                  value={chosen}
+                  onChange={(value) => update({ incomeAccounts: { ...form.incomeAccounts, [company.realmId]: String(value ?? '') } })}
+                  error={Boolean(fieldErrors[`incomeAccounts.${company.realmId}`])}
+                  validationMessage={fieldErrors[`incomeAccounts.${company.realmId}`]}
+                />
+              );
+            })}
+          {!creating && connected.map((company) => {
             const key = `defaultItems.${company.realmId}`;
             return (
               <Input
@@ -154,6 +187,37 @@ export function WorkflowSettingsSection({ api, companies }: Props) {
       )}
     </Flex>
   );
+}
+
+/**
+ * Each company's income accounts (or the reason they could not be read), loaded once per company while the page
+ * needs them.
+ */
+function useIncomeAccounts(api: WorkflowSettingsApi, realmIds: string[]): Record<string, IncomeAccount[] | string> {
+  const [accounts, setAccounts] = useState<Record<string, IncomeAccount[] | string>>({});
+  const requested = useRef(new Set<string>());
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  const wanted = realmIds.join(',');
+  useEffect(() => {
+    for (const realmId of wanted ? wanted.split(',') : []) {
+      if (requested.current.has(realmId)) continue;
+      requested.current.add(realmId);
+      api
+        .incomeAccounts(realmId)
+        .then(
+          (found): IncomeAccount[] | string => found,
+          (caught: unknown) => `its income accounts could not be read (${asApiError(caught).message})`,
+        )
+        .then((result) => mounted.current && setAccounts((current) => ({ ...current, [realmId]: result })));
+    }
+  }, [api, wanted]);
+  return accounts;
 }
 
 function asApiError(caught: unknown): ConnectionsApiError {
