@@ -125,18 +125,13 @@ pub fn json_numbers() -> Vec<Value> {
     out
 }
 
-/// Other JSON values that break parsers, for the leaves of a request body.
+/// JSON values that break parsers, for the leaves of a request body.
 pub fn json_values() -> Vec<Value> {
     let mut deep = json!(1);
     for _ in 0..100 {
         deep = json!([deep]);
     }
-    let numbers = json_numbers();
-    let mut out: Vec<Value> = texts()
-        .into_iter()
-        .map(Value::String)
-        .filter(|v| !numbers.contains(v))
-        .collect();
+    let mut out: Vec<Value> = texts().into_iter().map(Value::String).collect();
     out.extend([
         Value::Null,
         json!(true),
@@ -167,9 +162,15 @@ pub fn raw_bodies() -> Vec<Vec<u8>> {
     ]
 }
 
-/// Each leaf of `template` replaced in turn by every [`json_numbers`] value and `per_leaf` other hostile
-/// values, each object key removed in turn, and an unknown key added at the top.
-pub fn body_mutations(template: &Value, rng: &mut Rng, per_leaf: usize) -> Vec<(String, Value)> {
+/// Each leaf of `template` replaced in turn by `per_leaf` hostile values, and also by every [`json_numbers`]
+/// value where `all_numbers` says so (by the leaf's dotted path); each object key removed in turn, and an
+/// unknown key added at the top.
+pub fn body_mutations(
+    template: &Value,
+    rng: &mut Rng,
+    per_leaf: usize,
+    all_numbers: fn(&str) -> bool,
+) -> Vec<(String, Value)> {
     let values = json_values();
     let numbers = json_numbers();
     let mut out = Vec::new();
@@ -177,7 +178,12 @@ pub fn body_mutations(template: &Value, rng: &mut Rng, per_leaf: usize) -> Vec<(
     leaf_paths(template, &mut Vec::new(), &mut paths);
     for path in &paths {
         let name = path.join(".");
-        for value in numbers.iter().cloned().chain(rng.sample(&values, per_leaf)) {
+        let numbers = if all_numbers(&name) {
+            numbers.clone()
+        } else {
+            Vec::new()
+        };
+        for value in numbers.into_iter().chain(rng.sample(&values, per_leaf)) {
             let mut body = template.clone();
             *pointer(&mut body, path) = value.clone();
             out.push((format!("{name} = {:.60}", value.to_string()), body));
