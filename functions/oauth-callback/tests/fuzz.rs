@@ -101,7 +101,10 @@ fn browser_cases(rng: &mut Rng) -> Vec<Case> {
         format!("/oauth/quickbooks/callback?code=abc&state=0123456789abcdef&realmId={US}"),
         "/oauth/quickbooks/callback?error=access_denied&state=0123456789abcdef".into(),
     ] {
-        for url in fuzz::query_mutations(&route, rng, PER_SLOT) {
+        let mut urls = fuzz::query_mutations(&route, rng, PER_SLOT);
+        // What the consent screen sends back is echoed on the page: a huge value must not be, whole.
+        urls.push(format!("{route}&error={}", "a".repeat(8_000)));
+        for url in urls {
             cases.push(Case::new(format!("GET {url:.160}"), move || {
                 unsigned_request("GET", &url, "")
             }));

@@ -365,7 +365,7 @@ impl Case {
 
 /// Sends every case to `handler`, each in its own task so a panic is caught and reported with the case, and
 /// returns what went wrong: an answer of 500 or more, a panic, an error answer that is not the JSON error
-/// shape (`json_errors`), or one that shows an internal URL or a `requestid`.
+/// shape (`json_errors`), echoes a huge input back, or shows an internal URL or a `requestid`.
 pub async fn run<F, Fut>(cases: Vec<Case>, handler: F, json_errors: bool) -> Vec<String>
 where
     F: Fn(lambda_http::Request) -> Fut + Send + Sync + 'static,
@@ -396,6 +396,12 @@ where
             if !shaped {
                 failures.push(format!("{what}: {status} is not a JSON error: {body:.300}"));
             }
+        }
+        if status >= 400 && body.len() > 2_000 {
+            failures.push(format!(
+                "{what}: {status} answers {} bytes: {body:.300}",
+                body.len()
+            ));
         }
         if status >= 400 && (body.contains("http://") || body.contains("requestid")) {
             failures.push(format!("{what}: {status} shows internals: {body:.300}"));
