@@ -30,8 +30,17 @@ pub fn error(err: &AppError) -> Response<Body> {
     }
     json(
         code.status(),
-        &serde_json::json!({ "error": { "code": code, "message": err.public_message() } }),
+        &serde_json::json!({ "error": { "code": code, "message": shortened(err.public_message()) } }),
     )
+}
+
+/// A message is for a person: a parser's error that quotes a huge input is cut to its start.
+fn shortened(message: String) -> String {
+    const MAX_CHARS: usize = 500;
+    match message.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message,
+    }
 }
 
 /// The raw body bytes, refused when over [`MAX_BODY_BYTES`].
@@ -248,7 +257,7 @@ pub fn page(status: u16, title: &str, message: &str, links: &[(&str, &str)]) -> 
 .button{{display:inline-block;padding:.6rem 1rem;background:#2ca01c;color:#fff;border-radius:4px;text-decoration:none}}</style>
 </head><body><h1>{t}</h1><p>{m}</p>{links}</body></html>"#,
         t = escape(title),
-        m = escape(message),
+        m = escape(&shortened(message.to_string())),
     );
     Response::builder()
         .status(status)

@@ -51,7 +51,9 @@ pub struct Record {
 impl Record {
     pub fn new(object_type: RecordType, object_id: &str) -> Result<Self, AppError> {
         let id = object_id.trim();
-        if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        // HubSpot's record ids are 64-bit: a longer run of digits names no record and only reaches HubSpot
+        // as a request it cannot answer.
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) || id.parse::<u64>().is_err() {
             return Err(AppError::BadRequest(format!(
                 "objectId must be a HubSpot record id (digits), not {object_id:?}"
             )));

@@ -3,7 +3,7 @@
 //!   `userEmail` and `appId`, signs v3, sends JSON bodies only, and retries once on a connection failure or a
 //!   5xx (not on a timeout: the retry must happen within the timeout window).
 //! * `execute` is a workflow action execution (§4): the documented body, signed v3 plus the legacy v2
-//!   `X-HubSpot-Signature` the old docs name for custom actions; retried on connection failures, timeouts,
+//!   `X-HubSpot-Signature` the old docs name for custom actions (or v2 alone, with `action_v3` off); retried on connection failures, timeouts,
 //!   5xx (exponential backoff) and 429 (waiting `Retry-After`); any other 4xx is a failure, not retried.
 //!   HubSpot keeps retrying for days; here the count and delays are settings so tests stay fast.
 

@@ -1,6 +1,7 @@
 //! Harness shared by the tests and the local stack: AWS clients aimed at moto, a fresh table built from
 //! `template.yaml`, and a private secret prefix per test so tests never see each other's data.
 
+pub mod fuzz;
 pub mod serve;
 pub mod template;
 pub mod world;
