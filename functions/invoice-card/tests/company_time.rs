@@ -6,17 +6,11 @@ use chrono::{DateTime, Utc};
 use invoice_card::handle;
 use serde_json::{json, Value};
 use test_support::world::{World, PORTAL, US};
-use test_support::{json_of, signed_request};
+use test_support::{card_request, json_of};
 
 async fn call(w: &World, method: &str, path: &str, body: Value) -> Value {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let body = if body.is_null() {
-        String::new()
-    } else {
-        body.to_string()
-    };
-    let req = signed_request(method, &format!("{path}{sep}portalId={PORTAL}"), &body);
-    // Boxed: the handler's future is large; on the test thread's stack it can overflow it.
+    // Boxed: the handler's future is large in a debug build, and a test thread's stack is 2 MiB.
+    let req = card_request(method, path, &body);
     let (status, answer) = json_of(Box::pin(handle(&w.app, req)).await.unwrap());
     assert_eq!(status, 200, "{path}: {answer}");
     answer

@@ -4,18 +4,15 @@
 use invoice_card::handle;
 use serde_json::{json, Value};
 use test_support::world::{World, CA, PORTAL, UK, US};
-use test_support::{json_of, signed_request, unsigned_request};
+use test_support::{card_request, json_of, unsigned_request};
 
 async fn call(w: &World, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let body = if body.is_null() {
-        String::new()
-    } else {
-        body.to_string()
-    };
-    let req = signed_request(method, &format!("{path}{sep}portalId={PORTAL}"), &body);
-    // Boxed: the handler's future is large; on the test thread's stack it overflows it.
-    json_of(Box::pin(handle(&w.app, req)).await.unwrap())
+    // Boxed: the handler's future is large in a debug build, and a test thread's stack is 2 MiB.
+    json_of(
+        Box::pin(handle(&w.app, card_request(method, path, &body)))
+            .await
+            .unwrap(),
+    )
 }
 
 async fn get(w: &World, path: &str) -> Value {

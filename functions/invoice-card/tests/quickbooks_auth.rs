@@ -5,12 +5,15 @@ use invoice_card::handle;
 use serde_json::{json, Value};
 use shared::connections::{connection_key, Connection, Status};
 use test_support::world::{World, PORTAL, US};
-use test_support::{json_of, signed_request};
+use test_support::{card_request, json_of};
 
 async fn call(w: &World, path: &str) -> (u16, Value) {
-    let req = signed_request("GET", &format!("{path}&portalId={PORTAL}"), "");
-    // Boxed: the handler's future is large; on the test thread's stack it can overflow it.
-    json_of(Box::pin(handle(&w.app, req)).await.unwrap())
+    // Boxed: the handler's future is large in a debug build, and a test thread's stack is 2 MiB.
+    json_of(
+        Box::pin(handle(&w.app, card_request("GET", path, &Value::Null)))
+            .await
+            .unwrap(),
+    )
 }
 
 const SEARCH: &str = "/card/invoices/search?realmId=9130357766900011&customer=Acme";

@@ -116,18 +116,7 @@ fn browser_cases(rng: &mut Rng) -> Vec<Case> {
 #[tokio::test]
 async fn hostile_input_on_every_connections_settings_and_oauth_route_gets_only_4xx() {
     let w = World::new().await;
-    w.control(
-        &w.qbo.base_url(),
-        "/_sim/settings",
-        json!({ "rate_limits": false }),
-    )
-    .await;
-    w.control(
-        &w.hubspot.base_url(),
-        "/_sim/limits",
-        json!({ "enabled": false }),
-    )
-    .await;
+    w.without_rate_limits().await;
     let app = Arc::new(app_on(&w.h, &w.qbo, &w.hubspot).await);
     let mut rng = Rng::new(SEED);
     let signed = signed_cases(&mut rng);

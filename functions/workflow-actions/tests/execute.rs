@@ -1,48 +1,16 @@
 //! The workflow actions end to end (W1–W8): the HubSpot simulator's caller signs and delivers executions
 //! over loopback HTTP to the real handler, which works against moto and both simulators.
 
-use hubspot_sim::{ActionExecution, HubSpotCaller};
+use hubspot_sim::ActionExecution;
 use serde_json::{json, Value};
 use shared::settings::{Settings, UnmatchedItem};
-use std::sync::Arc;
-use std::time::Duration;
-use test_support::serve::{bind, serve, Served};
-use test_support::world::{app_on_with, World, PORTAL, UK, US};
-use test_support::HUBSPOT_CLIENT_SECRET;
+use test_support::world::{PORTAL, UK, US};
 
-struct Stage {
-    w: World,
-    served: Served,
-    caller: HubSpotCaller,
-}
+mod common;
 
-async fn stage() -> Stage {
-    let w = World::new().await;
-    let (listener, url) = bind().await;
-    let app = Arc::new(app_on_with(&w.h, &w.qbo, &w.hubspot, &[("PUBLIC_BASE_URL", &url)]).await);
-    let served = serve(listener, url, move |req| {
-        let app = app.clone();
-        async move { workflow_actions::handle(&app, req).await.expect("handler") }
-    });
-    let mut caller = HubSpotCaller::new(HUBSPOT_CLIENT_SECRET, PORTAL);
-    caller.action_retries = 6;
-    caller.retry_delay = Duration::from_millis(100);
-    Stage { w, served, caller }
-}
+use common::{stage, Stage};
 
 impl Stage {
-    async fn deliver(&self, action: &str, execution: &ActionExecution) -> (u16, Value) {
-        let sent = self
-            .caller
-            .execute(&format!("{}/actions/{action}", self.served.url), execution)
-            .await
-            .expect("delivered");
-        (
-            sent.status,
-            serde_json::from_str(&sent.body).unwrap_or(Value::Null),
-        )
-    }
-
     fn count(&self, realm: &str, entity: &str) -> usize {
         self.w.qbo_entities(realm, entity).len()
     }
@@ -65,7 +33,7 @@ fn outputs(body: &Value) -> &Value {
 
 #[tokio::test]
 async fn creates_each_document_type_for_the_us_company() {
-    let s = stage().await;
+    let s = stage(6).await;
     let invoices = s.count(US, "Invoice");
     let (status, body) = s
         .deliver(
@@ -112,7 +80,7 @@ async fn creates_each_document_type_for_the_us_company() {
 
 #[tokio::test]
 async fn uk_lines_take_the_chosen_tax_code_or_fail_clearly() {
-    let s = stage().await;
+    let s = stage(6).await;
     let (_, body) = s
         .deliver("invoice", &execution("DEAL", 401, json!({ "realmId": UK })))
         .await;
@@ -145,7 +113,7 @@ async fn uk_lines_take_the_chosen_tax_code_or_fail_clearly() {
 
 #[tokio::test]
 async fn unmatched_items_fail_unless_a_default_item_is_set() {
-    let s = stage().await;
+    let s = stage(6).await;
     let before = s.count(US, "Invoice");
     let run = execution("DEAL", 402, json!({ "realmId": US }));
     let (_, first) = s.deliver("invoice", &run).await;
@@ -209,7 +177,7 @@ fn item_ids(invoice: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn an_unmatched_product_becomes_a_quickbooks_item_once_when_the_settings_say_so() {
-    let s = stage().await;
+    let s = stage(6).await;
     // Off (the default): the old behaviour, nothing created.
     let (_, body) = s
         .deliver("invoice", &execution("DEAL", 402, json!({ "realmId": US })))
@@ -254,7 +222,7 @@ async fn an_unmatched_product_becomes_a_quickbooks_item_once_when_the_settings_s
 
 #[tokio::test]
 async fn two_executions_racing_for_the_same_new_product_create_one_item() {
-    let s = stage().await;
+    let s = stage(6).await;
     s.settings(create_items_for(US, "1")).await;
     // Both executions must miss the item: the first item create is slow, so the other execution reads the
     // items, finds none and creates it meanwhile; the slow one then meets 6240. No rate limits in the way.
@@ -301,7 +269,7 @@ async fn two_executions_racing_for_the_same_new_product_create_one_item() {
 
 #[tokio::test]
 async fn a_new_customer_is_created_unless_the_setting_forbids_it() {
-    let s = stage().await;
+    let s = stage(6).await;
     s.settings(Settings {
         create_customers: false,
         ..Settings::default()
@@ -328,7 +296,7 @@ async fn a_new_customer_is_created_unless_the_setting_forbids_it() {
 
 #[tokio::test]
 async fn a_paid_invoice_when_the_deal_has_a_payment() {
-    let s = stage().await;
+    let s = stage(6).await;
     s.w.hubspot_create("commerce_payments", json!({
         "properties": { "hs_initial_amount": "150", "hs_latest_status": "succeeded" },
         "associations": [{ "to": { "id": "403" }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 391 }] }],
@@ -376,7 +344,7 @@ async fn a_paid_invoice_when_the_deal_has_a_payment() {
 
 #[tokio::test]
 async fn a_quote_based_workflow_invoices_the_quote_and_shows_on_its_deal() {
-    let s = stage().await;
+    let s = stage(6).await;
     let (_, body) = s
         .deliver(
             "invoice",
@@ -419,13 +387,13 @@ async fn many_deliveries_make_one_document(s: &Stage, run: &ActionExecution) {
 
 #[tokio::test]
 async fn fifty_concurrent_deliveries_and_ten_retries_create_one_document() {
-    let s = stage().await;
+    let s = stage(6).await;
     many_deliveries_make_one_document(&s, &execution("DEAL", 401, json!({ "realmId": US }))).await;
 }
 
 #[tokio::test]
 async fn a_lost_answer_between_the_create_and_our_bookkeeping_is_still_one_document() {
-    let s = stage().await;
+    let s = stage(6).await;
     // QuickBooks creates the invoice but its answer arrives cut in half: our side cannot record it.
     s.w.control(&s.w.qbo.base_url(), "/_sim/faults", json!({
         "path_contains": "/invoice", "method": "POST", "count": 1, "kind": { "type": "truncated" },
@@ -462,7 +430,7 @@ fn association(to: &str, types: &[u32]) -> Value {
 
 #[tokio::test]
 async fn lines_follow_their_position_and_the_customer_is_the_deals_primary_company() {
-    let s = stage().await;
+    let s = stage(6).await;
     let contact =
         s.w.hubspot_create(
             "contacts",
@@ -545,7 +513,7 @@ async fn hubspot_fails(s: &Stage, status: u16, count: u32, body: Value) {
 
 #[tokio::test]
 async fn a_final_hubspot_refusal_fails_the_action_with_a_code_at_once() {
-    let s = stage().await;
+    let s = stage(6).await;
     let before = s.count(US, "Invoice");
     let cases = [
         (403, "MISSING_SCOPES", "HUBSPOT_ACCESS_DENIED"),
@@ -591,7 +559,7 @@ async fn a_final_hubspot_refusal_fails_the_action_with_a_code_at_once() {
 
 #[tokio::test]
 async fn hubspot_failing_for_a_while_is_retried_until_it_works() {
-    let s = stage().await;
+    let s = stage(6).await;
     let throttled = json!({
         "status": "error", "message": "You have reached your ten_secondly_rolling limit.",
         "errorType": "RATE_LIMIT", "correlationId": "c-2", "policyName": "TEN_SECONDLY_ROLLING",
@@ -621,7 +589,7 @@ async fn hubspot_failing_for_a_while_is_retried_until_it_works() {
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_answer() {
-    let s = stage().await;
+    let s = stage(6).await;
     let url = format!("{}/actions/invoice", s.served.url);
     let mut forged = s.caller.clone();
     forged.client_secret = "not-the-app-secret".into();
@@ -714,7 +682,7 @@ async fn bad_input_gets_a_clear_answer() {
 
 #[tokio::test]
 async fn the_tax_code_field_offers_the_chosen_companys_codes() {
-    let s = stage().await;
+    let s = stage(6).await;
     let body = json!({
         "origin": { "portalId": PORTAL, "actionDefinitionId": 2, "actionDefinitionVersion": 1 },
         "objectTypeId": "0-3", "inputFieldName": "taxCodeId",
@@ -745,7 +713,7 @@ async fn the_tax_code_field_offers_the_chosen_companys_codes() {
 
 #[tokio::test]
 async fn an_access_token_revoked_early_is_renewed_once_and_the_action_succeeds() {
-    let s = stage().await;
+    let s = stage(6).await;
     s.w.connect_with_refresh(US).await;
     s.w.control(
         &s.w.qbo.base_url(),

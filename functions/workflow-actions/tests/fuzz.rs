@@ -118,18 +118,7 @@ fn cases(rng: &mut Rng) -> Vec<Case> {
 async fn hostile_input_on_every_action_route_gets_only_4xx() {
     let w = World::new().await;
     // Parsing is under test, not throttling: waits for the simulators' rate limits would only slow it down.
-    w.control(
-        &w.qbo.base_url(),
-        "/_sim/settings",
-        json!({ "rate_limits": false }),
-    )
-    .await;
-    w.control(
-        &w.hubspot.base_url(),
-        "/_sim/limits",
-        json!({ "enabled": false }),
-    )
-    .await;
+    w.without_rate_limits().await;
     let app = Arc::new(app_on(&w.h, &w.qbo, &w.hubspot).await);
     let cases = cases(&mut Rng::new(SEED));
     assert!(cases.len() > 250, "{} cases", cases.len());

@@ -4,46 +4,15 @@
 //! final FAIL_CONTINUE whose outcome is stored with the execution's idempotency claim, so HubSpot's
 //! redelivery gets the same answer instead of a 503 "busy" (or another crash) for three days.
 
-use hubspot_sim::{ActionExecution, HubSpotCaller};
+use hubspot_sim::ActionExecution;
 use serde_json::{json, Value};
-use std::sync::Arc;
-use std::time::Duration;
-use test_support::serve::{bind, serve, Served};
-use test_support::world::{app_on_with, World, PORTAL, US};
-use test_support::HUBSPOT_CLIENT_SECRET;
+use test_support::world::{PORTAL, US};
 
-struct Stage {
-    w: World,
-    served: Served,
-    caller: HubSpotCaller,
-}
+mod common;
 
-async fn stage() -> Stage {
-    let w = World::new().await;
-    let (listener, url) = bind().await;
-    let app = Arc::new(app_on_with(&w.h, &w.qbo, &w.hubspot, &[("PUBLIC_BASE_URL", &url)]).await);
-    let served = serve(listener, url, move |req| {
-        let app = app.clone();
-        async move { workflow_actions::handle(&app, req).await.expect("handler") }
-    });
-    let mut caller = HubSpotCaller::new(HUBSPOT_CLIENT_SECRET, PORTAL);
-    caller.retry_delay = Duration::from_millis(100);
-    Stage { w, served, caller }
-}
+use common::{stage, Stage};
 
 impl Stage {
-    async fn deliver(&self, execution: &ActionExecution) -> (u16, Value) {
-        let sent = self
-            .caller
-            .execute(&format!("{}/actions/invoice", self.served.url), execution)
-            .await
-            .expect("delivered: the handler answered");
-        (
-            sent.status,
-            serde_json::from_str(&sent.body).unwrap_or(Value::Null),
-        )
-    }
-
     /// A deal billed to Ada Lovelace (contact 201, customer 58 in the US company) with these line items:
     /// the deal's id and the line items'.
     async fn deal(&self, lines: &[Value]) -> (u64, Vec<String>) {
@@ -79,12 +48,12 @@ impl Stage {
     async fn refused_twice(&self, deal: u64, inputs: Value, code: &str) -> Value {
         let invoices = self.w.qbo_entities(US, "Invoice").len();
         let execution = ActionExecution::new(PORTAL, "DEAL", deal, inputs);
-        let (status, first) = self.deliver(&execution).await;
+        let (status, first) = self.deliver("invoice", &execution).await;
         assert_eq!(status, 200, "{first}");
         let out = &first["outputFields"];
         assert_eq!(out["hs_execution_state"], "FAIL_CONTINUE", "{first}");
         assert_eq!(out["errorCode"], code, "{first}");
-        let (status, again) = self.deliver(&execution).await;
+        let (status, again) = self.deliver("invoice", &execution).await;
         assert_eq!(
             (status, &again),
             (200, &first),
@@ -101,7 +70,7 @@ fn line(quantity: &str, price: &str) -> Value {
 
 #[tokio::test]
 async fn line_items_out_of_range_fail_with_their_own_code_and_the_redelivery_gets_the_same() {
-    let s = stage().await;
+    let s = stage(3).await;
     for (quantity, price) in [
         ("79228162514264337593543950335", "2"),
         ("1e20", "1e20"),
@@ -119,12 +88,10 @@ async fn line_items_out_of_range_fail_with_their_own_code_and_the_redelivery_get
     // The handler is still up and works.
     let (deal, _) = s.deal(&[line("2", "150")]).await;
     let (status, body) = s
-        .deliver(&ActionExecution::new(
-            PORTAL,
-            "DEAL",
-            deal,
-            json!({ "realmId": US }),
-        ))
+        .deliver(
+            "invoice",
+            &ActionExecution::new(PORTAL, "DEAL", deal, json!({ "realmId": US })),
+        )
         .await;
     assert_eq!(
         (status, body["outputFields"]["hs_execution_state"].as_str()),
@@ -135,7 +102,7 @@ async fn line_items_out_of_range_fail_with_their_own_code_and_the_redelivery_get
 
 #[tokio::test]
 async fn an_invalid_days_until_due_gets_its_own_code() {
-    let s = stage().await;
+    let s = stage(3).await;
     let (deal, _) = s.deal(&[line("2", "150")]).await;
     for days in [
         json!("-1"),
@@ -159,12 +126,15 @@ async fn an_invalid_days_until_due_gets_its_own_code() {
         );
     }
     let (_, body) = s
-        .deliver(&ActionExecution::new(
-            PORTAL,
-            "DEAL",
-            deal,
-            json!({ "realmId": US, "daysUntilDue": "14.0" }),
-        ))
+        .deliver(
+            "invoice",
+            &ActionExecution::new(
+                PORTAL,
+                "DEAL",
+                deal,
+                json!({ "realmId": US, "daysUntilDue": "14.0" }),
+            ),
+        )
         .await;
     assert_eq!(
         body["outputFields"]["hs_execution_state"], "SUCCESS",
@@ -179,7 +149,7 @@ async fn an_invalid_days_until_due_gets_its_own_code() {
 
 #[tokio::test]
 async fn control_characters_in_a_line_item_fail_with_their_own_code() {
-    let s = stage().await;
+    let s = stage(3).await;
     let mut nul = line("1", "150");
     nul["description"] = json!("Consulting\u{0}hours");
     let (deal, _) = s.deal(&[nul]).await;
@@ -191,7 +161,7 @@ async fn control_characters_in_a_line_item_fail_with_their_own_code() {
 
 #[tokio::test]
 async fn discounted_line_items_become_lines_at_their_net_value_adding_up_to_the_deal() {
-    let s = stage().await;
+    let s = stage(3).await;
     let mut percent = line("10", "234.56");
     percent["hs_discount_percentage"] = json!("20");
     let per_unit = json!({ "name": "Widget", "hs_sku": "HW-WIDGET", "quantity": "3", "price": "100", "discount": "10" });
@@ -204,12 +174,10 @@ async fn discounted_line_items_become_lines_at_their_net_value_adding_up_to_the_
     }
     assert_eq!(amounts, [json!("1876.48"), json!("270")]);
     let (status, body) = s
-        .deliver(&ActionExecution::new(
-            PORTAL,
-            "DEAL",
-            deal,
-            json!({ "realmId": US }),
-        ))
+        .deliver(
+            "invoice",
+            &ActionExecution::new(PORTAL, "DEAL", deal, json!({ "realmId": US })),
+        )
         .await;
     assert_eq!(
         (status, body["outputFields"]["hs_execution_state"].as_str()),

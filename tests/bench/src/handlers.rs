@@ -90,18 +90,7 @@ async fn card(w: &World, method: &str, path: &str, body: &Value) -> anyhow::Resu
 pub async fn measure() -> anyhow::Result<Vec<Figure>> {
     let w = World::new().await;
     // Measure our handlers, not the simulator's throttle: its 10/s per company would dominate.
-    w.control(
-        &w.qbo.base_url(),
-        "/_sim/settings",
-        json!({ "rate_limits": false }),
-    )
-    .await;
-    w.control(
-        &w.hubspot.base_url(),
-        "/_sim/limits",
-        json!({ "enabled": false }),
-    )
-    .await;
+    w.without_rate_limits().await;
     let mut ids = Vec::new();
     for n in 0..10 {
         let created = w

@@ -123,6 +123,18 @@ pub fn signed_request(method: &str, path_and_query: &str, body: &str) -> lambda_
     )
 }
 
+/// A card call from the test portal: `portalId` appended as `hubspot.fetch` does, the JSON body (none when
+/// null), signed.
+pub fn card_request(method: &str, path: &str, body: &serde_json::Value) -> lambda_http::Request {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let body = match body {
+        serde_json::Value::Null => String::new(),
+        json => json.to_string(),
+    };
+    let path = format!("{path}{sep}portalId={}", world::PORTAL);
+    signed_request(method, &path, &body)
+}
+
 /// The path and query `hubspot.fetch` calls for a card URL: HubSpot appends `userId`, `portalId`, `userEmail`
 /// and `appId` to whatever query the card gave (hubspot-api.md §3b).
 pub fn fetched(path_and_query: &str, portal_id: u64) -> String {

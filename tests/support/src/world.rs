@@ -197,6 +197,17 @@ impl World {
         assert!(res.status().is_success(), "{path}: {}", res.status());
     }
 
+    /// Turns both simulators' rate limits off, for runs that measure or fuzz our handlers rather than the
+    /// waits the limits would add.
+    pub async fn without_rate_limits(&self) {
+        let qbo = serde_json::json!({ "rate_limits": false });
+        self.control(&self.qbo.base_url(), "/_sim/settings", qbo)
+            .await;
+        let hubspot = serde_json::json!({ "enabled": false });
+        self.control(&self.hubspot.base_url(), "/_sim/limits", hubspot)
+            .await;
+    }
+
     /// A QuickBooks API call as another app would make it (e.g. a payment recorded in QuickBooks).
     pub async fn qbo_post(
         &self,
