@@ -10,6 +10,7 @@ use crate::store::{Extras, Key, Put};
 use crate::{App, AppError};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 /// How long a catalogue is reused; a new item shows up in the wizard at most this late.
 const FRESH_FOR_SECS: i64 = 60;
@@ -39,21 +40,68 @@ fn key(portal_id: u64, realm_id: &str) -> Key {
     Key::new(format!("PORTAL#{portal_id}"), format!("CATALOG#{realm_id}"))
 }
 
-/// The company's catalogue, from the table when read in the last minute, else from QuickBooks.
+/// How long one request holds the right to read a company's cold catalogue; requests arriving meanwhile
+/// wait up to this long for its copy instead of spending the company's calls on the same lists.
+const READ_LEASE_MS: i64 = 5_000;
+const WAIT_STEP: Duration = Duration::from_millis(250);
+
+/// The kept catalogue, if fresh. One that cannot be read (e.g. kept by an older version in another shape)
+/// is only a miss.
+async fn kept(app: &App, key: &Key, now: DateTime<Utc>) -> Option<Catalog> {
+    app.store
+        .get::<Catalog>(key, now.timestamp())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the company's kept catalogue is unreadable; reading it again");
+            None
+        })
+}
+
+/// The company's catalogue, from the table when read in the last minute, else from QuickBooks: by one
+/// request of a burst, the others waiting for its copy (a cold burst would otherwise read it once each).
 pub async fn catalog(
     app: &App,
     company: &Company,
     now: DateTime<Utc>,
 ) -> Result<Catalog, AppError> {
     let key = key(company.connection.portal_id, &company.connection.realm_id);
-    // A cache that cannot be read (e.g. kept by an older version in another shape) is only a miss.
-    match app.store.get::<Catalog>(&key, now.timestamp()).await {
-        Ok(Some(cached)) => return Ok(cached),
-        Ok(None) => {}
-        Err(e) => {
-            tracing::warn!(error = %e, "the company's kept catalogue is unreadable; reading it again")
+    if let Some(cached) = kept(app, &key, now).await {
+        return Ok(cached);
+    }
+    let lease_name = format!(
+        "catalog#{}#{}",
+        company.connection.portal_id, company.connection.realm_id
+    );
+    let owner = uuid::Uuid::new_v4().simple().to_string();
+    let lease = app
+        .store
+        .acquire_lease(&lease_name, &owner, READ_LEASE_MS, now.timestamp_millis())
+        .await?;
+    if lease.is_none() {
+        let waits = READ_LEASE_MS / i64::try_from(WAIT_STEP.as_millis()).unwrap_or(i64::MAX);
+        for _ in 0..waits {
+            tokio::time::sleep(WAIT_STEP).await;
+            if let Some(cached) = kept(app, &key, Utc::now()).await {
+                return Ok(cached);
+            }
         }
     }
+    let read = read_and_keep(app, company, &key, Utc::now()).await;
+    if let Some(lease) = lease {
+        // An unreleased lease only makes a request within its five seconds wait, then read for itself.
+        if let Err(e) = app.store.release_lease(&lease).await {
+            tracing::warn!(error = %e, "releasing the catalogue lease failed");
+        }
+    }
+    read
+}
+
+async fn read_and_keep(
+    app: &App,
+    company: &Company,
+    key: &Key,
+    now: DateTime<Utc>,
+) -> Result<Catalog, AppError> {
     let qbo = company.api(app);
     let items = qbo
         .query::<Item>("Item", "WHERE Active = true MAXRESULTS 1000")
@@ -85,7 +133,7 @@ pub async fn catalog(
         // A failed write only costs the next request its own reads.
         if let Err(e) = app
             .store
-            .put(&key, &catalog, &extras, Put::Always, now.timestamp())
+            .put(key, &catalog, &extras, Put::Always, now.timestamp())
             .await
         {
             tracing::warn!(error = %e, "keeping the company's catalogue failed");
