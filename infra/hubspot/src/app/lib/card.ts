@@ -207,7 +207,8 @@ export interface CardApi {
   preview(realmId: string, type: DocumentType, id: string): Promise<string>;
 }
 
-/** Codes from API.md's table, plus `network` and `unexpected_response`, which the client produces itself. */
+/** Every code the card API answers (held to the backend's `ErrorCode` by invoice-card/tests/contract.rs),
+ * plus the card's own `network` and `unexpected_response`. */
 export type CardErrorCode =
   | 'reconnect_needed'
   | 'tax_code_required'
@@ -221,7 +222,20 @@ export type CardErrorCode =
   | 'hubspot_access_denied'
   | 'hubspot_not_found'
   | 'hubspot_rejected'
+  | 'conflict'
+  | 'customer_not_found'
+  | 'no_contact'
+  | 'no_line_items'
+  | 'paid_invoice_taxable'
+  | 'quote_not_usable'
+  | 'amount_out_of_range'
+  | 'invalid_text'
+  | 'invalid_days_until_due'
+  | 'duplicate_parameter'
   | 'bad_request'
+  | 'unauthorized'
+  | 'method_not_allowed'
+  | 'payload_too_large'
   | 'not_found'
   | 'unknown_portal'
   | 'upstream'
