@@ -7,7 +7,7 @@
 //! line against the company's items, and the write itself is the only check that cannot go stale.
 
 use super::company::Company;
-use crate::domain::draft::clean_name;
+use crate::domain::draft::{check_line, clean_name};
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{amount, Account, Item};
 use crate::quickbooks::QboError;
@@ -61,9 +61,11 @@ impl NewItem {
         }
         let sku = self.sku.as_deref().map(str::trim).filter(|s| !s.is_empty());
         if let Some(sku) = sku {
-            if sku.chars().count() > SKU_MAX || sku.chars().any(char::is_control) {
+            // A control character is `invalid_text`, as in every other text bound for QuickBooks.
+            check_line(&format!("the SKU of {name}"), sku)?;
+            if sku.chars().count() > SKU_MAX {
                 return Err(AppError::BadRequest(format!(
-                    "the SKU of {name} must be at most {SKU_MAX} characters, without control characters"
+                    "the SKU of {name} must be at most {SKU_MAX} characters"
                 )));
             }
         }
@@ -133,5 +135,27 @@ async fn existing(app: &App, company: &Company, name: &str) -> Result<String, Ap
             ErrorCode::Rejected,
             format!("QuickBooks says a product named {name} exists but did not return it; try again"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sku(sku: &str) -> Result<(String, Option<String>), AppError> {
+        NewItem {
+            name: "Widget".into(),
+            sku: Some(sku.into()),
+        }
+        .cleaned()
+    }
+
+    #[test]
+    fn a_skus_control_character_is_invalid_text_and_its_length_a_bad_request() {
+        assert_eq!(sku("W-1\0").unwrap_err().code(), ErrorCode::InvalidText);
+        assert_eq!(sku("W-1\n2").unwrap_err().code(), ErrorCode::InvalidText);
+        let long = "W".repeat(SKU_MAX + 1);
+        assert_eq!(sku(&long).unwrap_err().code(), ErrorCode::BadRequest);
+        assert_eq!(sku(" W-1 ").unwrap().1.as_deref(), Some("W-1"));
     }
 }

@@ -184,11 +184,8 @@ pub fn doc_number_problem(number: &str) -> Option<DraftError> {
     if number.chars().count() > DOC_NUMBER_MAX_CHARS {
         return Some(DraftError::DocNumberTooLong);
     }
-    if let Some(c) = number.chars().find(|c| c.is_control()) {
-        return Some(DraftError::ControlCharacter {
-            field: "the document number".into(),
-            code_point: code_point(c),
-        });
+    if let Err(e) = check_line("the document number", number) {
+        return Some(e);
     }
     (split_number(number).1.len() > DOC_NUMBER_MAX_DIGITS).then_some(DraftError::DocNumberTooBig)
 }
@@ -383,7 +380,16 @@ impl Draft {
 
 /// Refuses text with a control character other than a line break or a tab (domain/text.rs).
 pub fn check_text(field: &str, text: &str) -> Result<(), DraftError> {
-    match control_character(text) {
+    refuse(field, control_character(text))
+}
+
+/// Refuses a one-line value (a document number, a SKU) with any control character, line breaks included.
+pub fn check_line(field: &str, text: &str) -> Result<(), DraftError> {
+    refuse(field, text.chars().find(|c| c.is_control()))
+}
+
+fn refuse(field: &str, found: Option<char>) -> Result<(), DraftError> {
+    match found {
         Some(c) => Err(DraftError::ControlCharacter {
             field: field.to_string(),
             code_point: code_point(c),
