@@ -20,6 +20,7 @@ pub mod outbound;
 pub mod quickbooks;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod tokens;
 pub mod vault;
 pub mod verify;

@@ -1,6 +1,7 @@
 //! HubSpot: OAuth and the CRM APIs we call (hubspot-api.md).
 
 pub mod api;
+pub mod batch;
 pub mod crm;
 pub mod oauth;
 

@@ -3,6 +3,7 @@
 //!
 //! TTL deletion is lazy (up to ~48 h), so every read and condition here compares the expiry itself.
 
+mod batch;
 mod idempotency;
 mod lease;
 mod single_use;
