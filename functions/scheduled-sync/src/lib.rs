@@ -59,16 +59,16 @@ pub async fn handle(
         .collect();
     let stop_at = deadline.checked_sub(PAGE_MARGIN).unwrap_or_else(Instant::now);
     let retry = worker::work(app, queue, deliveries, stop_at).await;
-    Ok(Answer::Worked(SqsBatchResponse {
-        batch_item_failures: retry
-            .into_iter()
-            .map(|id| BatchItemFailure {
-                item_identifier: id,
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    }))
+    let mut answer = SqsBatchResponse::default();
+    answer.batch_item_failures = retry
+        .into_iter()
+        .map(|id| {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            failure
+        })
+        .collect();
+    Ok(Answer::Worked(answer))
 }
 
 /// The invocation's deadline as an instant on this process's clock.
