@@ -16,11 +16,19 @@ const ROUNDS: u32 = 8;
 
 impl Store {
     /// Writes every `(key, value)` unconditionally, with `extras` on each.
+    /// A key given twice is written once, with its last value (DynamoDB refuses duplicates in one call).
     pub async fn put_many<T: Serialize>(
         &self,
         items: &[(Key, T)],
         extras: &Extras,
     ) -> Result<(), StoreError> {
+        let last: HashMap<&Key, usize> = items.iter().enumerate().map(|(i, (k, _))| (k, i)).collect();
+        let items: Vec<&(Key, T)> = items
+            .iter()
+            .enumerate()
+            .filter(|(i, (k, _))| last.get(k) == Some(i))
+            .map(|(_, item)| item)
+            .collect();
         for chunk in items.chunks(WRITES_PER_CALL) {
             let mut requests = chunk
                 .iter()
@@ -67,8 +75,10 @@ impl Store {
         now_epoch: i64,
     ) -> Result<HashMap<Key, T>, StoreError> {
         let mut found = HashMap::new();
-        for chunk in keys.chunks(READS_PER_CALL) {
-            let mut wanted: Vec<Item> = chunk.iter().map(Key::to_item).collect();
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<&Key> = keys.iter().filter(|k| seen.insert(*k)).collect();
+        for chunk in unique.chunks(READS_PER_CALL) {
+            let mut wanted: Vec<Item> = chunk.iter().map(|k| k.to_item()).collect();
             for round in 0..ROUNDS {
                 let request = KeysAndAttributes::builder()
                     .set_keys(Some(wanted))

@@ -1,0 +1,86 @@
+//! The sync end to end: the real handler and clients against moto (DynamoDB, Secrets Manager, SQS) and
+//! both simulators, the queue drained by a poller that behaves like Lambda's SQS event source.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use test_support::world::{World, UK, US};
+
+const BUDGET: Duration = Duration::from_secs(600);
+
+/// The live records of a HubSpot object with a property set, by that property's value.
+fn hubspot_by(w: &World, object: &str, property: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    w.hubspot.with_state(|s| {
+        s.objects
+            .get(object)
+            .into_iter()
+            .flat_map(|records| records.values())
+            .filter(|r| r.archived_at.is_none())
+            .filter_map(|r| Some((r.properties.get(property)?.clone(), r.properties.clone())))
+            .collect()
+    })
+}
+
+/// A QuickBooks company's records of one entity, as the simulator holds them.
+fn qbo_records(w: &World, realm: &str, entity: &str) -> Vec<Value> {
+    w.qbo.with_state(|s| {
+        s.companies[realm]
+            .seed
+            .entities
+            .get(entity)
+            .cloned()
+            .unwrap_or_default()
+    })
+}
+
+#[tokio::test]
+async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_nothing_to_do() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    for realm in [US, UK] {
+        let contacts = hubspot_by(&w, "contacts", "qbo_customer_key");
+        // An inactive customer is not brought in; had it been synced before, it would be marked inactive.
+        for c in qbo_records(&w, realm, "Customer").into_iter().filter(|c| c["Active"] != false) {
+            let key = format!("{realm}:{}", c["Id"].as_str().unwrap());
+            let email = c.pointer("/PrimaryEmailAddr/Address").and_then(Value::as_str);
+            let found = contacts.get(&key).is_some()
+                || email.is_some_and(|e| {
+                    hubspot_by(&w, "contacts", "email").contains_key(&e.to_lowercase())
+                });
+            assert!(found, "customer {key} has no contact");
+        }
+        let products = hubspot_by(&w, "products", "qbo_item_key");
+        for i in qbo_records(&w, realm, "Item").into_iter().filter(|i| i["Active"] != false) {
+            let key = format!("{realm}:{}", i["Id"].as_str().unwrap());
+            let p = products.get(&key).unwrap_or_else(|| panic!("item {key} has no product"));
+            assert_eq!(p.get("name").map(String::as_str), i["Name"].as_str());
+        }
+        let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
+        for i in qbo_records(&w, realm, "Invoice") {
+            let key = format!("{realm}:{}", i["Id"].as_str().unwrap());
+            let inv = invoices.get(&key).unwrap_or_else(|| panic!("invoice {key} missing"));
+            assert_eq!(inv["hs_invoice_billable"], "false");
+            assert!(!inv["qbo_invoice_status"].is_empty());
+        }
+    }
+
+    // Nothing changed: one CDC call per company, no HubSpot call.
+    let hubspot_before = w.hubspot.requests().len();
+    let qbo_before = w.qbo.requests().len();
+    common::tick(&w.app, &q, BUDGET).await;
+    let qbo_calls: Vec<String> = w.qbo.requests()[qbo_before..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(qbo_calls.len(), 3, "{qbo_calls:#?}");
+    assert!(qbo_calls.iter().all(|c| c.contains("/cdc")), "{qbo_calls:#?}");
+    let hubspot_calls: Vec<String> = w.hubspot.requests()[hubspot_before..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(hubspot_calls.is_empty(), "{hubspot_calls:#?}");
+}
