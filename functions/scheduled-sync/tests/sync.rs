@@ -84,3 +84,60 @@ async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_
         .collect();
     assert!(hubspot_calls.is_empty(), "{hubspot_calls:#?}");
 }
+
+/// The first record of `entity` matching `pick`, as QuickBooks holds it.
+fn qbo_pick(w: &World, realm: &str, entity: &str, pick: impl Fn(&Value) -> bool) -> Value {
+    qbo_records(w, realm, entity)
+        .into_iter()
+        .find(|r| pick(r))
+        .unwrap_or_else(|| panic!("no {entity} to pick"))
+}
+
+fn ids(r: &Value) -> Value {
+    serde_json::json!({"Id": r["Id"], "SyncToken": r["SyncToken"], "sparse": true})
+}
+
+#[tokio::test]
+async fn changes_in_quickbooks_reach_hubspot_on_the_next_run_with_one_cdc_call() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    let renamed = qbo_pick(&w, US, "Customer", |c| c["Active"] != false && c["GivenName"].is_string());
+    let mut rename = ids(&renamed);
+    rename["GivenName"] = "Grace".into();
+    w.qbo_post(US, "customer", rename).await;
+    let item = qbo_pick(&w, US, "Item", |i| i["Active"] != false);
+    let mut reprice = ids(&item);
+    reprice["UnitPrice"] = serde_json::json!(1234567.125);
+    w.qbo_post(US, "item", reprice).await;
+    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
+    let voided = qbo_pick(&w, US, "Invoice", open);
+    w.qbo_post(US, "invoice?operation=void", serde_json::json!({"Id": voided["Id"], "SyncToken": voided["SyncToken"]}))
+        .await;
+    let deleted = qbo_pick(&w, US, "Invoice", |i| open(i) && i["Id"] != voided["Id"]);
+    w.qbo_post(US, "invoice?operation=delete", serde_json::json!({"Id": deleted["Id"], "SyncToken": deleted["SyncToken"]}))
+        .await;
+
+    let qbo_before = w.qbo.requests().len();
+    common::tick(&w.app, &q, BUDGET).await;
+    let us_calls: Vec<String> = w.qbo.requests()[qbo_before..]
+        .iter()
+        .filter(|r| r.path.contains(US))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(us_calls, [format!("GET /v3/company/{US}/cdc")]);
+
+    let key = |r: &Value| format!("{US}:{}", r["Id"].as_str().unwrap());
+    let contacts = hubspot_by(&w, "contacts", "qbo_customer_key");
+    let email = renamed.pointer("/PrimaryEmailAddr/Address").and_then(Value::as_str);
+    let contact = contacts.get(&key(&renamed)).cloned().or_else(|| {
+        email.and_then(|e| hubspot_by(&w, "contacts", "email").get(&e.to_lowercase()).cloned())
+    });
+    assert_eq!(contact.unwrap()["firstname"], "Grace");
+    assert_eq!(hubspot_by(&w, "products", "qbo_item_key")[&key(&item)]["price"], "1234567.125");
+    let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
+    assert_eq!(invoices[&key(&voided)]["qbo_invoice_status"], "Voided");
+    assert_eq!(invoices[&key(&deleted)]["qbo_invoice_status"], "Deleted");
+}
