@@ -141,3 +141,46 @@ async fn changes_in_quickbooks_reach_hubspot_on_the_next_run_with_one_cdc_call()
     assert_eq!(invoices[&key(&voided)]["qbo_invoice_status"], "Voided");
     assert_eq!(invoices[&key(&deleted)]["qbo_invoice_status"], "Deleted");
 }
+
+/// Everything the sync wrote to HubSpot, by object and key, without what HubSpot stamps itself (ids, dates).
+fn synced_state(w: &World) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>> {
+    let keyed = [
+        ("contacts", "qbo_customer_key"),
+        ("products", "qbo_item_key"),
+        ("invoices", "qbo_invoice_key"),
+        ("line_items", "qbo_line_key"),
+    ];
+    keyed
+        .into_iter()
+        .map(|(object, key)| {
+            let records = hubspot_by(w, object, key)
+                .into_iter()
+                .map(|(k, mut props)| {
+                    props.retain(|name, _| {
+                        !(name.contains("date") || name.starts_with("hs_object") || name.starts_with("hs_created")
+                            || name.starts_with("hs_last") || name.starts_with("hs_updated"))
+                    });
+                    (k, props)
+                })
+                .collect();
+            (object.to_string(), records)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_run_cut_short_at_every_page_ends_where_one_long_run_ends() {
+    let long = World::new().await;
+    long.without_rate_limits().await;
+    let q = common::queue(&long.h).await;
+    common::tick(&long.app, &q, BUDGET).await;
+
+    let cut = World::new().await;
+    cut.without_rate_limits().await;
+    let q = common::queue(&cut.h).await;
+    // No time beyond the margin: every invocation applies one page and queues the rest.
+    let invocations = common::tick(&cut.app, &q, scheduled_sync::PAGE_MARGIN).await;
+    assert!(invocations >= 3, "{invocations} invocations");
+    assert_eq!(synced_state(&cut), synced_state(&long));
+    assert!(!synced_state(&long)["invoices"].is_empty());
+}

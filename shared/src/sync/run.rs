@@ -46,6 +46,8 @@ pub struct Tally {
     pub failed: usize,
     /// Rows QuickBooks sent that could not be read as records.
     pub unreadable: usize,
+    /// Pages (query pages and CDC answers) applied.
+    pub pages: usize,
 }
 
 impl Tally {
@@ -76,8 +78,10 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    fn passed(&self) -> bool {
-        Instant::now() >= self.stop_at
+    /// Whether to stop before the next page. A run always applies one page first, so even an invocation
+    /// with too little time moves its company forward instead of re-queueing itself forever.
+    fn passed(&self, tally: &Tally) -> bool {
+        tally.pages > 0 && Instant::now() >= self.stop_at
     }
 }
 
@@ -139,13 +143,13 @@ pub async fn run(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, T
         // Scans first, object by object (customers before the invoices that refer to them).
         for (object, cursor) in cursors.iter_mut() {
             while cursor.scan.is_some() {
-                if deadline.passed() {
+                if deadline.passed(&tally) {
                     return Ok((Ending::Paused, tally));
                 }
                 run.scan_page(*object, cursor, &mut tally).await?;
             }
         }
-        if deadline.passed() {
+        if deadline.passed(&tally) {
             return Ok((Ending::Paused, tally));
         }
         // Then one CDC call for every object; more changes than CDC returns start scans from the cursor.
@@ -156,6 +160,7 @@ pub async fn run(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, T
         };
         let changes = pull::changes(&qbo, &objects, &since).await?;
         tally.unreadable += changes.unreadable;
+        tally.pages += 1;
         if changes.capped {
             for (_, cursor) in cursors.iter_mut() {
                 let from = cursor.since.clone();
@@ -243,6 +248,7 @@ impl Runner<'_> {
             return Ok(());
         };
         let page = pull::page(self.qbo, object, &scan).await?;
+        tally.pages += 1;
         tally.read += page.records.len();
         tally.unreadable += page.unreadable;
         let applied = self

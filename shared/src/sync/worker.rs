@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 pub const BUSY_DELAY_SECS: i32 = 30;
 /// What a lease outlives its run by, in case the Lambda dies holding it.
 const LEASE_SLACK: Duration = Duration::from_secs(60);
+/// The least time a run's throttled calls may wait out, however late it starts.
+const MIN_WAIT_BUDGET: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Planned {
@@ -72,16 +74,18 @@ pub async fn work(
     stop_at: Instant,
 ) -> Vec<String> {
     let mut retry = Vec::new();
-    for d in deliveries {
-        if !one(app, queue, &d, stop_at).await {
-            retry.push(d.message_id);
+    for (i, d) in deliveries.iter().enumerate() {
+        // The first job always runs (a run applies at least one page); later ones only while time is left.
+        let late = i > 0 && Instant::now() >= stop_at;
+        if !one(app, queue, d, stop_at, late).await {
+            retry.push(d.message_id.clone());
         }
     }
     retry
 }
 
 /// Whether the message is done with (run, re-queued, or unreadable and logged for the DLQ's sake).
-async fn one(app: &App, queue: &dyn JobQueue, d: &Delivery, stop_at: Instant) -> bool {
+async fn one(app: &App, queue: &dyn JobQueue, d: &Delivery, stop_at: Instant, late: bool) -> bool {
     let job: Job = match serde_json::from_str(&d.body) {
         Ok(j) => j,
         Err(e) => {
@@ -100,10 +104,13 @@ async fn one(app: &App, queue: &dyn JobQueue, d: &Delivery, stop_at: Instant) ->
             }
         }
     };
-    let left = stop_at.saturating_duration_since(Instant::now());
-    if left.is_zero() {
+    if late {
         return requeue(0).await;
     }
+    // A throttled call may wait this long (a run past its stop time still finishes its one page).
+    let left = stop_at
+        .saturating_duration_since(Instant::now())
+        .max(MIN_WAIT_BUDGET);
     let lease_name = format!("sync#{}", job.portal_id);
     let owner = d.message_id.clone();
     let now_ms = Utc::now().timestamp_millis();

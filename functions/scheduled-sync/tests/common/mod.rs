@@ -11,7 +11,8 @@ use test_support::queue::LocalQueue;
 use test_support::Harness;
 
 pub async fn queue(h: &Harness) -> LocalQueue {
-    let _ = std::panic::catch_unwind(lambda_runtime::tracing::init_default_subscriber);
+    static LOGS: std::sync::Once = std::sync::Once::new();
+    LOGS.call_once(lambda_runtime::tracing::init_default_subscriber);
     let name = format!("sync-{}", uuid::Uuid::new_v4().simple());
     LocalQueue::create(&h.sdk, &name, 1, 3).await.expect("queues on moto")
 }
