@@ -13,6 +13,7 @@ import {
   chosenCustomer,
   firstInvalidStep,
   newWizard,
+  proposedCustomer,
   stepForError,
   stepsFor,
   validateStep,
@@ -133,7 +134,7 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
           ? { kind: 'match' as const }
           : kind === 'existing'
             ? { kind: 'existing' as const, customer: null }
-            : { kind: 'new' as const, fields: { ...(current.draft?.customer.proposed ?? { displayName: '' }) } });
+            : { kind: 'new' as const, fields: proposedCustomer(current.draft) });
       return { ...current, customer: restored };
     });
 
@@ -156,6 +157,7 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
   const typeLabel = DOCUMENT_TYPE_LABELS[state.type];
   const errorStep = error ? stepForError(error.code) : null;
   const portions = state.type === 'invoice' && objectType === 'deals';
+  const form = draft && { draft, state, setState, fieldError };
 
   return (
     <Flex direction="column" gap="md">
@@ -179,12 +181,9 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
       {step === 'source' && draft && (
         <SourceStep draft={draft} choice={sourceChoice} onChoose={setSourceChoice} fieldError={fieldError} />
       )}
-      {step === 'customer' && draft && (
+      {step === 'customer' && form && (
         <CustomerStep
-          draft={draft}
-          state={state}
-          setState={setState}
-          fieldError={fieldError}
+          {...form}
           busy={busy}
           onKind={setCustomerKind}
           query={customerQuery}
@@ -193,12 +192,9 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
           onSearch={() => void searchCustomers()}
         />
       )}
-      {step === 'lines' && draft && (
+      {step === 'lines' && form && (
         <LinesStep
-          draft={draft}
-          state={state}
-          setState={setState}
-          fieldError={fieldError}
+          {...form}
           linesError={shownErrors.lines}
           busy={busy}
           currency={currency}
@@ -207,12 +203,9 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
           onSearch={(key) => void searchItems(key)}
         />
       )}
-      {step === 'details' && draft && (
+      {step === 'details' && form && (
         <DetailsStep
-          draft={draft}
-          state={state}
-          setState={setState}
-          fieldError={fieldError}
+          {...form}
           currency={currency}
           portions={objectType === 'deals'}
         />

@@ -111,6 +111,8 @@ export interface DraftLine {
   sku: string | null;
   quantity: string;
   unitPrice: string;
+  /** The line's net value as the deal has it: `quantity × unitPrice` to the cent. */
+  amount: string;
   suggestedItem: Item | null;
 }
 
@@ -132,7 +134,8 @@ export interface Draft {
   customer: {
     match: Customer | null;
     matchedBy: 'email' | 'name' | null;
-    proposed: ProposedCustomer;
+    /** null when the record names no person to propose (a contact or company without a name). */
+    proposed: ProposedCustomer | null;
   };
   lines: DraftLine[];
   taxCodes: TaxCode[];

@@ -1,13 +1,9 @@
 import { Button, Flex, Inline, Input, Select, Text } from '@hubspot/ui-extensions';
-import type { Customer, Draft } from '../../lib/card';
+import type { Customer } from '../../lib/card';
 import type { CustomerChoice, WizardState } from '../../lib/wizard';
-import { unique, type FieldErrorProps, type SetState } from './fields';
+import { unique, type FieldErrorProps, type SetState, type StepProps } from './fields';
 
-interface Props {
-  draft: Draft;
-  state: WizardState;
-  setState: SetState;
-  fieldError: FieldErrorProps;
+interface Props extends StepProps {
   busy: boolean;
   onKind(kind: CustomerChoice['kind']): void;
   /** The customer search: what was typed, and what QuickBooks answered (null before a search). */

@@ -1,14 +1,10 @@
 import { DateInput, Flex, Input, Select, Text, TextArea } from '@hubspot/ui-extensions';
-import type { DocumentType, Draft } from '../../lib/card';
+import type { DocumentType } from '../../lib/card';
 import { DOCUMENT_TYPE_LABELS, formatMoney } from '../../lib/documents';
 import { type PortionChoice, type WizardState, applyTerm, fromBaseDate, portionAmount, toBaseDate } from '../../lib/wizard';
-import { DATE_LABELS, type FieldErrorProps, type SetState } from './fields';
+import { DATE_LABELS, type FieldErrorProps, type SetState, type StepProps } from './fields';
 
-interface Props {
-  draft: Draft;
-  state: WizardState;
-  setState: SetState;
-  fieldError: FieldErrorProps;
+interface Props extends StepProps {
   currency: string | null;
   /** Whether an invoice may bill part of the record (B9): deals only. */
   portions: boolean;

@@ -3,7 +3,6 @@ import type { Draft, Item } from '../../lib/card';
 import { formatMoney } from '../../lib/documents';
 import {
   type LineState,
-  type WizardState,
   addLine,
   chooseItem,
   chooseNewItem,
@@ -14,7 +13,7 @@ import {
   toBaseDate,
   updateLine,
 } from '../../lib/wizard';
-import { unique, type FieldErrorProps, type SetState } from './fields';
+import { unique, type FieldErrorProps, type SetState, type StepProps } from './fields';
 
 /** A line's product search: what was typed, and what QuickBooks answered (null before a search). */
 export interface ItemSearch {
@@ -22,11 +21,7 @@ export interface ItemSearch {
   results: Item[] | null;
 }
 
-interface Props {
-  draft: Draft;
-  state: WizardState;
-  setState: SetState;
-  fieldError: FieldErrorProps;
+interface Props extends StepProps {
   /** The error about the lines as a whole (none, or all empty). */
   linesError: string | undefined;
   busy: boolean;
