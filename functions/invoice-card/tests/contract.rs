@@ -103,36 +103,51 @@ where
     text.parse().expect(text)
 }
 
+/// `text` as the field's type in the fixture with every optional field, none in the bare one.
+fn opt<T: FromStr>(full: bool, text: &str) -> Option<T>
+where
+    T::Err: Debug,
+{
+    full.then(|| v(text))
+}
+
 fn document(full: bool) -> DocumentView {
-    let some = |text: &str| full.then(|| v(text));
     DocumentView {
         realm_id: v("9130357766900011"),
         company_name: v("Sandbox US"),
         doc_type: DocType::Invoice,
         id: v(if full { "130" } else { "131" }),
-        number: some("1001"),
-        customer_name: some("Acme Ltd"),
+        number: opt(full, "1001"),
+        customer_name: opt(full, "Acme Ltd"),
         total: v("402.00"),
         balance: v("402.00"),
         currency: v("EUR"),
-        txn_date: some("2026-11-22"),
-        due_date: some("2026-12-22"),
+        txn_date: opt(full, "2026-11-22"),
+        due_date: opt(full, "2026-12-22"),
         status: "awaiting_send",
         status_label: "Awaiting send",
         open_url: v("https://qbo.intuit.com/app/invoice?txnId=130"),
         currency_mismatch: full,
-        currency_note: some("In EUR, not the HubSpot account's currency (USD)."),
+        currency_note: opt(full, "In EUR, not the HubSpot account's currency (USD)."),
         updated_at: v("2026-11-22T17:00:00Z"),
     }
 }
 
 fn company(full: bool) -> CompanySummary {
     CompanySummary {
-        realm_id: v(if full { "9130357766900011" } else { "9130357766900033" }),
+        realm_id: v(if full {
+            "9130357766900011"
+        } else {
+            "9130357766900033"
+        }),
         name: v("Sandbox US"),
         environment: Environment::Sandbox,
-        status: if full { Status::Active } else { Status::ReconnectNeeded },
-        last_success_at: full.then(|| v("2026-11-22T10:00:00Z")),
+        status: if full {
+            Status::Active
+        } else {
+            Status::ReconnectNeeded
+        },
+        last_success_at: opt(full, "2026-11-22T10:00:00Z"),
     }
 }
 
@@ -140,8 +155,8 @@ fn customer(full: bool) -> CustomerView {
     CustomerView {
         id: v("58"),
         display_name: v("Acme Ltd"),
-        email: full.then(|| v("ap@acme.example")),
-        currency: full.then(|| v("USD")),
+        email: opt(full, "ap@acme.example"),
+        currency: opt(full, "USD"),
     }
 }
 
@@ -149,14 +164,13 @@ fn item(full: bool) -> ItemView {
     ItemView {
         id: v("1"),
         name: v("Consulting"),
-        sku: full.then(|| v("SVC-CONSULT")),
+        sku: opt(full, "SVC-CONSULT"),
         unit_price: v("150.00"),
         taxable: full,
     }
 }
 
 fn draft(full: bool) -> DraftProposal {
-    let some = |text: &str| full.then(|| v(text));
     DraftProposal {
         company: CompanyFacts {
             realm_id: v("9130357766900022"),
@@ -170,25 +184,25 @@ fn draft(full: bool) -> DraftProposal {
         quotes: vec![QuoteInfo {
             id: v("601"),
             title: v("Q-601 Website"),
-            expires_on: some("2027-01-31"),
+            expires_on: opt(full, "2027-01-31"),
             usable: full,
-            reason: some("The quote has expired."),
+            reason: opt(full, "The quote has expired."),
         }],
         customer: CustomerProposal {
             matched: full.then(|| customer(true)),
             matched_by: full.then_some(MatchedBy::Email),
             proposed: full.then(|| NewCustomer {
                 display_name: v("Jane Doe"),
-                given_name: some("Jane"),
-                family_name: some("Doe"),
-                company_name: some("Doe & Co"),
-                email: some("jane@doe.example"),
+                given_name: opt(full, "Jane"),
+                family_name: opt(full, "Doe"),
+                company_name: opt(full, "Doe & Co"),
+                email: opt(full, "jane@doe.example"),
             }),
         },
         lines: vec![ProposedLine {
             name: v("Consulting"),
             description: v("Consulting hours (10% discount)"),
-            sku: some("SVC-CONSULT"),
+            sku: opt(full, "SVC-CONSULT"),
             quantity: v("2"),
             unit_price: v("135.00"),
             amount: v("270.00"),
@@ -203,7 +217,7 @@ fn draft(full: bool) -> DraftProposal {
             name: v("Net 30"),
             due_days: full.then_some(30),
         }],
-        next_doc_number: some("MC-0008"),
+        next_doc_number: opt(full, "MC-0008"),
         txn_date: v("2026-11-22"),
         create_items: full,
     }
@@ -217,13 +231,19 @@ fn answers() -> Vec<(&'static str, &'static str, Value)> {
     let record = RecordDocuments {
         companies: vec![company(true), company(false)],
         documents: vec![document(true), document(false)],
-        notices: vec![v("Showing saved figures for Old Books Ltd: QuickBooks needs to be reconnected")],
+        notices: vec![v(
+            "Showing saved figures for Old Books Ltd: QuickBooks needs to be reconnected",
+        )],
     };
     vec![
         ("record", "RecordView", json(record)),
         ("draft", "Draft", json(draft(true))),
         ("draftBare", "Draft", json(draft(false))),
-        ("customers", "Customer[]", json([customer(true), customer(false)])),
+        (
+            "customers",
+            "Customer[]",
+            json([customer(true), customer(false)]),
+        ),
         ("items", "Item[]", json([item(true), item(false)])),
     ]
 }
@@ -243,7 +263,9 @@ fn rendered() -> String {
     );
     for (name, ty, value) in answers() {
         let pretty = serde_json::to_string_pretty(&value).expect("JSON renders");
-        ts.push_str(&format!("\nexport const {name} = {pretty} satisfies {ty};\n"));
+        ts.push_str(&format!(
+            "\nexport const {name} = {pretty} satisfies {ty};\n"
+        ));
     }
     ts
 }

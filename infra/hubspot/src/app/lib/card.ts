@@ -447,7 +447,7 @@ function isDraft(value: Record<string, unknown>): value is Record<string, unknow
     typeof company.lineTaxCodesRequired === 'boolean' &&
     isObject(customer) &&
     (customer.match === null || isCustomer(customer.match)) &&
-    isObject(customer.proposed) &&
+    (customer.proposed === null || isObject(customer.proposed)) &&
     Array.isArray(value.quotes) &&
     Array.isArray(value.lines) &&
     value.lines.every(
