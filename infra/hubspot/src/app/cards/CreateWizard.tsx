@@ -38,8 +38,8 @@ interface Props {
   onCreated(document: QboDocument): void;
 }
 
-/** What `pending` says while the document is being created: the button says it, no spinner. */
-const CREATING = 'Creating the document';
+/** What `pending` says while the document is being created (Cancel is then disabled). */
+const CREATING = 'Creating the document in QuickBooks';
 
 /**
  * Company → source → customer → lines & tax → details → review → create (I3–I8, I13, B2). The whole run uses one
@@ -173,7 +173,7 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
           )}
         </CardErrorAlert>
       )}
-      {pending && !creating && <LoadingSpinner label={pending} showLabel />}
+      {pending && <LoadingSpinner label={pending} showLabel />}
 
       {step === 'company' && (
         <CompanyStep active={active} unavailable={unavailable} state={state} setState={setState} fieldError={fieldError} />

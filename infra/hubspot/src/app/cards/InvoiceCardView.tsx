@@ -50,7 +50,7 @@ export function InvoiceCardView({ api, objectType, objectId }: Props) {
 function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: RecordObjectType; objectId: string }) {
   const [view, setView] = useState<RecordView | null>(null);
   const [loading, setLoading] = useState(true);
-  const { busy, error, setError, run: request } = useRequest();
+  const { pending, busy, error, setError, run: request } = useRequest();
   const [notice, setNotice] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>('list');
   const [preview, setPreview] = useState<PreviewLink | null>(null);
@@ -94,7 +94,7 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
     });
 
   const sendDocument = (document: QboDocument, sendTo?: string) =>
-    run('Sending', async () => {
+    run('Sending the invoice', async () => {
       try {
         const sent = await api.send(document.realmId, document.id, sendTo, { objectType, objectId });
         replaceDocument(sent);
@@ -222,6 +222,7 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
       )}
 
       {loading && !view && <LoadingSpinner label="Loading QuickBooks documents" showLabel />}
+      {pending && <LoadingSpinner label={pending} showLabel />}
 
       {view && companies.length === 0 && (
         <EmptyState title="No QuickBooks company connected" imageName="integrations" layout="horizontal">
