@@ -79,13 +79,7 @@ fn every_code() -> Vec<ErrorCode> {
 
 #[test]
 fn the_cards_typescript_names_every_error_code() {
-    let path = repo_root().join("infra/hubspot/src/app/lib/card.ts");
-    let ts = std::fs::read_to_string(&path).expect("card.ts");
-    let union = ts
-        .split("export type CardErrorCode =")
-        .nth(1)
-        .and_then(|rest| rest.split(';').next())
-        .expect("CardErrorCode in card.ts");
+    let union = between("src/app/lib/card.ts", "export type CardErrorCode =", ";");
     let missing: Vec<String> = every_code()
         .into_iter()
         .map(|code| serde_json::to_value(code).expect("a code serialises"))
@@ -270,13 +264,24 @@ fn rendered() -> String {
     ts
 }
 
-fn contract_file(name: &str) -> PathBuf {
-    repo_root().join("infra/hubspot/tests/contract").join(name)
+/// A file of the HubSpot project (infra/hubspot).
+fn hubspot_file(path: &str) -> PathBuf {
+    repo_root().join("infra/hubspot").join(path)
+}
+
+/// The text of a HubSpot project file between `start` and the first `end` after it.
+fn between(path: &str, start: &str, end: &str) -> String {
+    let ts = std::fs::read_to_string(hubspot_file(path)).expect(path);
+    ts.split(start)
+        .nth(1)
+        .and_then(|rest| rest.split(end).next())
+        .unwrap_or_else(|| panic!("{start:?} in {path}"))
+        .to_string()
 }
 
 #[test]
 fn the_cards_typescript_is_given_every_answer_shape() {
-    let path = contract_file("cardAnswers.ts");
+    let path = hubspot_file("tests/contract/cardAnswers.ts");
     let expected = rendered();
     if std::env::var_os("UPDATE_CARD_CONTRACT").is_some() {
         std::fs::write(&path, &expected).expect("cardAnswers.ts written");
@@ -292,14 +297,12 @@ fn the_cards_typescript_is_given_every_answer_shape() {
 
 #[test]
 fn the_backend_accepts_every_field_the_card_can_send() {
-    let path = contract_file("cardRequests.ts");
-    let ts = std::fs::read_to_string(&path).expect("cardRequests.ts");
-    let literal = ts
-        .split("export const createDocument =")
-        .nth(1)
-        .and_then(|rest| rest.split(" satisfies ").next())
-        .expect("createDocument in cardRequests.ts");
-    let sent: Value = serde_json::from_str(literal).expect("createDocument is JSON");
+    let literal = between(
+        "tests/contract/cardRequests.ts",
+        "export const createDocument =",
+        " satisfies ",
+    );
+    let sent: Value = serde_json::from_str(&literal).expect("createDocument is JSON");
     // `deny_unknown_fields` refuses a field the Rust does not know.
     let create: CardCreate = serde_json::from_value(sent.clone())
         .unwrap_or_else(|e| panic!("the backend refuses the card's create request: {e}"));
