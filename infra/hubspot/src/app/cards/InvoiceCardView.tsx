@@ -174,8 +174,9 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
       )}
       {view && view.notices.length > 0 && (
         <Alert title="Some figures may be out of date" variant="warning" testId="card-notices">
-          {view.notices.map((text) => (
-            <Text key={text}>{text}</Text>
+          {view.notices.map((text, index) => (
+            // Two companies may fail with the same words: the position keeps the keys apart.
+            <Text key={index}>{text}</Text>
           ))}
         </Alert>
       )}
