@@ -200,7 +200,9 @@ impl Sim {
                     b.name.to_string(),
                     json!({"name": b.name, "label": b.name, "type": b.kind, "fieldType": field_type,
                         "groupName": group, "options": options, "hasUniqueValue": false,
-                        "hubspotDefined": true, "archived": false}),
+                        "hubspotDefined": true, "archived": false,
+                        "modificationMetadata": {"archivable": false, "readOnlyDefinition": true,
+                            "readOnlyValue": b.read_only}}),
                 );
             }
         }
