@@ -47,11 +47,11 @@ async fn computed_properties_are_refused_with_hubspots_read_only_error() {
         ("contacts", "hs_object_id"),
         ("products", "hs_lastmodifieddate"),
     ] {
-        let mut props = json!({"hs_currency": "USD"});
+        let mut props = match object {
+            "invoices" => json!({"hs_currency": "USD"}),
+            _ => json!({}),
+        };
         props[name] = json!("10");
-        if object != "invoices" {
-            props = json!({ name: "10" });
-        }
         let refused = api
             .call(
                 "POST",
