@@ -95,15 +95,31 @@ mod tests {
     fn calls_are_told_apart_by_method_and_path() {
         let cases = [
             ("POST", "/crm/v3/objects/contacts/batch/upsert", BatchWrite),
-            ("POST", "/crm/objects/2026-09/invoices/batch/create", BatchWrite),
+            (
+                "POST",
+                "/crm/objects/2026-09/invoices/batch/create",
+                BatchWrite,
+            ),
             ("POST", "/crm/v3/objects/products/batch/read", Read),
             ("POST", "/crm/v3/objects/deals/search", Search),
             ("GET", "/crm/v3/objects/deals/401", Read),
             ("PATCH", "/crm/v3/objects/deals/401", Write),
             ("POST", "/crm/v3/objects/notes", Write),
-            ("POST", "/crm/v4/associations/invoices/contacts/batch/create", AssociationWrite),
-            ("POST", "/crm/associations/2026-09/invoices/deals/batch/read", Read),
-            ("PUT", "/crm/v4/objects/deals/1/associations/default/contacts/2", AssociationWrite),
+            (
+                "POST",
+                "/crm/v4/associations/invoices/contacts/batch/create",
+                AssociationWrite,
+            ),
+            (
+                "POST",
+                "/crm/associations/2026-09/invoices/deals/batch/read",
+                Read,
+            ),
+            (
+                "PUT",
+                "/crm/v4/objects/deals/1/associations/default/contacts/2",
+                AssociationWrite,
+            ),
             ("GET", "/crm/v4/objects/deals/1/associations/contacts", Read),
             ("POST", "/crm/v3/properties/contacts", PropertyWrite),
             ("POST", "/crm/v3/properties/contacts/groups", PropertyWrite),

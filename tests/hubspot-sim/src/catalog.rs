@@ -234,7 +234,10 @@ const PRODUCT: &[Builtin] = &[
     prop("hs_cost_of_goods_sold", "number"),
     prop("hs_url", "string"),
     prop("hs_recurring_billing_period", "string"),
-    pick("hs_product_type", &["inventory", "non_inventory", "service"]),
+    pick(
+        "hs_product_type",
+        &["inventory", "non_inventory", "service"],
+    ),
 ];
 
 const LINE_ITEM: &[Builtin] = &[

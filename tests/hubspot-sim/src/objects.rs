@@ -95,11 +95,7 @@ pub fn render(sim: &Sim, object: &str, r: &Record, wanted: &[String], with: &[St
 /// The v3 association name, e.g. `deal_to_contact` (or the type id for a labelled type).
 fn association_name(from: &str, to: &str, type_id: u32) -> String {
     match catalog::type_label(from, to, type_id) {
-        Some(None) => format!(
-            "{}_to_{}",
-            catalog::singular(from),
-            catalog::singular(to)
-        ),
+        Some(None) => format!("{}_to_{}", catalog::singular(from), catalog::singular(to)),
         _ => type_id.to_string(),
     }
 }

@@ -266,10 +266,9 @@ fn misfit(kind: &str, options: &[Value], value: &str) -> Option<&'static str> {
 /// the code is *(inferred)*).
 fn object_rule(object: &str, name: &str, value: &str) -> Option<(&'static str, String)> {
     match (object, name) {
-        ("contacts", "email") if !looks_like_email(value) => Some((
-            "INVALID_EMAIL",
-            format!("Email address {value} is invalid"),
-        )),
+        ("contacts", "email") if !looks_like_email(value) => {
+            Some(("INVALID_EMAIL", format!("Email address {value} is invalid")))
+        }
         ("line_items", "price") if value.trim_start().starts_with('-') => Some((
             "INVALID_DECIMAL",
             format!("{value} was not a valid value for {name}: the price cannot be negative"),
@@ -286,11 +285,7 @@ fn looks_like_email(value: &str) -> bool {
     !local.is_empty()
         && !domain.contains('@')
         && !value.contains(char::is_whitespace)
-        && domain
-            .split('.')
-            .filter(|part| !part.is_empty())
-            .count()
-            >= 2
+        && domain.split('.').filter(|part| !part.is_empty()).count() >= 2
         && !domain.starts_with('.')
         && !domain.ends_with('.')
 }
@@ -339,8 +334,10 @@ pub fn check_values(
     let portal = sim.seed.portal_id;
     let listed: Vec<Value> = problems
         .iter()
-        .map(|(name, code, message)| json!({"isValid": false, "message": message, "error": code,
-            "name": name, "localizedErrorMessage": message, "portalId": portal}))
+        .map(|(name, code, message)| {
+            json!({"isValid": false, "message": message, "error": code,
+            "name": name, "localizedErrorMessage": message, "portalId": portal})
+        })
         .collect();
     let errors: Vec<Value> = problems
         .iter()

@@ -247,7 +247,10 @@ pub async fn search(
             return validation(&format!("Property {name} does not exist"));
         };
         hits.sort_by(|a, b| {
-            let (a, b) = (value_of(&sim, object, a, &name), value_of(&sim, object, b, &name));
+            let (a, b) = (
+                value_of(&sim, object, a, &name),
+                value_of(&sim, object, b, &name),
+            );
             let ord = match (a, b) {
                 (Some(a), Some(b)) => compare(kind, &a, &b).unwrap_or(Ordering::Equal),
                 (a, b) => a.is_none().cmp(&b.is_none()),

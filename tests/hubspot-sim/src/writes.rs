@@ -63,7 +63,11 @@ fn not_identifying(sim: &Sim, object: &str, prop: &str) -> Refusal {
 
 /// The associations a create names: (target type, target id, type id) for each listed type; every type
 /// counts (e.g. a deal's company as 341 and as primary, 5), and all of one entry must lead to one type.
-fn links_of(sim: &Sim, object: &str, body: &Value) -> Result<Vec<(&'static str, u64, u32)>, Refusal> {
+fn links_of(
+    sim: &Sim,
+    object: &str,
+    body: &Value,
+) -> Result<Vec<(&'static str, u64, u32)>, Refusal> {
     let mut links = Vec::new();
     for a in body
         .get("associations")
@@ -74,7 +78,9 @@ fn links_of(sim: &Sim, object: &str, body: &Value) -> Result<Vec<(&'static str, 
         let to_id = id_value(&a["to"]["id"]);
         let types = a["types"].as_array().map_or(&[][..], Vec::as_slice);
         if types.is_empty() {
-            return Err(Refusal::validation("an association needs at least one type"));
+            return Err(Refusal::validation(
+                "an association needs at least one type",
+            ));
         }
         let mut target = None;
         for t in types {

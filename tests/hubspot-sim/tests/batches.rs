@@ -19,8 +19,10 @@ async fn unique_key(api: &Api, object: &str, name: &str) {
         .call(
             "POST",
             &format!("/crm/v3/properties/{object}"),
-            Some(json!({"name": name, "label": name, "type": "string", "fieldType": "text",
-                "groupName": "quickbooks", "hasUniqueValue": true})),
+            Some(
+                json!({"name": name, "label": name, "type": "string", "fieldType": "text",
+                "groupName": "quickbooks", "hasUniqueValue": true}),
+            ),
         )
         .await;
     assert_eq!(status, 201, "{def}");
@@ -87,7 +89,12 @@ async fn a_batch_naming_a_record_twice_or_keyed_by_a_plain_property_is_refused_w
     let api = Api::start().await;
     unique_key(&api, "contacts", "qbo_customer_key").await;
     let before = api.sim.with_state(|s| s.objects["contacts"].len());
-    let twice = upsert(&api, "contacts", vec![customer(1), customer(2), customer(1)]).await;
+    let twice = upsert(
+        &api,
+        "contacts",
+        vec![customer(1), customer(2), customer(1)],
+    )
+    .await;
     assert_error(&twice, 400, "VALIDATION_ERROR");
     assert_eq!(
         twice.1["message"],
@@ -96,7 +103,11 @@ async fn a_batch_naming_a_record_twice_or_keyed_by_a_plain_property_is_refused_w
     assert_eq!(twice.1["context"]["ids"], json!(["9130:1"]));
     let updates = json!({"inputs": [{"id": "201", "properties": {"phone": "1"}}, {"id": "201", "properties": {"phone": "2"}}]});
     let twice = api
-        .call("POST", "/crm/v3/objects/contacts/batch/update", Some(updates))
+        .call(
+            "POST",
+            "/crm/v3/objects/contacts/batch/update",
+            Some(updates),
+        )
         .await;
     assert_error(&twice, 400, "VALIDATION_ERROR");
     assert_eq!(twice.1["context"]["ids"], json!(["201"]));
@@ -139,8 +150,12 @@ async fn a_new_contact_with_an_existing_email_is_a_conflict_and_upsert_by_email_
     assert!(!written, "the batch failed whole");
 
     // Matched by e-mail first, the existing contact takes the key.
-    let (status, matched) = upsert(&api, "contacts", vec![json!({"idProperty": "email", "id": "Billing@Acme.example",
-        "properties": {"qbo_customer_key": "9130:5", "phone": "555-0100"}})])
+    let (status, matched) = upsert(
+        &api,
+        "contacts",
+        vec![json!({"idProperty": "email", "id": "Billing@Acme.example",
+        "properties": {"qbo_customer_key": "9130:5", "phone": "555-0100"}})],
+    )
     .await;
     assert_eq!(status, 200, "{matched}");
     assert_eq!(
@@ -182,7 +197,8 @@ async fn a_207_names_the_one_bad_record_and_keeps_the_rest() {
     assert_eq!(error["context"]["objectWriteTraceId"], json!(["item-2"]));
     let message = error["message"].as_str().unwrap();
     assert!(
-        message.starts_with("Property values were not valid: [") && message.contains("INVALID_DECIMAL"),
+        message.starts_with("Property values were not valid: [")
+            && message.contains("INVALID_DECIMAL"),
         "{message}"
     );
     let (status, _) = api
@@ -196,9 +212,13 @@ async fn a_207_names_the_one_bad_record_and_keeps_the_rest() {
 
     // A conflict in a traced batch is its own 409 category in the list.
     let (status, body) = api
-        .call("POST", "/crm/v3/objects/contacts/batch/create", Some(json!({"inputs": [
+        .call(
+            "POST",
+            "/crm/v3/objects/contacts/batch/create",
+            Some(json!({"inputs": [
             {"objectWriteTraceId": "a", "properties": {"email": "fresh@example.com"}},
-            {"objectWriteTraceId": "b", "properties": {"email": "billing@acme.example"}}]})))
+            {"objectWriteTraceId": "b", "properties": {"email": "billing@acme.example"}}]})),
+        )
         .await;
     assert_eq!(status, 207, "{body}");
     assert_eq!(body["errors"][0]["category"], "CONFLICT");
@@ -206,7 +226,10 @@ async fn a_207_names_the_one_bad_record_and_keeps_the_rest() {
         body["errors"][0]["message"],
         "Contact already exists. Existing ID: 201"
     );
-    assert_eq!(body["errors"][0]["context"]["objectWriteTraceId"], json!(["b"]));
+    assert_eq!(
+        body["errors"][0]["context"]["objectWriteTraceId"],
+        json!(["b"])
+    );
 }
 
 #[tokio::test]
@@ -221,7 +244,7 @@ async fn invoices_associate_in_batches_with_their_default_types() {
         )
         .await;
     let invoices = ids(&made);
-    let pairs = |to: &str, to_id: &str| -> Value {
+    let pairs = |to_id: &str| -> Value {
         json!({"inputs": invoices.iter().map(|i| json!({"from": {"id": i}, "to": {"id": to_id}})).collect::<Vec<_>>()})
     };
     for (to, to_id, forward, back) in [
@@ -233,7 +256,7 @@ async fn invoices_associate_in_batches_with_their_default_types() {
             .call(
                 "POST",
                 &format!("/crm/v4/associations/invoices/{to}/batch/associate/default"),
-                Some(pairs(to, to_id)),
+                Some(pairs(to_id)),
             )
             .await;
         assert_eq!(status, 200, "{body}");
@@ -312,8 +335,12 @@ async fn the_request_log_counts_calls_by_kind() {
     let api = Api::start().await;
     unique_key(&api, "contacts", "qbo_customer_key").await;
     upsert(&api, "contacts", vec![customer(1)]).await;
-    api.call("POST", "/crm/v3/objects/contacts/batch/read", Some(json!({"inputs": [{"id": "201"}]})))
-        .await;
+    api.call(
+        "POST",
+        "/crm/v3/objects/contacts/batch/read",
+        Some(json!({"inputs": [{"id": "201"}]})),
+    )
+    .await;
     api.call("POST", "/crm/v3/objects/contacts/search", Some(json!({})))
         .await;
     api.call(

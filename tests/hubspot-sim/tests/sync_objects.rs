@@ -141,11 +141,15 @@ async fn an_invoice_is_a_dated_draft_billed_from_its_line_items() {
         )
         .await;
     assert_error(&negative, 400, "VALIDATION_ERROR");
-    assert_eq!(negative.1["errors"][0]["context"]["propertyName"], json!(["price"]));
+    assert_eq!(
+        negative.1["errors"][0]["context"]["propertyName"],
+        json!(["price"])
+    );
 }
 
 #[tokio::test]
-async fn status_open_needs_a_contact_and_a_line_item_unless_non_billable_and_paid_is_never_written() {
+async fn status_open_needs_a_contact_and_a_line_item_unless_non_billable_and_paid_is_never_written()
+{
     let api = Api::start().await;
     let billable = create(
         &api,
@@ -175,8 +179,12 @@ async fn status_open_needs_a_contact_and_a_line_item_unless_non_billable_and_pai
         "properties": {"name": "Line", "price": "10", "quantity": "1"},
         "associations": [{"to": {"id": billable}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 410}]}]
     })).await;
-    let (status, opened) = patch_invoice(&api, &billable, json!({"hs_invoice_status": "open"})).await;
-    assert_eq!((status, &opened["properties"]["hs_invoice_status"]), (200, &json!("open")));
+    let (status, opened) =
+        patch_invoice(&api, &billable, json!({"hs_invoice_status": "open"})).await;
+    assert_eq!(
+        (status, &opened["properties"]["hs_invoice_status"]),
+        (200, &json!("open"))
+    );
 
     // A non-billable invoice skips HubSpot's invoice validation: it opens (and voids) alone.
     let mirror = create(&api, "invoices", json!({"properties": {"hs_currency": "USD", "hs_invoice_billable": "false", "hs_invoice_status": "open"}})).await;
@@ -190,7 +198,11 @@ async fn status_open_needs_a_contact_and_a_line_item_unless_non_billable_and_pai
 
     // Only drafts can be deleted, alone or in a batch (which then archives nothing).
     let deleted = api
-        .call("DELETE", &format!("/crm/v3/objects/invoices/{mirror}"), None)
+        .call(
+            "DELETE",
+            &format!("/crm/v3/objects/invoices/{mirror}"),
+            None,
+        )
         .await;
     assert_error(&deleted, 400, "VALIDATION_ERROR");
     let draft = create(
@@ -229,7 +241,11 @@ async fn products_and_contacts_take_only_valid_values() {
             Some(json!({"properties": {"name": "X", "hs_product_type": "Service"}})),
         )
         .await;
-    assert_eq!(bad_type.1["errors"][0]["code"], "INVALID_OPTION", "{}", bad_type.1);
+    assert_eq!(
+        bad_type.1["errors"][0]["code"], "INVALID_OPTION",
+        "{}",
+        bad_type.1
+    );
     let bad_email = api
         .call(
             "POST",
@@ -252,7 +268,12 @@ async fn products_and_contacts_take_only_valid_values() {
         .await;
     assert_eq!(unknown.1["errors"][0]["code"], "PROPERTY_DOESNT_EXIST");
     // A customer without an e-mail still makes a contact.
-    create(&api, "contacts", json!({"properties": {"firstname": "No", "lastname": "Mail"}})).await;
+    create(
+        &api,
+        "contacts",
+        json!({"properties": {"firstname": "No", "lastname": "Mail"}}),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -266,7 +287,10 @@ async fn a_contact_email_belongs_to_one_contact_whatever_its_case() {
         )
         .await;
     assert_error(&taken, 409, "CONFLICT");
-    assert_eq!(taken.1["message"], "Contact already exists. Existing ID: 201");
+    assert_eq!(
+        taken.1["message"],
+        "Contact already exists. Existing ID: 201"
+    );
     let moved = api
         .call(
             "PATCH",
@@ -299,18 +323,29 @@ async fn unique_key(api: &Api, object: &str, name: &str) {
         .call(
             "POST",
             &format!("/crm/v3/properties/{object}"),
-            Some(json!({"name": name, "label": name, "type": "string", "fieldType": "text",
-                "groupName": "quickbooks", "hasUniqueValue": true})),
+            Some(
+                json!({"name": name, "label": name, "type": "string", "fieldType": "text",
+                "groupName": "quickbooks", "hasUniqueValue": true}),
+            ),
         )
         .await;
-    assert_eq!((status, &def["hasUniqueValue"]), (201, &json!(true)), "{def}");
+    assert_eq!(
+        (status, &def["hasUniqueValue"]),
+        (201, &json!(true)),
+        "{def}"
+    );
 }
 
 #[tokio::test]
 async fn a_unique_value_is_held_by_one_live_record() {
     let api = Api::start().await;
     unique_key(&api, "products", "qbo_item_key").await;
-    let first = create(&api, "products", json!({"properties": {"name": "A", "qbo_item_key": "9130:1"}})).await;
+    let first = create(
+        &api,
+        "products",
+        json!({"properties": {"name": "A", "qbo_item_key": "9130:1"}}),
+    )
+    .await;
     let second = api
         .call(
             "POST",
@@ -324,7 +359,12 @@ async fn a_unique_value_is_held_by_one_live_record() {
         format!("A product with qbo_item_key 9130:1 already exists. Existing ID: {first}")
     );
     assert_eq!(second.1["errors"][0]["in"], "qbo_item_key");
-    let other = create(&api, "products", json!({"properties": {"name": "C", "qbo_item_key": "9130:2"}})).await;
+    let other = create(
+        &api,
+        "products",
+        json!({"properties": {"name": "C", "qbo_item_key": "9130:2"}}),
+    )
+    .await;
     let taken = api
         .call(
             "PATCH",
@@ -337,5 +377,10 @@ async fn a_unique_value_is_held_by_one_live_record() {
         .call("DELETE", &format!("/crm/v3/objects/products/{first}"), None)
         .await;
     assert_eq!(status, 204);
-    create(&api, "products", json!({"properties": {"name": "A again", "qbo_item_key": "9130:1"}})).await;
+    create(
+        &api,
+        "products",
+        json!({"properties": {"name": "A again", "qbo_item_key": "9130:1"}}),
+    )
+    .await;
 }
