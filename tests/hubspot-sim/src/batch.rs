@@ -10,7 +10,8 @@ use crate::auth::Needs;
 use crate::errors::{object_not_found, JsonBody, Refusal};
 use crate::objects::{render, render_all};
 use crate::request::{open, Params};
-use crate::state::Sim;
+use crate::state::{Record, Sim};
+use crate::uniqueness::open_index;
 use crate::writes::{
     archive_record, check_archive, create_record, id_value, resolve, update_record, upsert_record,
 };
@@ -154,15 +155,20 @@ impl Batch<'_> {
         Ok(StatusCode::NO_CONTENT.into_response())
     }
 
-    /// One input applied: the record id and, for upserts, whether it was created.
-    fn apply(&self, sim: &mut Sim, op: &str, input: &Value) -> Result<(u64, bool), Refusal> {
+    /// One input applied: the record id and the record as it was (`None`: created).
+    fn apply(
+        &self,
+        sim: &mut Sim,
+        op: &str,
+        input: &Value,
+    ) -> Result<(u64, Option<Record>), Refusal> {
         match op {
-            "create" => create_record(sim, self.object, input).map(|id| (id, true)),
+            "create" => create_record(sim, self.object, input).map(|id| (id, None)),
             "update" => {
                 let raw = input["id"].as_str().unwrap_or("");
                 let id = resolve(sim, self.object, raw, input["idProperty"].as_str())?
                     .ok_or_else(|| object_not_found(raw))?;
-                update_record(sim, self.object, id, input).map(|()| (id, false))
+                update_record(sim, self.object, id, input).map(|was| (id, Some(was)))
             }
             _ => upsert_record(sim, self.object, input),
         }
@@ -181,17 +187,21 @@ impl Batch<'_> {
             .inputs
             .iter()
             .any(|i| i["objectWriteTraceId"].is_string());
-        // Only this type's records and the associations a create adds can change.
-        let before = (sim.objects[self.object].clone(), sim.associations.clone());
+        // Only this type's records and the associations a create appends can change: what each input
+        // changed is kept, to be undone when a later one fails the batch.
+        let associations = sim.associations.len();
+        open_index(sim, self.object);
+        let mut undo = Vec::new();
         let mut results = Vec::new();
         let mut errors = Vec::new();
         for input in self.inputs {
             match self.apply(sim, op, input) {
-                Ok((id, new)) => {
+                Ok((id, was)) => {
                     let mut r = self.render_one(sim, id);
                     if op == "upsert" {
-                        r["new"] = json!(new);
+                        r["new"] = json!(was.is_none());
                     }
+                    undo.push((id, was));
                     if let Some(trace) = input.get("objectWriteTraceId") {
                         r["objectWriteTraceId"] = trace.clone();
                     }
@@ -201,9 +211,15 @@ impl Batch<'_> {
                     "category": e.category, "message": e.message,
                     "context": {"objectWriteTraceId": [input["objectWriteTraceId"]]}})),
                 Err(e) => {
-                    let (records, associations) = before;
-                    sim.objects.insert(self.object.to_string(), records);
-                    sim.associations = associations;
+                    let records = sim.objects.get_mut(self.object).expect("every type");
+                    for (id, was) in undo.into_iter().rev() {
+                        match was {
+                            Some(record) => records.insert(id, record),
+                            None => records.remove(&id),
+                        };
+                    }
+                    sim.associations.truncate(associations);
+                    sim.indexes.remove(self.object);
                     return Err(e);
                 }
             }

@@ -211,7 +211,7 @@ pub async fn update(
         Err(e) => return e.into_response(),
     };
     match update_record(&mut sim, object, id, &body) {
-        Ok(()) => Json(render_all(&sim, object, id)).into_response(),
+        Ok(_) => Json(render_all(&sim, object, id)).into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -131,6 +131,8 @@ fn define(sim: &mut Sim, object: &str, body: &Value) -> Result<Value, Response> 
         .entry(object.to_string())
         .or_default()
         .insert(name.to_string(), stored.clone());
+    // A new unique property is a new way to find records: the kept index does not know it.
+    sim.indexes.remove(object);
     Ok(stored)
 }
 

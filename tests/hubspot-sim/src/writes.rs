@@ -140,10 +140,17 @@ pub fn create_record(sim: &mut Sim, object: &str, body: &Value) -> Result<u64, R
     for (to, to_id, type_id) in links {
         sim.link(object, id, to, to_id, type_id);
     }
+    uniqueness::reindex(sim, object, id, &BTreeMap::new());
     Ok(id)
 }
 
-pub fn update_record(sim: &mut Sim, object: &str, id: u64, body: &Value) -> Result<(), Refusal> {
+/// Merges the body's properties into the record; answers the record as it was (a failed batch puts it back).
+pub fn update_record(
+    sim: &mut Sim,
+    object: &str,
+    id: u64,
+    body: &Value,
+) -> Result<Record, Refusal> {
     let props = properties_of(body)?;
     let Some(current) = sim.live(object, id) else {
         return Err(object_not_found(&id.to_string()));
@@ -161,6 +168,7 @@ pub fn update_record(sim: &mut Sim, object: &str, id: u64, body: &Value) -> Resu
             .collect();
         invoices::check_status(&props, invoices::billable(&merged), &linked)?;
     }
+    let before = current.clone();
     let now = sim.now();
     let record = sim
         .objects
@@ -169,7 +177,8 @@ pub fn update_record(sim: &mut Sim, object: &str, id: u64, body: &Value) -> Resu
         .expect("checked live");
     record.properties.extend(props);
     record.updated_at = now;
-    Ok(())
+    uniqueness::reindex(sim, object, id, &before.properties);
+    Ok(before)
 }
 
 /// Whether the record may be moved to the recycle bin (invoices: drafts only).
@@ -190,14 +199,21 @@ pub fn archive_record(sim: &mut Sim, object: &str, id: u64) {
         .filter(|r| r.archived_at.is_none())
     {
         r.archived_at = Some(now);
+        let before = r.properties.clone();
         sim.associations.retain(|a| {
             !((a.from == object && a.from_id == id) || (a.to == object && a.to_id == id))
         });
+        uniqueness::reindex(sim, object, id, &before);
     }
 }
 
-/// An upsert input: update the record its unique value names, or create one carrying that value.
-pub fn upsert_record(sim: &mut Sim, object: &str, input: &Value) -> Result<(u64, bool), Refusal> {
+/// An upsert input: update the record its unique value names (answering it as it was), or create one
+/// carrying that value (answering `None`).
+pub fn upsert_record(
+    sim: &mut Sim,
+    object: &str,
+    input: &Value,
+) -> Result<(u64, Option<Record>), Refusal> {
     let (Some(prop), Some(value)) = (input["idProperty"].as_str(), input["id"].as_str()) else {
         return Err(Refusal::validation("upsert inputs need idProperty and id"));
     };
@@ -206,11 +222,11 @@ pub fn upsert_record(sim: &mut Sim, object: &str, input: &Value) -> Result<(u64,
         return Err(not_identifying(sim, object, prop));
     }
     match resolve(sim, object, value, Some(prop))? {
-        Some(id) => update_record(sim, object, id, input).map(|()| (id, false)),
+        Some(id) => update_record(sim, object, id, input).map(|was| (id, Some(was))),
         None => {
             let mut with_key = input.clone();
             with_key["properties"][prop] = json!(value);
-            create_record(sim, object, &with_key).map(|id| (id, true))
+            create_record(sim, object, &with_key).map(|id| (id, None))
         }
     }
 }

@@ -373,3 +373,62 @@ async fn the_request_log_counts_calls_by_kind() {
         (200, serde_json::to_value(&expected).unwrap())
     );
 }
+
+/// The key an upsert of `key` answered, and whether it created the record.
+async fn upserted(api: &Api, key: &str) -> (String, bool) {
+    let (status, body) = upsert(
+        api,
+        "contacts",
+        vec![
+            json!({"idProperty": "qbo_customer_key", "id": key, "properties": {"firstname": "x"}}),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let r = &body["results"][0];
+    (r["id"].as_str().unwrap().to_string(), r["new"] == true)
+}
+
+#[tokio::test]
+async fn batches_find_records_whatever_changed_them_between_batches() {
+    let api = Api::start().await;
+    unique_key(&api, "contacts", "qbo_customer_key").await;
+    let (first, new) = upserted(&api, "9130:1").await;
+    assert!(new);
+    // A single-record update moves the key; the next batch finds the record by its new key only.
+    let (status, _) = api
+        .call(
+            "PATCH",
+            &format!("/crm/v3/objects/contacts/{first}"),
+            Some(json!({"properties": {"qbo_customer_key": "9130:99"}})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(upserted(&api, "9130:99").await, (first.clone(), false));
+    assert!(upserted(&api, "9130:1").await.1, "the old key is free");
+    // An archived record's key is free again.
+    api.call("DELETE", &format!("/crm/v3/objects/contacts/{first}"), None)
+        .await;
+    assert!(upserted(&api, "9130:99").await.1);
+    // A record written behind the API's back (a test's big portal) is found too.
+    api.sim.with_state(|s| {
+        s.put_record(
+            "contacts",
+            5_000,
+            [("qbo_customer_key".to_string(), "9130:500".to_string())].into(),
+        )
+    });
+    assert_eq!(
+        upserted(&api, "9130:500").await,
+        ("5000".to_string(), false)
+    );
+    // A unique property made after the first batch identifies records at once.
+    unique_key(&api, "contacts", "qbo_vendor_key").await;
+    let by_vendor =
+        json!({"inputs": [{"idProperty": "qbo_vendor_key", "id": "v1", "properties": {}}]});
+    let path = "/crm/v3/objects/contacts/batch/upsert";
+    let (_, made) = api.call("POST", path, Some(by_vendor.clone())).await;
+    let (_, again) = api.call("POST", path, Some(by_vendor)).await;
+    assert_eq!(made["results"][0]["id"], again["results"][0]["id"]);
+    assert_eq!(again["results"][0]["new"], false);
+}
