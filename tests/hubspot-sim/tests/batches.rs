@@ -8,26 +8,6 @@ use common::{assert_error, ids, Api};
 use hubspot_sim::{CallCounts, LimitSettings};
 use serde_json::{json, Value};
 
-async fn unique_key(api: &Api, object: &str, name: &str) {
-    api.call(
-        "POST",
-        &format!("/crm/v3/properties/{object}/groups"),
-        Some(json!({"name": "quickbooks", "label": "QuickBooks"})),
-    )
-    .await;
-    let (status, def) = api
-        .call(
-            "POST",
-            &format!("/crm/v3/properties/{object}"),
-            Some(
-                json!({"name": name, "label": name, "type": "string", "fieldType": "text",
-                "groupName": "quickbooks", "hasUniqueValue": true}),
-            ),
-        )
-        .await;
-    assert_eq!(status, 201, "{def}");
-}
-
 fn customer(i: usize) -> Value {
     json!({"idProperty": "qbo_customer_key", "id": format!("9130:{i}"),
         "properties": {"firstname": format!("Customer {i}"), "email": format!("c{i}@example.com")}})
@@ -45,7 +25,7 @@ async fn upsert(api: &Api, object: &str, inputs: Vec<Value>) -> (u16, Value) {
 #[tokio::test]
 async fn upsert_by_a_unique_key_creates_then_updates_the_same_records() {
     let api = Api::start().await;
-    unique_key(&api, "contacts", "qbo_customer_key").await;
+    api.unique_key("contacts", "qbo_customer_key").await;
     let (status, first) = upsert(&api, "contacts", (0..100).map(customer).collect()).await;
     assert_eq!(status, 200, "{first}");
     assert!(first["results"]
@@ -87,7 +67,7 @@ async fn upsert_by_a_unique_key_creates_then_updates_the_same_records() {
 #[tokio::test]
 async fn a_batch_naming_a_record_twice_or_keyed_by_a_plain_property_is_refused_whole() {
     let api = Api::start().await;
-    unique_key(&api, "contacts", "qbo_customer_key").await;
+    api.unique_key("contacts", "qbo_customer_key").await;
     let before = api.sim.with_state(|s| s.objects["contacts"].len());
     let twice = upsert(
         &api,
@@ -133,7 +113,7 @@ async fn a_batch_naming_a_record_twice_or_keyed_by_a_plain_property_is_refused_w
 #[tokio::test]
 async fn a_new_contact_with_an_existing_email_is_a_conflict_and_upsert_by_email_matches_it() {
     let api = Api::start().await;
-    unique_key(&api, "contacts", "qbo_customer_key").await;
+    api.unique_key("contacts", "qbo_customer_key").await;
     let mut clash = customer(5);
     clash["properties"]["email"] = json!("BILLING@acme.example");
     let refused = upsert(&api, "contacts", vec![customer(4), clash]).await;
@@ -176,7 +156,7 @@ async fn a_new_contact_with_an_existing_email_is_a_conflict_and_upsert_by_email_
 #[tokio::test]
 async fn a_207_names_the_one_bad_record_and_keeps_the_rest() {
     let api = Api::start().await;
-    unique_key(&api, "products", "qbo_item_key").await;
+    api.unique_key("products", "qbo_item_key").await;
     let item = |i: usize, price: &str| {
         json!({"idProperty": "qbo_item_key", "id": format!("9130:{i}"), "objectWriteTraceId": format!("item-{i}"),
             "properties": {"name": format!("Item {i}"), "price": price}})
@@ -333,7 +313,7 @@ async fn batch_writes_count_against_the_burst_limit_which_a_switch_turns_off() {
 #[tokio::test]
 async fn the_request_log_counts_calls_by_kind() {
     let api = Api::start().await;
-    unique_key(&api, "contacts", "qbo_customer_key").await;
+    api.unique_key("contacts", "qbo_customer_key").await;
     upsert(&api, "contacts", vec![customer(1)]).await;
     api.call(
         "POST",
@@ -392,7 +372,7 @@ async fn upserted(api: &Api, key: &str) -> (String, bool) {
 #[tokio::test]
 async fn batches_find_records_whatever_changed_them_between_batches() {
     let api = Api::start().await;
-    unique_key(&api, "contacts", "qbo_customer_key").await;
+    api.unique_key("contacts", "qbo_customer_key").await;
     let (first, new) = upserted(&api, "9130:1").await;
     assert!(new);
     // A single-record update moves the key; the next batch finds the record by its new key only.
@@ -423,7 +403,7 @@ async fn batches_find_records_whatever_changed_them_between_batches() {
         ("5000".to_string(), false)
     );
     // A unique property made after the first batch identifies records at once.
-    unique_key(&api, "contacts", "qbo_vendor_key").await;
+    api.unique_key("contacts", "qbo_vendor_key").await;
     let by_vendor =
         json!({"inputs": [{"idProperty": "qbo_vendor_key", "id": "v1", "properties": {}}]});
     let path = "/crm/v3/objects/contacts/batch/upsert";

@@ -309,37 +309,10 @@ async fn a_contact_email_belongs_to_one_contact_whatever_its_case() {
     assert_eq!((status, found["id"].as_str()), (200, Some("201")));
 }
 
-/// A `hasUniqueValue` property made through the properties API, as the sync makes its `qbo_*` keys.
-async fn unique_key(api: &Api, object: &str, name: &str) {
-    let (status, _) = api
-        .call(
-            "POST",
-            &format!("/crm/v3/properties/{object}/groups"),
-            Some(json!({"name": "quickbooks", "label": "QuickBooks"})),
-        )
-        .await;
-    assert!(status == 201 || status == 409);
-    let (status, def) = api
-        .call(
-            "POST",
-            &format!("/crm/v3/properties/{object}"),
-            Some(
-                json!({"name": name, "label": name, "type": "string", "fieldType": "text",
-                "groupName": "quickbooks", "hasUniqueValue": true}),
-            ),
-        )
-        .await;
-    assert_eq!(
-        (status, &def["hasUniqueValue"]),
-        (201, &json!(true)),
-        "{def}"
-    );
-}
-
 #[tokio::test]
 async fn a_unique_value_is_held_by_one_live_record() {
     let api = Api::start().await;
-    unique_key(&api, "products", "qbo_item_key").await;
+    api.unique_key("products", "qbo_item_key").await;
     let first = create(
         &api,
         "products",
