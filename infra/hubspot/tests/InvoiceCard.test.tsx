@@ -97,7 +97,7 @@ const EURO = doc({
 const OLD = doc({ realmId: DEAD.realmId, companyName: DEAD.name, id: '9', number: 'OLD-9', openUrl: null });
 const ESTIMATE = doc({ type: 'estimate', id: '77', number: '3001', status: 'pending', statusLabel: 'Pending', balance: null, dueDate: null });
 
-const record = (documents = [INVOICE, PAID, EURO, OLD, ESTIMATE], companies = [US, DEAD]) => ok({ companies, documents });
+const record = (documents = [INVOICE, PAID, EURO, OLD, ESTIMATE], companies = [US, DEAD]) => ok({ companies, documents, notices: [] });
 
 describe('invoice card: list', () => {
   it('lists the documents with status, amounts, due date, currency note and QuickBooks link (I1, I2, I12)', async () => {
@@ -148,13 +148,33 @@ describe('invoice card: list', () => {
   });
 
   it('explains when no company is connected, and says so on an unsupported object', async () => {
-    const page = renderCard({ 'GET /card/records/contacts/51': ok({ companies: [], documents: [] }) }, 'contacts', '51');
+    const page = renderCard({ 'GET /card/records/contacts/51': ok({ companies: [], documents: [], notices: [] }) }, 'contacts', '51');
     await page.waitFor(() => expect(page.maybeFind(EmptyState)?.props.title).toBe('No QuickBooks company connected'));
     expect(button(page, 'Create in QuickBooks')!.props.disabled).toBe(true);
 
     const other = renderCard({}, null);
     expect(other.find(ErrorState).props.title).toBe('This card works on deals, contacts and companies');
     expect(other.requests).toEqual([]);
+  });
+
+  it("shows the backend's notices: saved figures of a company it could not ask, a deal not fully updated", async () => {
+    const notices = [
+      `Showing saved figures for ${DEAD.name}: QuickBooks needs to be reconnected`,
+      'The deal was not fully updated from QuickBooks (HubSpot is busy); it will be on the next refresh',
+    ];
+    let answer = notices;
+    const page = renderCard({ 'GET /card/records/deals/401': () => ok({ companies: [US, DEAD], documents: [INVOICE, OLD], notices: answer })() });
+    await page.waitFor(() => expect(page.maybeFindByTestId(Alert, 'card-notices')).not.toBeNull());
+    const alert = page.findByTestId(Alert, 'card-notices');
+    expect([alert.props.title, alert.props.variant]).toEqual(['Some figures may be out of date', 'warning']);
+    expect(alert.findAll(Text).map((node) => node.text)).toEqual(notices);
+    expect(page.findAll(TableRow)).toHaveLength(3); // the documents are still listed
+
+    // The next answer without notices clears them.
+    answer = [];
+    click(button(page, 'Refresh'));
+    await page.waitFor(() => expect(page.maybeFindByTestId(Alert, 'card-notices')).toBeNull());
+    expect(page.findAll(TableRow)).toHaveLength(3);
   });
 
   it("shows the backend's message when the record cannot be loaded, and tries again", async () => {
@@ -229,7 +249,7 @@ describe('invoice card: create wizard', () => {
     const created = doc({ id: '140', number: '1010' });
     let listed = [INVOICE];
     const page = renderCard({
-      'GET /card/records/deals/401': () => ok({ companies: [US, DEAD], documents: listed })(),
+      'GET /card/records/deals/401': () => ok({ companies: [US, DEAD], documents: listed, notices: [] })(),
       'GET /card/draft': (request) =>
         ok(request.query.source === 'quote' ? usDraft({ lines: [usDraft().lines[1]], txnDate: '2026-11-23' }) : usDraft())(),
       'GET /card/items': ok({ items: [HOSTING, CONSULTING] }),
@@ -419,7 +439,7 @@ describe('invoice card: create wizard', () => {
   it('on a contact: no source step, a new customer, a tax code per line and the next custom number (I6, I13)', async () => {
     const page = renderCard(
       {
-        'GET /card/records/contacts/51': ok({ companies: [US, UK], documents: [] }),
+        'GET /card/records/contacts/51': ok({ companies: [US, UK], documents: [], notices: [] }),
         'GET /card/draft': ok(ukDraft()),
         'POST /card/documents': (request) =>
           request.body?.lines && (request.body.lines as { taxCodeId?: string }[])[0].taxCodeId
@@ -564,14 +584,16 @@ describe('invoice card: create wizard', () => {
   });
 });
 
+const LINK_NOTICE = 'The deal was not fully updated from QuickBooks (HubSpot is busy); it will be on the next refresh';
+
 describe('invoice card: add existing (I10)', () => {
   it('searches, ticks and adds invoices to the record', async () => {
     const found = doc({ id: '200', number: '2001', customerName: 'Acme Ltd', status: 'sent', statusLabel: 'Sent' });
     const page = renderCard(
       {
-        'GET /card/records/companies/33': ok({ companies: [US], documents: [INVOICE] }),
+        'GET /card/records/companies/33': ok({ companies: [US], documents: [INVOICE], notices: [] }),
         'GET /card/invoices/search': ok({ invoices: [INVOICE, found] }),
-        'POST /card/links': ok({ documents: [found, INVOICE] }),
+        'POST /card/links': ok({ companies: [US], documents: [found, INVOICE], notices: [LINK_NOTICE] }),
       },
       'companies',
       '33',
@@ -603,6 +625,7 @@ describe('invoice card: add existing (I10)', () => {
     });
     expect(page.findAll(TableRow)).toHaveLength(3);
     expect(allText(page.find(Alert, { title: 'Done' }))).toContain('1 invoice was added to this record.');
+    expect(allText(page.findByTestId(Alert, 'card-notices'))).toContain(LINK_NOTICE);
   });
 
   it('refuses a date range that ends before it starts', async () => {

@@ -29,10 +29,11 @@ describe('card API client', () => {
     expect(['0-1', '0-2', '0-3', '0-5'].map(objectTypeFromId)).toEqual(['contacts', 'companies', 'deals', null]);
   });
 
-  it("loads a record's companies and documents", async () => {
-    const backend = fakeCardBackend({ 'GET /card/records/deals/401': ok({ companies: [US, DEAD], documents: [doc()] }) });
+  it("loads a record's companies, documents and notices", async () => {
+    const notices = [`Showing saved figures for ${DEAD.name}: QuickBooks needs to be reconnected`];
+    const backend = fakeCardBackend({ 'GET /card/records/deals/401': ok({ companies: [US, DEAD], documents: [doc()], notices }) });
     const view = await createCardApi(`${BASE}/`, backend.fetch).record('deals', '401');
-    expect(view).toEqual({ companies: [US, DEAD], documents: [doc()] });
+    expect(view).toEqual({ companies: [US, DEAD], documents: [doc()], notices });
     expect(backend.requests).toEqual([{ method: 'GET', path: '/card/records/deals/401', query: {}, body: undefined }]);
   });
 
@@ -190,10 +191,12 @@ describe('card API client', () => {
     expect(backend.requests[0].query).toEqual({ realmId: US.realmId, number: '1001', from: '2026-11-01' });
   });
 
-  it("links documents and returns the record's full list", async () => {
-    const backend = fakeCardBackend({ 'POST /card/links': ok({ documents: [doc(), doc({ id: '131' })] }) });
-    const documents = await createCardApi(BASE, backend.fetch).link(US.realmId, 'contacts', '51', [{ type: 'invoice', id: '131' }]);
+  it("links documents and returns the record's full list, with its notices", async () => {
+    const notices = ['The deal was not fully updated from QuickBooks (HubSpot is busy); it will be on the next refresh'];
+    const backend = fakeCardBackend({ 'POST /card/links': ok({ companies: [US], documents: [doc(), doc({ id: '131' })], notices }) });
+    const { documents, ...rest } = await createCardApi(BASE, backend.fetch).link(US.realmId, 'contacts', '51', [{ type: 'invoice', id: '131' }]);
     expect(documents).toHaveLength(2);
+    expect(rest).toEqual({ companies: [US], notices });
     expect(backend.requests[0].body).toEqual({
       realmId: US.realmId,
       objectType: 'contacts',
@@ -241,7 +244,9 @@ describe('card API client', () => {
   });
 
   it.each([
-    ['a record without documents', 'GET /card/records/deals/401', { companies: [] }],
+    ['a record without documents', 'GET /card/records/deals/401', { companies: [], notices: [] }],
+    ['a record without notices', 'GET /card/records/deals/401', { companies: [], documents: [] }],
+    ['a notice that is not text', 'GET /card/records/deals/401', { companies: [], documents: [], notices: [{ text: 'stale' }] }],
     ['a document without an id', 'GET /card/records/deals/401', { companies: [], documents: [{ ...doc(), id: 130 }] }],
   ])('rejects %s as unexpected_response', async (_case, route, body) => {
     const backend = fakeCardBackend({ [route]: ok(body) });
@@ -255,7 +260,7 @@ describe('card API client', () => {
   });
 
   it('escapes ids in paths', async () => {
-    const backend = fakeCardBackend({ 'GET /card/records/deals/a%2Fb': ok({ companies: [], documents: [] }) });
+    const backend = fakeCardBackend({ 'GET /card/records/deals/a%2Fb': ok({ companies: [], documents: [], notices: [] }) });
     await createCardApi(BASE, backend.fetch).record('deals', 'a/b');
     expect(backend.requests[0].path).toBe('/card/records/deals/a%2Fb');
   });

@@ -109,8 +109,8 @@ export function usDraft(overrides: Partial<Draft> = {}): Draft {
       proposed: { displayName: 'Acme Ltd', givenName: 'Ada', familyName: 'Lovelace', companyName: 'Acme Ltd', email: 'ap@acme.example' },
     },
     lines: [
-      { description: 'Consulting hours', sku: 'SVC-CONSULT', quantity: '2', unitPrice: '150.00', suggestedItem: CONSULTING },
-      { description: 'Setup', sku: 'SETUP', quantity: '1', unitPrice: '102.00', suggestedItem: null },
+      { description: 'Consulting hours', sku: 'SVC-CONSULT', quantity: '2', unitPrice: '150.00', amount: '300.00', suggestedItem: CONSULTING },
+      { description: 'Setup', sku: 'SETUP', quantity: '1', unitPrice: '102.00', amount: '102.00', suggestedItem: null },
     ],
     taxCodes: [],
     terms: [{ id: '3', name: 'Net 30', dueDays: 30 }],
@@ -138,7 +138,7 @@ export function ukDraft(): Draft {
       matchedBy: null,
       proposed: { displayName: 'Jane Doe', givenName: 'Jane', familyName: 'Doe', companyName: null, email: 'jane@doe.example' },
     },
-    lines: [{ description: 'Consulting hours', sku: 'SVC-CONSULT', quantity: '3', unitPrice: '100.00', suggestedItem: CONSULTING }],
+    lines: [{ description: 'Consulting hours', sku: 'SVC-CONSULT', quantity: '3', unitPrice: '100.00', amount: '300.00', suggestedItem: CONSULTING }],
     taxCodes: [
       { id: '2', name: '20.0% S' },
       { id: '4', name: '0.0% Z' },

@@ -22,6 +22,14 @@ pub fn object_type(name: &str) -> Option<&'static str> {
         .map(|(n, _)| *n)
 }
 
+/// The object type's singular name, as HubSpot's messages and v3 association names use it.
+pub fn singular(object: &str) -> &str {
+    match object {
+        "companies" => "company",
+        other => other.strip_suffix('s').unwrap_or(other),
+    }
+}
+
 pub fn type_id(object: &str) -> &'static str {
     OBJECT_TYPES
         .iter()
@@ -107,11 +115,13 @@ pub fn reverse_type(from: &str, to: &str, id: u32) -> Option<u32> {
         .map(|(_, _, i, _)| *i)
 }
 
-/// A built-in property: name, HubSpot `type`, and its options when it is an enumeration.
+/// A built-in property: name, HubSpot `type`, its options when it is an enumeration, and whether HubSpot
+/// computes it (`modificationMetadata.readOnlyValue`: a write is refused with `READ_ONLY_VALUE`).
 pub struct Builtin {
     pub name: &'static str,
     pub kind: &'static str,
     pub options: &'static [&'static str],
+    pub read_only: bool,
 }
 
 const fn prop(name: &'static str, kind: &'static str) -> Builtin {
@@ -119,6 +129,7 @@ const fn prop(name: &'static str, kind: &'static str) -> Builtin {
         name,
         kind,
         options: &[],
+        read_only: false,
     }
 }
 
@@ -127,15 +138,27 @@ const fn pick(name: &'static str, options: &'static [&'static str]) -> Builtin {
         name,
         kind: "enumeration",
         options,
+        read_only: false,
     }
 }
 
-/// Every record's own bookkeeping properties, computed by HubSpot.
+/// A value HubSpot computes and an app cannot write.
+const fn computed(name: &'static str, kind: &'static str) -> Builtin {
+    Builtin {
+        name,
+        kind,
+        options: &[],
+        read_only: true,
+    }
+}
+
+/// Every record's own bookkeeping properties, computed by HubSpot (`createdate` may be written, e.g. by an
+/// import; the id and the modification date may not).
 const COMMON: &[Builtin] = &[
-    prop("hs_object_id", "number"),
+    computed("hs_object_id", "number"),
     prop("createdate", "datetime"),
     prop("hs_createdate", "datetime"),
-    prop("hs_lastmodifieddate", "datetime"),
+    computed("hs_lastmodifieddate", "datetime"),
 ];
 
 const CONTACT: &[Builtin] = &[
@@ -143,14 +166,16 @@ const CONTACT: &[Builtin] = &[
     prop("firstname", "string"),
     prop("lastname", "string"),
     prop("phone", "string"),
+    prop("mobilephone", "string"),
     prop("company", "string"),
+    prop("website", "string"),
     prop("address", "string"),
     prop("city", "string"),
     prop("state", "string"),
     prop("zip", "string"),
     prop("country", "string"),
     prop("jobtitle", "string"),
-    prop("lastmodifieddate", "datetime"),
+    computed("lastmodifieddate", "datetime"),
     pick(
         "lifecyclestage",
         &[
@@ -199,12 +224,20 @@ const DEAL: &[Builtin] = &[
     ),
 ];
 
+/// Products (HubSpot's products guide): `hs_product_type` is one of HubSpot's three product types;
+/// `hs_recurring_billing_period` is an ISO-8601 period such as `P12M`.
 const PRODUCT: &[Builtin] = &[
     prop("name", "string"),
     prop("description", "string"),
     prop("price", "number"),
     prop("hs_sku", "string"),
     prop("hs_cost_of_goods_sold", "number"),
+    prop("hs_url", "string"),
+    prop("hs_recurring_billing_period", "string"),
+    pick(
+        "hs_product_type",
+        &["inventory", "non_inventory", "service"],
+    ),
 ];
 
 const LINE_ITEM: &[Builtin] = &[
@@ -218,6 +251,8 @@ const LINE_ITEM: &[Builtin] = &[
     prop("hs_sku", "string"),
     prop("hs_product_id", "string"),
     prop("hs_line_item_currency_code", "string"),
+    prop("hs_tax_rate_group_id", "string"),
+    prop("hs_recurring_billing_period", "string"),
     // Where the line shows on its deal or quote (0-based); the order HubSpot displays lines in.
     prop("hs_position_on_quote", "number"),
 ];
@@ -243,21 +278,35 @@ const QUOTE: &[Builtin] = &[
     prop("hs_language", "string"),
 ];
 
-/// Native invoices (hubspot-api.md §5): status draft|open|paid|voided, `hs_invoice_billable`.
+/// Native invoices (hubspot-api.md §5 and HubSpot's invoices guide): status draft|open|paid|voided,
+/// `hs_invoice_billable`, the dates as datetimes (ISO 8601 or epoch ms). The amounts are HubSpot's own
+/// arithmetic, never written: the amount billed is the sum of the associated line items, and the balance
+/// and the amount paid follow from payments, which the API cannot record ("Recording payments manually is
+/// not possible via the API"); `crate::invoices` computes them.
 const INVOICE: &[Builtin] = &[
     prop("hs_currency", "string"),
     pick("hs_invoice_status", &["draft", "open", "paid", "voided"]),
     pick("hs_invoice_billable", &["true", "false"]),
-    prop("hs_invoice_date", "date"),
-    prop("hs_due_date", "date"),
+    prop("hs_invoice_date", "datetime"),
+    prop("hs_due_date", "datetime"),
     prop("hs_purchase_order_number", "string"),
     prop("hs_comments", "string"),
     prop("hs_tax_id", "string"),
+    prop("hs_language", "string"),
+    prop("hs_locale", "string"),
+    pick("hs_invoice_payment_collection_method", &["manual", "none"]),
+    pick("hs_allow_partial_payments", &["true", "false"]),
+    prop("hs_recipient_shipping_address", "string"),
+    prop("hs_recipient_shipping_city", "string"),
+    prop("hs_recipient_shipping_state", "string"),
+    prop("hs_recipient_shipping_zip", "string"),
+    prop("hs_recipient_shipping_country", "string"),
     prop("hs_invoice_link", "string"),
     prop("hs_pdf_download_link", "string"),
     prop("hs_number", "string"),
-    prop("hs_amount_billed", "number"),
-    prop("hs_balance_due", "number"),
+    computed("hs_amount_billed", "number"),
+    computed("hs_amount_paid", "number"),
+    computed("hs_balance_due", "number"),
 ];
 
 /// HubSpot payments (commerce_payments), as a payment link leaves them on a deal.

@@ -1,6 +1,8 @@
 //! The HubSpot simulator's own control routes under `/_sim/` (sim-kit adds reset, the request log, faults and
-//! the clock): replace the seed, decline consent, tune the rate limits, mint a token, read the state.
+//! the clock): replace the seed, decline consent, tune the rate limits, mint a token, read the state and the
+//! calls counted by kind.
 
+use crate::calls::CallCounts;
 use crate::limits::LimitSettings;
 use crate::state::{Seed, Sim, ACCESS_TTL_S};
 use axum::extract::State;
@@ -20,6 +22,12 @@ pub fn routes() -> axum::Router<Shared<Sim>> {
         .route("/_sim/limits", get(limits).post(set_limits))
         .route("/_sim/tokens", post(mint_token))
         .route("/_sim/state", get(state))
+        .route("/_sim/calls", get(calls))
+}
+
+/// The request log counted by kind of call (`CallCounts`), for callers outside the process.
+async fn calls(State(sim): State<Shared<Sim>>) -> Json<CallCounts> {
+    Json(CallCounts::of(&sim.lock().expect("sim lock").recorder.log))
 }
 
 /// Replaces the portal and its records with a new seed (which later resets return to).

@@ -12,22 +12,66 @@ pub fn correlation_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-pub fn error(status: StatusCode, category: &str, message: &str) -> Response {
-    error_with(status, category, message, json!({}))
+/// A refusal before it is answered: single-record endpoints answer it as it is, batch endpoints with traced
+/// inputs list it in a 207's `errors` (hubspot-api.md §6 multi-status), so it keeps its parts.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub category: &'static str,
+    pub message: String,
+    /// Fields merged into the body (`errors`, `context`, `links`).
+    pub extra: Value,
+}
+
+impl Refusal {
+    pub fn new(status: StatusCode, category: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            category,
+            message: message.into(),
+            extra: json!({}),
+        }
+    }
+
+    pub fn with(mut self, extra: Value) -> Self {
+        self.extra = extra;
+        self
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message)
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "status": "error",
+            "message": self.message,
+            "correlationId": correlation_id(),
+            "category": self.category,
+        });
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), self.extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        (self.status, Json(body)).into_response()
+    }
+}
+
+pub fn error(status: StatusCode, category: &'static str, message: &str) -> Response {
+    Refusal::new(status, category, message).into_response()
 }
 
 /// An error body with extra fields (`errors`, `context`, `links`) merged in.
-pub fn error_with(status: StatusCode, category: &str, message: &str, extra: Value) -> Response {
-    let mut body = json!({
-        "status": "error",
-        "message": message,
-        "correlationId": correlation_id(),
-        "category": category,
-    });
-    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
-        body.extend(extra.clone());
-    }
-    (status, Json(body)).into_response()
+pub fn error_with(
+    status: StatusCode,
+    category: &'static str,
+    message: &str,
+    extra: Value,
+) -> Response {
+    Refusal::new(status, category, message)
+        .with(extra)
+        .into_response()
 }
 
 pub fn validation(message: &str) -> Response {
@@ -42,11 +86,11 @@ pub fn not_found() -> Response {
     )
 }
 
-pub fn object_not_found(id: &str) -> Response {
-    error(
+pub fn object_not_found(id: &str) -> Refusal {
+    Refusal::new(
         StatusCode::NOT_FOUND,
         "OBJECT_NOT_FOUND",
-        &format!("Object not found.  objectId are usually numeric. ({id})"),
+        format!("Object not found.  objectId are usually numeric. ({id})"),
     )
 }
 

@@ -11,11 +11,14 @@
 mod account;
 mod associations;
 mod auth;
+mod batch;
 mod callbacks;
 mod caller;
+mod calls;
 mod catalog;
 mod control;
 mod errors;
+mod invoices;
 mod limits;
 mod line_items;
 mod oauth;
@@ -26,8 +29,11 @@ pub mod scopes;
 mod search;
 pub mod signature;
 mod state;
+mod uniqueness;
+mod writes;
 
 pub use caller::{ActionExecution, HubSpotCaller, Sent};
+pub use calls::{CallCounts, CallKind};
 pub use limits::LimitSettings;
 pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};
 pub use state::{Seed, Sim};
@@ -76,6 +82,17 @@ impl HubSpotSim {
             .count()
     }
 
+    /// The requests received so far, counted by kind (batch writes, association writes, searches, reads…).
+    pub fn calls(&self) -> CallCounts {
+        self.with_state(|s| CallCounts::of(&s.recorder.log))
+    }
+
+    /// Sets the rate limits (e.g. `LimitSettings { enabled: false, ..Default::default() }` turns them off);
+    /// the counters start afresh.
+    pub fn set_limits(&self, settings: LimitSettings) {
+        self.with_state(|s| s.limits.set(settings));
+    }
+
     /// An access token with every scope, as a finished install would hold, for tests of the CRM APIs (the
     /// OAuth endpoints have their own tests).
     pub fn issue_access_token(&self) -> String {
@@ -97,7 +114,7 @@ fn object_routes(base: &str) -> axum::Router<Shared<Sim>> {
     axum::Router::new()
         .route(base, get(objects::list).post(objects::create))
         .route(&format!("{base}/search"), post(search::search))
-        .route(&format!("{base}/batch/{{op}}"), post(objects::batch))
+        .route(&format!("{base}/batch/{{op}}"), post(batch::batch))
         .route(
             &format!("{base}/{{id}}"),
             get(objects::get_one)

@@ -3,7 +3,7 @@
 //! must exist, and its value must fit its type (number, date, datetime, enumeration options, bool).
 
 use crate::auth::Needs;
-use crate::errors::{error, error_with, not_found, validation, JsonBody};
+use crate::errors::{error, not_found, validation, JsonBody, Refusal};
 use crate::request::{open, Params};
 use crate::state::Sim;
 use axum::extract::{Path, State};
@@ -125,10 +125,14 @@ fn define(sim: &mut Sim, object: &str, body: &Value) -> Result<Value, Response> 
     stored["options"] = body.get("options").cloned().unwrap_or(json!([]));
     stored["hubspotDefined"] = json!(false);
     stored["archived"] = json!(false);
+    stored["modificationMetadata"] =
+        json!({"archivable": true, "readOnlyDefinition": false, "readOnlyValue": false});
     sim.properties
         .entry(object.to_string())
         .or_default()
         .insert(name.to_string(), stored.clone());
+    // A new unique property is a new way to find records: the kept index does not know it.
+    sim.indexes.remove(object);
     Ok(stored)
 }
 
@@ -259,50 +263,93 @@ fn misfit(kind: &str, options: &[Value], value: &str) -> Option<&'static str> {
     })
 }
 
-/// Every written property must exist on the type and its value fit its definition; `""` clears a value.
+/// A rule HubSpot applies to one object's property beyond its type: a contact's e-mail must be an address
+/// (HubSpot's "Email address … is invalid"), and a line item's price cannot be negative (line items guide;
+/// the code is *(inferred)*).
+fn object_rule(object: &str, name: &str, value: &str) -> Option<(&'static str, String)> {
+    match (object, name) {
+        ("contacts", "email") if !looks_like_email(value) => {
+            Some(("INVALID_EMAIL", format!("Email address {value} is invalid")))
+        }
+        ("line_items", "price") if value.trim_start().starts_with('-') => Some((
+            "INVALID_DECIMAL",
+            format!("{value} was not a valid value for {name}: the price cannot be negative"),
+        )),
+        _ => None,
+    }
+}
+
+/// One `@` with text before it and a dotted domain after it, no spaces.
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !value.contains(char::is_whitespace)
+        && domain.split('.').filter(|part| !part.is_empty()).count() >= 2
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+}
+
+/// What is wrong with writing `value` to `name`, if anything: (error code, message).
+fn problem(sim: &Sim, object: &str, name: &str, value: &str) -> Option<(&'static str, String)> {
+    let Some(def) = sim.property(object, name) else {
+        return Some((
+            "PROPERTY_DOESNT_EXIST",
+            format!("Property \"{name}\" does not exist"),
+        ));
+    };
+    if def["modificationMetadata"]["readOnlyValue"] == true {
+        return Some((
+            "READ_ONLY_VALUE",
+            format!("\"{name}\" is a read only property; its value cannot be set."),
+        ));
+    }
+    if value.is_empty() {
+        return None;
+    }
+    let options = def["options"].as_array().map_or(&[][..], Vec::as_slice);
+    misfit(def["type"].as_str().unwrap_or("string"), options, value)
+        .map(|code| (code, format!("{value} was not a valid value for {name}")))
+        .or_else(|| object_rule(object, name, value))
+}
+
+/// Every written property must exist on the type, be writable, and its value fit its definition; `""`
+/// clears a value. The refusal is HubSpot's: "Property values were not valid: [...]" listing each problem
+/// (`isValid`, `message`, `error`, `name`, `localizedErrorMessage`, `portalId`) and `errors` with `code`
+/// and `context.propertyName` (hubspot-api.md §6; the error-handling page's multi-status example).
 pub fn check_values(
     sim: &Sim,
     object: &str,
     props: &BTreeMap<String, String>,
-) -> Result<(), Response> {
-    let problems: Vec<(String, &str, String)> = props
+) -> Result<(), Refusal> {
+    let problems: Vec<(&String, &str, String)> = props
         .iter()
-        .filter_map(|(name, value)| match sim.property(object, name) {
-            None => Some((
-                name.clone(),
-                "PROPERTY_DOESNT_EXIST",
-                format!("Property \"{name}\" does not exist"),
-            )),
-            Some(_) if value.is_empty() => None,
-            Some(def) => {
-                let options = def["options"].as_array().map_or(&[][..], Vec::as_slice);
-                misfit(def["type"].as_str().unwrap_or("string"), options, value).map(|code| {
-                    (
-                        name.clone(),
-                        code,
-                        format!("{value} was not a valid value for {name}"),
-                    )
-                })
-            }
+        .filter_map(|(name, value)| {
+            problem(sim, object, name, value).map(|(code, message)| (name, code, message))
         })
         .collect();
     if problems.is_empty() {
         return Ok(());
     }
+    let portal = sim.seed.portal_id;
     let listed: Vec<Value> = problems
         .iter()
-        .map(|(name, code, message)| json!({"isValid": false, "message": message, "error": code, "name": name}))
+        .map(|(name, code, message)| {
+            json!({"isValid": false, "message": message, "error": code,
+            "name": name, "localizedErrorMessage": message, "portalId": portal})
+        })
         .collect();
     let errors: Vec<Value> = problems
         .iter()
         .map(|(name, code, message)| json!({"message": message, "code": code, "context": {"propertyName": [name]}}))
         .collect();
-    Err(error_with(
-        StatusCode::BAD_REQUEST,
-        "VALIDATION_ERROR",
-        &format!("Property values were not valid: {}", Value::from(listed)),
-        json!({ "errors": errors }),
+    Err(Refusal::validation(format!(
+        "Property values were not valid: {}",
+        Value::from(listed)
     ))
+    .with(json!({ "errors": errors })))
 }
 
 /// Whether a property of the type is declared `hasUniqueValue`.

@@ -105,7 +105,7 @@ fn filter_matches(sim: &Sim, object: &str, r: &Record, f: &Value) -> Result<bool
         .as_str()
         .ok_or("a filter needs propertyName")?;
     let kind = kind_of(sim, object, name).ok_or(format!("Property {name} does not exist"))?;
-    let actual = value_of(object, r, name);
+    let actual = value_of(sim, object, r, name);
     let op = f["operator"].as_str().unwrap_or("EQ");
     let value = || text(&f["value"]).ok_or(format!("operator {op} needs a value"));
     let ord = |want: &str| actual.as_deref().and_then(|a| compare(kind, a, want));
@@ -144,10 +144,10 @@ fn filter_matches(sim: &Sim, object: &str, r: &Record, f: &Value) -> Result<bool
 }
 
 /// The free-text `query`: a word of one of the type's default properties starts with it.
-fn query_matches(object: &str, r: &Record, query: &str) -> bool {
+fn query_matches(sim: &Sim, object: &str, r: &Record, query: &str) -> bool {
     let query = query.to_lowercase();
     catalog::default_properties(object).iter().any(|name| {
-        value_of(object, r, name).is_some_and(|v| {
+        value_of(sim, object, r, name).is_some_and(|v| {
             v.to_lowercase()
                 .split(|c: char| c.is_whitespace() || c == '@' || c == '.')
                 .any(|w| w.starts_with(&query))
@@ -238,7 +238,7 @@ pub async fn search(
             }
             any |= all;
         }
-        if any && (query.is_empty() || query_matches(object, r, query)) {
+        if any && (query.is_empty() || query_matches(&sim, object, r, query)) {
             hits.push(r);
         }
     }
@@ -247,7 +247,10 @@ pub async fn search(
             return validation(&format!("Property {name} does not exist"));
         };
         hits.sort_by(|a, b| {
-            let (a, b) = (value_of(object, a, &name), value_of(object, b, &name));
+            let (a, b) = (
+                value_of(&sim, object, a, &name),
+                value_of(&sim, object, b, &name),
+            );
             let ord = match (a, b) {
                 (Some(a), Some(b)) => compare(kind, &a, &b).unwrap_or(Ordering::Equal),
                 (a, b) => a.is_none().cmp(&b.is_none()),

@@ -3,6 +3,7 @@
 
 use crate::catalog::{self, default_type};
 use crate::limits::Limits;
+use crate::uniqueness::Index;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -110,6 +111,8 @@ pub struct Sim {
     /// Workflow callback completions, in order (`callbackId` + body).
     pub callbacks: Vec<Value>,
     pub limits: Limits,
+    /// The identifying values of the types batches have written, by type (`uniqueness::Index`).
+    pub indexes: HashMap<&'static str, Index>,
     next_id: u64,
 }
 
@@ -129,6 +132,7 @@ impl Sim {
             properties: BTreeMap::new(),
             builtins: BTreeMap::new(),
             limits: Limits::default(),
+            indexes: HashMap::new(),
             seed: seed.clone(),
         };
         sim.define_builtins();
@@ -200,7 +204,9 @@ impl Sim {
                     b.name.to_string(),
                     json!({"name": b.name, "label": b.name, "type": b.kind, "fieldType": field_type,
                         "groupName": group, "options": options, "hasUniqueValue": false,
-                        "hubspotDefined": true, "archived": false}),
+                        "hubspotDefined": true, "archived": false,
+                        "modificationMetadata": {"archivable": false, "readOnlyDefinition": true,
+                            "readOnlyValue": b.read_only}}),
                 );
             }
         }
@@ -243,6 +249,7 @@ impl Sim {
 
     /// Writes a record as the seed does (tests build big accounts with it).
     pub fn put_record(&mut self, object: &str, id: u64, properties: BTreeMap<String, String>) {
+        self.indexes.remove(object);
         let now = self.now();
         self.objects.entry(object.to_string()).or_default().insert(
             id,

@@ -277,7 +277,7 @@ async fn unique_invoice_property(api: &Api) {
 async fn unique_values_are_enforced_and_upsert_finds_or_creates_by_them() {
     let api = Api::start().await;
     unique_invoice_property(&api).await;
-    let upsert = |amount: &str| json!({"inputs": [{"idProperty": "qbo_invoice_id", "id": "9130-130", "properties": {"hs_currency": "USD", "hs_amount_billed": amount}}]});
+    let upsert = |amount: &str| json!({"inputs": [{"idProperty": "qbo_invoice_id", "id": "9130-130", "properties": {"hs_currency": "USD", "hs_purchase_order_number": amount}}]});
     let (status, first) = api
         .call(
             "POST",
@@ -304,7 +304,7 @@ async fn unique_values_are_enforced_and_upsert_finds_or_creates_by_them() {
         "the same record, updated"
     );
     assert_eq!(
-        second["results"][0]["properties"]["hs_amount_billed"],
+        second["results"][0]["properties"]["hs_purchase_order_number"],
         "250"
     );
     let dup = api

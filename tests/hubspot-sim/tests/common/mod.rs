@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use hubspot_sim::{HubSpotSim, Seed};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
@@ -51,6 +51,34 @@ impl Api {
             res.status().as_u16(),
             res.json().await.unwrap_or(Value::Null),
         )
+    }
+
+    /// A `hasUniqueValue` text property in the group `quickbooks` (made when missing), made through the
+    /// properties API as the sync makes its `qbo_*` keys.
+    pub async fn unique_key(&self, object: &str, name: &str) {
+        let (status, _) = self
+            .call(
+                "POST",
+                &format!("/crm/v3/properties/{object}/groups"),
+                Some(json!({"name": "quickbooks", "label": "QuickBooks"})),
+            )
+            .await;
+        assert!(status == 201 || status == 409, "group: {status}");
+        let (status, def) = self
+            .call(
+                "POST",
+                &format!("/crm/v3/properties/{object}"),
+                Some(
+                    json!({"name": name, "label": name, "type": "string", "fieldType": "text",
+                    "groupName": "quickbooks", "hasUniqueValue": true}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            (status, &def["hasUniqueValue"]),
+            (201, &json!(true)),
+            "{def}"
+        );
     }
 
     /// A control call under `/_sim/`.

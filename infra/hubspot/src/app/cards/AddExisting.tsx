@@ -19,11 +19,12 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
-import type { CardApi, CardApiError, CardCompany, QboDocument, RecordObjectType } from '../lib/card';
+import type { CardApi, CardCompany, QboDocument, RecordObjectType, RecordView } from '../lib/card';
 import { formatMoney, statusTag } from '../lib/documents';
 import { fromBaseDate, toBaseDate } from '../lib/wizard';
-import { CardErrorAlert, asCardError } from './CardErrorAlert';
+import { CardErrorAlert } from './CardErrorAlert';
 import { documentKey } from './DocumentTable';
+import { useRequest } from './useRequest';
 
 interface Props {
   api: CardApi;
@@ -33,7 +34,8 @@ interface Props {
   objectType: RecordObjectType;
   objectId: string;
   onCancel(): void;
-  onLinked(documents: QboDocument[], added: number): void;
+  /** The record's view after linking (its documents and notices), and how many were added. */
+  onLinked(view: RecordView, added: number): void;
 }
 
 /** Add existing QuickBooks invoices to the record (I10): company, search, tick, add. */
@@ -46,8 +48,7 @@ export function AddExisting({ api, companies, linked, objectType, objectId, onCa
   const [to, setTo] = useState('');
   const [results, setResults] = useState<QboDocument[] | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [loading, setLoading] = useState<string | null>(null);
-  const [error, setError] = useState<CardApiError | null>(null);
+  const { pending: loading, error, setError, run } = useRequest();
   const [formError, setFormError] = useState<string | null>(null);
 
   const alreadyLinked = new Set(linked.map(documentKey));
@@ -57,34 +58,24 @@ export function AddExisting({ api, companies, linked, objectType, objectId, onCa
     setError(null);
     if (!realmId) return setFormError('Choose a QuickBooks company.');
     if (from && to && to < from) return setFormError('The "to" date is before the "from" date.');
-    setLoading('Searching QuickBooks invoices');
-    try {
+    await run('Searching QuickBooks invoices', async () => {
       setResults(await api.searchInvoices(realmId, { number, customer, from, to }));
       setSelected(new Set());
-    } catch (caught) {
-      setError(asCardError(caught));
-    } finally {
-      setLoading(null);
-    }
+    });
   }
 
   async function add() {
     const picked = (results ?? []).filter((document) => selected.has(documentKey(document)));
     if (picked.length === 0) return;
-    setError(null);
-    setLoading('Adding to this record');
-    try {
-      const documents = await api.link(
+    await run('Adding to this record', async () => {
+      const view = await api.link(
         realmId,
         objectType,
         objectId,
         picked.map((document) => ({ type: document.type, id: document.id })),
       );
-      onLinked(documents, picked.length);
-    } catch (caught) {
-      setError(asCardError(caught));
-      setLoading(null);
-    }
+      onLinked(view, picked.length);
+    });
   }
 
   const toggle = (key: string, checked: boolean) =>

@@ -12,12 +12,13 @@ import {
   StatusTag,
   Text,
 } from '@hubspot/ui-extensions';
-import type { CardApi, CardApiError, QboDocument, RecordObjectType, RecordView } from '../lib/card';
+import type { CardApi, QboDocument, RecordObjectType, RecordView } from '../lib/card';
 import { companyHealth, documentTypeLabel } from '../lib/documents';
 import { AddExisting } from './AddExisting';
 import { CardErrorAlert, asCardError } from './CardErrorAlert';
 import { CreateWizard } from './CreateWizard';
 import { DocumentTable, documentKey } from './DocumentTable';
+import { useRequest } from './useRequest';
 
 interface Props {
   api: CardApi;
@@ -49,8 +50,7 @@ export function InvoiceCardView({ api, objectType, objectId }: Props) {
 function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: RecordObjectType; objectId: string }) {
   const [view, setView] = useState<RecordView | null>(null);
   const [loading, setLoading] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<CardApiError | null>(null);
+  const { pending, busy, error, setError, run: request } = useRequest();
   const [notice, setNotice] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>('list');
   const [preview, setPreview] = useState<PreviewLink | null>(null);
@@ -66,24 +66,17 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
     } finally {
       setLoading(false);
     }
-  }, [api, objectType, objectId]);
+  }, [api, objectType, objectId, setError]);
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
 
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
+  // A new action replaces the last one's outcome.
+  const run = (what: string, action: () => Promise<void>) => {
     setNotice(null);
-    try {
-      await action();
-    } catch (caught) {
-      setError(asCardError(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
+    return request(what, action);
+  };
 
   const replaceDocument = (updated: QboDocument) =>
     setView((current) =>
@@ -94,14 +87,14 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
     );
 
   const previewDocument = (document: QboDocument) =>
-    run(async () => {
+    run('Preparing the PDF', async () => {
       setPreview(null);
       const url = await api.preview(document.realmId, document.type, document.id);
       setPreview({ url, title: label(document) });
     });
 
   const sendDocument = (document: QboDocument, sendTo?: string) =>
-    run(async () => {
+    run('Sending the invoice', async () => {
       try {
         const sent = await api.send(document.realmId, document.id, sendTo, { objectType, objectId });
         replaceDocument(sent);
@@ -143,8 +136,8 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
         objectType={objectType}
         objectId={objectId}
         onCancel={() => setMode('list')}
-        onLinked={(documents, added) => {
-          setView((current) => current && { ...current, documents });
+        onLinked={(linked, added) => {
+          setView(linked);
           setMode('list');
           setNotice(`${added} ${added === 1 ? 'invoice was' : 'invoices were'} added to this record.`);
         }}
@@ -179,6 +172,14 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
           )}
         </CardErrorAlert>
       )}
+      {view && view.notices.length > 0 && (
+        <Alert title="Some figures may be out of date" variant="warning" testId="card-notices">
+          {view.notices.map((text, index) => (
+            // Two companies may fail with the same words: the position keeps the keys apart.
+            <Text key={index}>{text}</Text>
+          ))}
+        </Alert>
+      )}
       {notice && (
         <Alert title="Done" variant="success">
           <Text>{notice}</Text>
@@ -210,7 +211,7 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
             <Button
               variant="primary"
               disabled={busy || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(sendPrompt.sendTo.trim())}
-              onClick={() => sendDocument(sendPrompt.document, sendPrompt.sendTo.trim())}
+              onClick={() => void sendDocument(sendPrompt.document, sendPrompt.sendTo.trim())}
             >
               Send now
             </Button>
@@ -222,6 +223,7 @@ function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: R
       )}
 
       {loading && !view && <LoadingSpinner label="Loading QuickBooks documents" showLabel />}
+      {pending && <LoadingSpinner label={pending} showLabel />}
 
       {view && companies.length === 0 && (
         <EmptyState title="No QuickBooks company connected" imageName="integrations" layout="horizontal">

@@ -52,9 +52,15 @@ export interface QboDocument {
   updatedAt: string | null;
 }
 
+/** A record's answer (GET /card/records/…, and POST /card/links after linking). */
 export interface RecordView {
   companies: CardCompany[];
   documents: QboDocument[];
+  /**
+   * What the user should know about these figures: a company that could not be asked keeps its saved figures
+   * ("Showing saved figures for …"), a deal that was not fully updated from QuickBooks.
+   */
+  notices: string[];
 }
 
 export interface Customer {
@@ -105,6 +111,8 @@ export interface DraftLine {
   sku: string | null;
   quantity: string;
   unitPrice: string;
+  /** The line's net value as the deal has it: `quantity × unitPrice` to the cent. */
+  amount: string;
   suggestedItem: Item | null;
 }
 
@@ -126,7 +134,8 @@ export interface Draft {
   customer: {
     match: Customer | null;
     matchedBy: 'email' | 'name' | null;
-    proposed: ProposedCustomer;
+    /** null when the record names no person to propose (a contact or company without a name). */
+    proposed: ProposedCustomer | null;
   };
   lines: DraftLine[];
   taxCodes: TaxCode[];
@@ -197,12 +206,13 @@ export interface CardApi {
   /** With the record, the backend's saved copy and the deal's properties follow at once. */
   send(realmId: string, id: string, sendTo?: string, record?: { objectType: RecordObjectType; objectId: string }): Promise<QboDocument>;
   searchInvoices(realmId: string, search: InvoiceSearch): Promise<QboDocument[]>;
+  /** Links the documents and answers the record's whole view, as a reload would. */
   link(
     realmId: string,
     objectType: RecordObjectType,
     objectId: string,
     documents: { type: DocumentType; id: string }[],
-  ): Promise<QboDocument[]>;
+  ): Promise<RecordView>;
   /** A short-lived https link to the document's PDF. */
   preview(realmId: string, type: DocumentType, id: string): Promise<string>;
 }
@@ -315,17 +325,11 @@ export function createCardApi(
   const get = async <T>(target: string, field: string, pick: (body: Record<string, unknown>) => T | undefined) =>
     (await call(target, { method: 'GET' }, field, pick)).value;
 
-  const documentsOf = (key: string) => (body: Record<string, unknown>) => arrayOf(body[key], isDocument);
-
   return {
     companies: () => get(url('/companies'), 'companies', (body) => arrayOf(body.companies, isCompany)),
 
     record: (objectType, objectId) =>
-      get(url(`/records/${encodeURIComponent(objectType)}/${encodeURIComponent(objectId)}`), 'documents', (body) => {
-        const companies = arrayOf(body.companies, isCompany);
-        const documents = arrayOf(body.documents, isDocument);
-        return companies && documents ? { companies, documents } : undefined;
-      }),
+      get(url(`/records/${encodeURIComponent(objectType)}/${encodeURIComponent(objectId)}`), 'documents', recordView),
 
     draft: (realmId, objectType, objectId, source) =>
       get(
@@ -376,18 +380,12 @@ export function createCardApi(
           to: nonEmpty(search.to),
         }),
         'invoices',
-        documentsOf('invoices'),
+        (body) => arrayOf(body.invoices, isDocument),
       ),
 
     link: async (realmId, objectType, objectId, documents) =>
-      (
-        await call(
-          url('/links'),
-          { method: 'POST', body: { realmId, objectType, objectId, documents } },
-          'documents',
-          documentsOf('documents'),
-        )
-      ).value,
+      (await call(url('/links'), { method: 'POST', body: { realmId, objectType, objectId, documents } }, 'documents', recordView))
+        .value,
 
     preview: (realmId, type, id) =>
       get(url('/preview', { realmId, type, id }), 'url', (body) =>
@@ -407,6 +405,13 @@ function arrayOf<T>(value: unknown, check: (item: unknown) => item is T): T[] | 
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isOptionalString = (value: unknown) => value === null || value === undefined || typeof value === 'string';
+
+function recordView(body: Record<string, unknown>): RecordView | undefined {
+  const companies = arrayOf(body.companies, isCompany);
+  const documents = arrayOf(body.documents, isDocument);
+  const notices = arrayOf(body.notices, isString);
+  return companies && documents && notices ? { companies, documents, notices } : undefined;
+}
 
 // Only the fields the card cannot do without are checked: an unknown status still renders, neutrally.
 function isCompany(value: unknown): value is CardCompany {
@@ -442,7 +447,7 @@ function isDraft(value: Record<string, unknown>): value is Record<string, unknow
     typeof company.lineTaxCodesRequired === 'boolean' &&
     isObject(customer) &&
     (customer.match === null || isCustomer(customer.match)) &&
-    isObject(customer.proposed) &&
+    (customer.proposed === null || isObject(customer.proposed)) &&
     Array.isArray(value.quotes) &&
     Array.isArray(value.lines) &&
     value.lines.every(

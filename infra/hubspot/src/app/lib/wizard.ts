@@ -139,13 +139,12 @@ export function emptyLine(): LineState {
  * The run's idempotency key and chosen document type are kept.
  */
 export function applyDraft(state: WizardState, draft: Draft, source: DraftSource): WizardState {
-  const proposed = draft.customer.proposed;
   return {
     ...state,
     realmId: draft.company.realmId,
     source,
     draft,
-    customer: draft.customer.match ? { kind: 'match' } : { kind: 'new', fields: { ...proposed } },
+    customer: draft.customer.match ? { kind: 'match' } : { kind: 'new', fields: proposedCustomer(draft) },
     lines: draft.lines.map((line) => ({
       key: nextLineKey(),
       sku: line.sku ?? '',
@@ -162,6 +161,11 @@ export function applyDraft(state: WizardState, draft: Draft, source: DraftSource
     dueDate: '',
     docNumber: draft.company.customTxnNumbers ? (draft.nextDocNumber ?? '') : '',
   };
+}
+
+/** The new-customer form's first fields: the proposed ones, or empty when the record names no person. */
+export function proposedCustomer(draft: Draft | null): ProposedCustomer {
+  return { ...(draft?.customer.proposed ?? { displayName: '' }) };
 }
 
 /**
