@@ -6,7 +6,7 @@ mod common;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
-use test_support::world::{World, UK, US};
+use test_support::world::{World, PORTAL, UK, US};
 
 const BUDGET: Duration = Duration::from_secs(600);
 
@@ -183,4 +183,129 @@ async fn a_run_cut_short_at_every_page_ends_where_one_long_run_ends() {
     assert!(invocations >= 3, "{invocations} invocations");
     assert_eq!(synced_state(&cut), synced_state(&long));
     assert!(!synced_state(&long)["invoices"].is_empty());
+}
+
+#[tokio::test]
+async fn an_existing_contact_is_matched_by_email_and_a_customer_without_one_still_gets_a_contact() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let customer = qbo_pick(&w, US, "Customer", |c| {
+        c["Active"] != false && c.pointer("/PrimaryEmailAddr/Address").is_some()
+    });
+    let email = customer.pointer("/PrimaryEmailAddr/Address").and_then(Value::as_str).unwrap();
+    // The customer's e-mail on a contact HubSpot already has (the demo account may hold one).
+    let seeded = w.hubspot.with_state(|s| {
+        s.objects["contacts"]
+            .values()
+            .find(|r| r.properties.get("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+            .map(|r| r.id.to_string())
+    });
+    let existing = match seeded {
+        Some(id) => id,
+        None => {
+            let contact = serde_json::json!({"properties": {"email": email.to_uppercase(), "firstname": "Already here"}});
+            w.hubspot_create("contacts", contact).await
+        }
+    };
+    w.qbo_post(US, "customer", serde_json::json!({"DisplayName": "No Mail Ltd", "CompanyName": "No Mail Ltd"}))
+        .await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    let with_email: Vec<String> = w.hubspot.with_state(|s| {
+        s.objects["contacts"]
+            .values()
+            .filter(|r| r.archived_at.is_none())
+            .filter(|r| r.properties.get("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+            .map(|r| r.id.to_string())
+            .collect()
+    });
+    assert_eq!(with_email, [existing.clone()], "matched, not duplicated");
+    let contact = w.hubspot.with_state(|s| s.objects["contacts"][&existing.parse::<u64>().unwrap()].properties.clone());
+    assert!(contact["qbo_customer_key"].starts_with(US), "{contact:#?}");
+    let ids = shared::sync::idmap::IdMap { store: &w.app.store, portal_id: PORTAL, realm_id: US };
+    let id = customer["Id"].as_str().unwrap();
+    let mapped = ids.find(shared::sync::SyncObject::Contacts, &[id]).await.unwrap();
+    assert_eq!(mapped.get(id), Some(&existing), "the customer's contact is the one HubSpot had");
+
+    let no_mail = hubspot_by(&w, "contacts", "company")
+        .remove("No Mail Ltd")
+        .expect("a contact for the customer without an e-mail");
+    assert_eq!(no_mail["firstname"], "No Mail Ltd");
+    assert!(no_mail["qbo_customer_key"].starts_with(US));
+}
+
+#[tokio::test]
+async fn a_record_hubspot_refuses_is_kept_with_its_reason_and_applied_once_fixed() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let created = w
+        .qbo_post(US, "customer", serde_json::json!({"DisplayName": "Typo Inc", "PrimaryEmailAddr": {"Address": "not-an-email"}}))
+        .await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    let failures = shared::sync::failures::Failures { store: &w.app.store, portal_id: PORTAL, realm_id: US };
+    let failed = failures.list().await.unwrap();
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    assert_eq!(failed[0].qbo_id, created["Customer"]["Id"].as_str().unwrap());
+    assert!(failed[0].reason.contains("HubSpot refused it"), "{}", failed[0].reason);
+    // Everything else arrived.
+    assert!(hubspot_by(&w, "invoices", "qbo_invoice_key").len() >= qbo_records(&w, US, "Invoice").len());
+
+    let mut fix = ids(&created["Customer"]);
+    fix["PrimaryEmailAddr"] = serde_json::json!({"Address": "typo@example.com"});
+    w.qbo_post(US, "customer", fix).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    assert!(failures.list().await.unwrap().is_empty());
+    assert!(hubspot_by(&w, "contacts", "email").contains_key("typo@example.com"));
+}
+
+#[tokio::test]
+async fn throttling_and_garbled_answers_from_both_sides_delay_the_sync_but_lose_nothing() {
+    let reference = World::new().await;
+    reference.without_rate_limits().await;
+    let q = common::queue(&reference.h).await;
+    common::tick(&reference.app, &q, BUDGET).await;
+
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let fault = |path: &str, kind: Value, count: u32| serde_json::json!({"path_contains": path, "kind": kind, "count": count});
+    let throttled = serde_json::json!({"type": "status", "status": 429,
+        "body": "{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\",\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}"});
+    w.control(&w.hubspot.base_url(), "/_sim/faults", fault("/batch/upsert", throttled, 3)).await;
+    w.control(&w.qbo.base_url(), "/_sim/faults", fault("/query", serde_json::json!({"type": "malformed_json"}), 2)).await;
+    w.control(&w.hubspot.base_url(), "/_sim/faults", fault("/associations", serde_json::json!({"type": "truncated"}), 1)).await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    // Failed deliveries come back after the visibility timeout.
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        common::drain(&w.app, &q, BUDGET).await;
+    }
+    assert_eq!(synced_state(&w), synced_state(&reference));
+    assert_eq!(q.waiting(&q.dead_letters_url).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_company_that_needs_reconnecting_stops_its_sync_without_a_retry_loop() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    w.control(&w.qbo.base_url(), "/_sim/revoke", serde_json::json!({"realm_id": US, "refresh_tokens": true})).await;
+    w.reissue_tokens().await;
+    w.control(&w.qbo.base_url(), "/_sim/revoke", serde_json::json!({"realm_id": US, "refresh_tokens": true})).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(common::drain(&w.app, &q, BUDGET).await, 0, "nothing comes back");
+    assert_eq!(q.waiting(&q.dead_letters_url).await.unwrap(), 0);
+    let connection: shared::connections::Connection = w
+        .app
+        .store
+        .get(&shared::connections::connection_key(PORTAL, US), chrono::Utc::now().timestamp())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(connection.status, shared::connections::Status::ReconnectNeeded);
 }

@@ -16,7 +16,7 @@ use crate::documents::links::Link;
 use crate::quickbooks::entities::DocType;
 use crate::quickbooks::{QboApi, QboError};
 use crate::store::{Key, StoreError};
-use crate::{App, AppError};
+use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -90,7 +90,25 @@ struct PropertiesMarker {
     version: u32,
 }
 
+/// Runs `job` until it is done or `deadline` passes. A company whose grant died during the run, or a
+/// portal whose app authorization did, ends `Stopped` (its connection already says so) instead of failing
+/// its message into a retry loop.
 pub async fn run(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, Tally), RunError> {
+    let stopped = |e: AppError| match e.code() {
+        ErrorCode::ReconnectNeeded | ErrorCode::HubSpotAccessDenied => {
+            Ok((Ending::Stopped(e.public_message()), Tally::default()))
+        }
+        _ => Err(RunError::App(e)),
+    };
+    match run_until(app, job, deadline).await {
+        Err(RunError::QuickBooks(e)) => stopped(AppError::from(e)),
+        Err(RunError::Apply(ApplyError::HubSpot(e))) => stopped(AppError::from(e)),
+        Err(RunError::App(e)) => stopped(e),
+        other => other,
+    }
+}
+
+async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, Tally), RunError> {
     let mut tally = Tally::default();
     let company = match Company::open(app, job.portal_id, &job.realm_id).await {
         Ok(c) => c,
