@@ -17,6 +17,7 @@ pub mod hubspot;
 pub mod installs;
 pub mod oauth;
 pub mod outbound;
+pub mod pace;
 pub mod quickbooks;
 pub mod settings;
 pub mod store;

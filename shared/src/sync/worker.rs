@@ -9,6 +9,7 @@ use super::queue::{Job, JobQueue};
 use super::run::{run, Deadline, Ending};
 use crate::connections::{Connection, Status};
 use crate::outbound::within;
+use crate::pace::{paced, Limit, Pacer};
 use crate::store::StoreError;
 use crate::App;
 use chrono::Utc;
@@ -19,6 +20,25 @@ use std::time::{Duration, Instant};
 pub const BUSY_DELAY_SECS: i32 = 30;
 /// What a lease outlives its run by, in case the Lambda dies holding it.
 const LEASE_SLACK: Duration = Duration::from_secs(60);
+/// The APIs' limits (quickbooks-api.md §8: 10 a second and 500 a minute per company; hubspot-api.md §6: 110
+/// per 10 s per account), less a share for the card and workflows working the same account meanwhile.
+const LIMITS: [Limit; 3] = [
+    Limit {
+        service: "HubSpot",
+        calls: 100,
+        per: Duration::from_secs(10),
+    },
+    Limit {
+        service: "QuickBooks",
+        calls: 9,
+        per: Duration::from_secs(1),
+    },
+    Limit {
+        service: "QuickBooks",
+        calls: 450,
+        per: Duration::from_secs(60),
+    },
+];
 /// The least time a run's throttled calls may wait out, however late it starts.
 const MIN_WAIT_BUDGET: Duration = Duration::from_secs(30);
 
@@ -128,7 +148,8 @@ async fn one(app: &App, queue: &dyn JobQueue, d: &Delivery, stop_at: Instant, la
         }
     };
     let started = Instant::now();
-    let outcome = within(left, run(app, job, &Deadline { stop_at })).await;
+    let pacer = std::sync::Arc::new(Pacer::new(&LIMITS));
+    let outcome = paced(pacer, within(left, run(app, job, &Deadline { stop_at }))).await;
     if let Err(e) = app.store.release_lease(&lease).await {
         tracing::warn!(error = %e, "releasing the portal's sync lease failed; it expires on its own");
     }
