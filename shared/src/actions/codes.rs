@@ -49,11 +49,35 @@ mod tests {
     fn every_code() -> Vec<ErrorCode> {
         use ErrorCode::*;
         let all = vec![
-            BadRequest, Unauthorized, NotFound, MethodNotAllowed, PayloadTooLarge, DuplicateParameter,
-            UnknownPortal, ReconnectNeeded, Busy, Conflict, Upstream, Internal, Throttled,
-            TaxCodeRequired, CustomerMissingEmail, ItemNotFound, ItemNotMatched, CustomerNotFound,
-            DuplicateDocNumber, NoContact, NoLineItems, PaidInvoiceTaxable, QuoteNotUsable, Rejected,
-            AmountOutOfRange, InvalidText, InvalidDaysUntilDue, HubSpotAccessDenied, HubSpotNotFound,
+            BadRequest,
+            Unauthorized,
+            NotFound,
+            MethodNotAllowed,
+            PayloadTooLarge,
+            DuplicateParameter,
+            UnknownPortal,
+            ReconnectNeeded,
+            Busy,
+            Conflict,
+            Upstream,
+            Internal,
+            Throttled,
+            TaxCodeRequired,
+            CustomerMissingEmail,
+            ItemNotFound,
+            ItemNotMatched,
+            CustomerNotFound,
+            DuplicateDocNumber,
+            NoContact,
+            NoLineItems,
+            PaidInvoiceTaxable,
+            QuoteNotUsable,
+            Rejected,
+            AmountOutOfRange,
+            InvalidText,
+            InvalidDaysUntilDue,
+            HubSpotAccessDenied,
+            HubSpotNotFound,
             HubSpotRejected,
         ];
         for code in &all {
@@ -81,7 +105,12 @@ mod tests {
             .as_array()
             .expect("execution rules")
             .iter()
-            .map(|rule| rule["conditions"]["errorCode"].as_str().unwrap().to_string())
+            .map(|rule| {
+                rule["conditions"]["errorCode"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     }
 
@@ -89,7 +118,11 @@ mod tests {
     #[test]
     fn every_code_an_action_answers_has_its_execution_rule() {
         let days = InputError::DaysUntilDue(crate::domain::due::InvalidDaysUntilDue("x".into()));
-        for (action, takes_days) in [("invoice", true), ("estimate", false), ("sales-receipt", false)] {
+        for (action, takes_days) in [
+            ("invoice", true),
+            ("estimate", false),
+            ("sales-receipt", false),
+        ] {
             let mut answered: BTreeSet<String> = every_code()
                 .into_iter()
                 .filter(|c| !c.is_transient())

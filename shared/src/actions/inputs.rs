@@ -125,7 +125,10 @@ mod tests {
         let inputs = run.inputs(DocType::Invoice).unwrap();
         assert_eq!(inputs.realm_id, "9130");
         assert_eq!(inputs.tax_code.as_deref(), Some("5"));
-        assert_eq!(inputs.days_until_due, Some(DaysUntilDue::parse("14").unwrap()));
+        assert_eq!(
+            inputs.days_until_due,
+            Some(DaysUntilDue::parse("14").unwrap())
+        );
         assert!(inputs.create_paid);
         assert_eq!(
             run.record().unwrap(),
@@ -154,10 +157,7 @@ mod tests {
             run.inputs(DocType::Invoice),
             Err(InputError::DaysUntilDue(_))
         ));
-        assert_eq!(
-            run.inputs(DocType::Estimate),
-            Err(InputError::NoCompany)
-        );
+        assert_eq!(run.inputs(DocType::Estimate), Err(InputError::NoCompany));
         let contact = execution("CONTACT", json!(201), json!({ "realmId": "9130" }));
         assert!(matches!(contact.record(), Err(AppError::BadRequest(_))));
     }

@@ -143,7 +143,13 @@ async fn run(
     if paid {
         // Outside the US the lines' codes say what is taxed; inactive codes count too.
         let codes = match profile.line_tax_codes_required {
-            true => Some(company.api(app).query::<TaxCode>("TaxCode", "").await?.value),
+            true => Some(
+                company
+                    .api(app)
+                    .query::<TaxCode>("TaxCode", "")
+                    .await?
+                    .value,
+            ),
             false => None,
         };
         drafted.check_paid_untaxed(codes.as_deref())?;
@@ -288,14 +294,24 @@ mod tests {
     #[test]
     fn hubspot_without_tokens_or_install_is_access_denied_not_an_unknown_company() {
         for gone in [
-            AppError::NotFound("this company is not connected; connect it in the app settings".into()),
+            AppError::NotFound(
+                "this company is not connected; connect it in the app settings".into(),
+            ),
             AppError::UnknownPortal(7),
         ] {
             let shown = hubspot_unusable(gone);
-            assert_eq!(workflow_code(shown.code()), "HUBSPOT_ACCESS_DENIED", "{shown}");
+            assert_eq!(
+                workflow_code(shown.code()),
+                "HUBSPOT_ACCESS_DENIED",
+                "{shown}"
+            );
             assert!(shown.public_message().contains("reinstall the app"));
         }
         let busy = hubspot_unusable(AppError::Busy("renewing".into()));
-        assert_eq!(busy.code(), ErrorCode::Busy, "transient failures stay transient");
+        assert_eq!(
+            busy.code(),
+            ErrorCode::Busy,
+            "transient failures stay transient"
+        );
     }
 }

@@ -7,7 +7,9 @@ use super::items::{create_item, NewItemLine};
 use super::links::{Link, Record};
 use super::once::request_id;
 use crate::domain::draft::{check_text, Draft, DraftError};
-use crate::domain::matching::{clean_name, match_customer, unique_display_name, MatchedBy, PersonHint};
+use crate::domain::matching::{
+    clean_name, match_customer, unique_display_name, MatchedBy, PersonHint,
+};
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{amount, Customer, DocType, Document};
@@ -306,11 +308,7 @@ async fn create_customer(
             ("FamilyName", &new.family_name),
             ("CompanyName", &new.company_name),
         ] {
-            if let Some(v) = value
-                .as_deref()
-                .map(clean_name)
-                .filter(|v| !v.is_empty())
-            {
+            if let Some(v) = value.as_deref().map(clean_name).filter(|v| !v.is_empty()) {
                 body[field] = json!(v);
             }
         }

@@ -123,7 +123,10 @@ mod tests {
         assert_eq!(problem("18446744073709551615"), Some(Problem::TooBig));
         assert_eq!(problem("INV-000000000000000001"), Some(Problem::TooLong));
         assert_eq!(problem("MC-\n7"), Some(Problem::ControlCharacter('\n')));
-        assert_eq!(problem(&format!("{}\0", "1".repeat(21))), Some(Problem::TooLong));
+        assert_eq!(
+            problem(&format!("{}\0", "1".repeat(21))),
+            Some(Problem::TooLong)
+        );
         assert_eq!(problem("MC-0008"), None);
     }
 }

@@ -51,12 +51,19 @@ mod tests {
     #[test]
     fn whole_days_from_zero_to_ten_years() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        for (text, due) in [("14", "2026-12-06"), ("14.0", "2026-12-06"), ("0", "2026-11-22")] {
+        for (text, due) in [
+            ("14", "2026-12-06"),
+            ("14.0", "2026-12-06"),
+            ("0", "2026-11-22"),
+        ] {
             let days = DaysUntilDue::parse(text).unwrap();
             assert_eq!(days.after(today).to_string(), due, "{text}");
         }
         assert_eq!(
-            DaysUntilDue::parse("3650").unwrap().after(today).to_string(),
+            DaysUntilDue::parse("3650")
+                .unwrap()
+                .after(today)
+                .to_string(),
             "2036-11-19"
         );
         for bad in ["-1", "1.5", "3651", "99999999999999999999", "soon", ""] {

@@ -30,7 +30,6 @@ pub fn line(name: &str, sku: Option<&str>) -> SourceLine {
     }
 }
 
-
 pub fn profile(us: bool) -> CompanyProfile {
     CompanyProfile {
         name: "Co".into(),
@@ -41,4 +40,3 @@ pub fn profile(us: bool) -> CompanyProfile {
         line_tax_codes_required: !us,
     }
 }
-

@@ -236,5 +236,4 @@ mod tests {
         assert_eq!(unique_display_name("Bad:\tname\n", &[]), "Bad name");
         assert_eq!(clean_name(&"x".repeat(150)).len(), 100);
     }
-
 }

@@ -21,7 +21,7 @@ pub fn new_item_account<'a>(settings: &'a Settings, realm_id: &str) -> Option<&'
 }
 
 /// What becomes of a line no QuickBooks item matches, in one company (W5, B4).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Unmatched<'a> {
     /// The action fails, naming the lines.
     Refuse,
@@ -66,11 +66,13 @@ pub struct Rules<'a> {
 }
 
 /// The QuickBooks item a line is drafted with.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub enum LineItem<'a> {
     Existing(&'a Item),
     /// Created just before the document (B4); the draft line's `item_id` is empty until then.
-    New { income_account: &'a str },
+    New {
+        income_account: &'a str,
+    },
 }
 
 /// The drafted lines, in the HubSpot lines' order, each with its source line and item.
@@ -135,7 +137,10 @@ pub fn draft_lines<'a>(
         items: Vec::with_capacity(lines.len()),
     };
     for line in lines {
-        let item = match (match_item(line, rules.items).or(default_item), rules.unmatched) {
+        let item = match (
+            match_item(line, rules.items).or(default_item),
+            rules.unmatched,
+        ) {
             (Some(item), _) => LineItem::Existing(item),
             (None, Unmatched::CreateItem { income_account }) => LineItem::New { income_account },
             (None, _) => {
@@ -158,11 +163,15 @@ pub fn draft_lines<'a>(
                         item: found.name.clone(),
                     })?,
             ),
-            (true, LineItem::New { .. }) => Some(rules.fallback_tax_code.ok_or_else(|| {
-                DraftingError::TaxCodeRequired {
-                    item: line.name.clone(),
-                }
-            })?),
+            (true, LineItem::New { .. }) => {
+                Some(
+                    rules
+                        .fallback_tax_code
+                        .ok_or_else(|| DraftingError::TaxCodeRequired {
+                            item: line.name.clone(),
+                        })?,
+                )
+            }
         };
         let priced = price(line)?;
         drafted.lines.push(DraftLine {
@@ -181,7 +190,7 @@ pub fn draft_lines<'a>(
     if !unmatched.is_empty() {
         return Err(DraftingError::NotMatched {
             lines: unmatched,
-            needs_income_account_in: (rules.unmatched == Unmatched::NoIncomeAccount)
+            needs_income_account_in: matches!(rules.unmatched, Unmatched::NoIncomeAccount)
                 .then(|| rules.company.to_string()),
         });
     }
@@ -246,6 +255,26 @@ mod tests {
         }
     }
 
+    /// A rule, comparable (items have no equality).
+    fn rule(unmatched: Unmatched) -> String {
+        match unmatched {
+            Unmatched::Refuse => "refuse".into(),
+            Unmatched::DefaultItem(item) => format!("default item {}", item.id),
+            Unmatched::CreateItem { income_account } => {
+                format!("create, posting to {income_account}")
+            }
+            Unmatched::NoIncomeAccount => "no income account".into(),
+        }
+    }
+
+    /// A line's item, comparable.
+    fn chosen(item: LineItem) -> String {
+        match item {
+            LineItem::Existing(item) => format!("item {}", item.id),
+            LineItem::New { income_account } => format!("new, posting to {income_account}"),
+        }
+    }
+
     fn settings(unmatched_item: UnmatchedItem) -> Settings {
         Settings {
             unmatched_item,
@@ -258,30 +287,30 @@ mod tests {
     #[test]
     fn the_settings_decide_what_an_unmatched_line_becomes_per_company() {
         let items = [item("7", "Services", None)];
-        let of = |u, realm| Unmatched::of(&settings(u), realm, &items);
-        assert_eq!(of(UnmatchedItem::Fail, "9130"), Unmatched::Refuse);
+        let of = |u, realm| rule(Unmatched::of(&settings(u), realm, &items));
+        assert_eq!(of(UnmatchedItem::Fail, "9130"), "refuse");
+        assert_eq!(of(UnmatchedItem::DefaultItem, "9130"), "default item 7");
+        assert_eq!(of(UnmatchedItem::DefaultItem, "4620"), "refuse");
         assert_eq!(
-            of(UnmatchedItem::DefaultItem, "9130"),
-            Unmatched::DefaultItem(&items[0])
-        );
-        assert_eq!(of(UnmatchedItem::DefaultItem, "4620"), Unmatched::Refuse);
-        assert_eq!(
-            Unmatched::of(&settings(UnmatchedItem::DefaultItem), "9130", &[]),
-            Unmatched::Refuse,
+            rule(Unmatched::of(
+                &settings(UnmatchedItem::DefaultItem),
+                "9130",
+                &[]
+            )),
+            "refuse",
             "a default item no longer active is no default"
         );
         assert_eq!(
             of(UnmatchedItem::CreateItem, "9130"),
-            Unmatched::CreateItem {
-                income_account: "79"
-            }
+            "create, posting to 79"
         );
-        assert_eq!(
-            of(UnmatchedItem::CreateItem, "4620"),
-            Unmatched::NoIncomeAccount
-        );
+        assert_eq!(of(UnmatchedItem::CreateItem, "4620"), "no income account");
         let s = settings(UnmatchedItem::DefaultItem);
-        assert_eq!(new_item_account(&s, "9130"), None, "only when creating items");
+        assert_eq!(
+            new_item_account(&s, "9130"),
+            None,
+            "only when creating items"
+        );
         let s = settings(UnmatchedItem::CreateItem);
         assert_eq!(new_item_account(&s, "9130"), Some("79"));
     }
@@ -301,12 +330,16 @@ mod tests {
         assert_eq!(ids, ["1", "2"]);
         assert_eq!(drafted.lines[1].unit_price, dec!(9));
         assert!(drafted.lines.iter().all(|l| l.tax_code_id.is_none()));
-        assert_eq!(drafted.items[0], (&source[0], LineItem::Existing(&items[0])));
+        assert_eq!(drafted.items[0].0, &source[0]);
+        assert_eq!(chosen(drafted.items[0].1), "item 1");
     }
 
     #[test]
     fn unmatched_lines_fail_together_or_take_the_default_or_a_new_item() {
-        let items = [item("1", "Consulting hours", None), item("7", "Services", None)];
+        let items = [
+            item("1", "Consulting hours", None),
+            item("7", "Services", None),
+        ];
         let source = [
             line("Mystery box", Some("NO-MATCH-1")),
             line("Consulting hours", None),
@@ -319,19 +352,28 @@ mod tests {
         );
         let hinted = draft_lines(&source, &us(&items, Unmatched::NoIncomeAccount)).unwrap_err();
         assert!(
-            hinted
-                .to_string()
-                .ends_with("; creating products needs an income account for Acme US in the app settings"),
+            hinted.to_string().ends_with(
+                "; creating products needs an income account for Acme US in the app settings"
+            ),
             "{hinted}"
         );
-        let defaulted = draft_lines(&source, &us(&items, Unmatched::DefaultItem(&items[1]))).unwrap();
+        let defaulted =
+            draft_lines(&source, &us(&items, Unmatched::DefaultItem(&items[1]))).unwrap();
         let ids: Vec<&str> = defaulted.lines.iter().map(|l| l.item_id.as_str()).collect();
         assert_eq!(ids, ["7", "1", "7"]);
-        let created = us(&items, Unmatched::CreateItem { income_account: "79" });
+        let created = us(
+            &items,
+            Unmatched::CreateItem {
+                income_account: "79",
+            },
+        );
         let created = draft_lines(&source, &created).unwrap();
-        assert_eq!(created.lines[0].item_id, "", "filled in when the item is created");
-        assert_eq!(created.items[0].1, LineItem::New { income_account: "79" });
-        assert_eq!(created.items[1].1, LineItem::Existing(&items[0]));
+        assert_eq!(
+            created.lines[0].item_id, "",
+            "filled in when the item is created"
+        );
+        assert_eq!(chosen(created.items[0].1), "new, posting to 79");
+        assert_eq!(chosen(created.items[1].1), "item 1");
     }
 
     #[test]
@@ -423,10 +465,17 @@ mod tests {
             ])),
             "a code the company does not list counts as taxable"
         );
-        let new = us(&items, Unmatched::CreateItem { income_account: "79" });
+        let new = us(
+            &items,
+            Unmatched::CreateItem {
+                income_account: "79",
+            },
+        );
         let new_lines = [line("Gift wrap", None)];
         assert_eq!(
-            draft_lines(&new_lines, &new).unwrap().check_paid_untaxed(None),
+            draft_lines(&new_lines, &new)
+                .unwrap()
+                .check_paid_untaxed(None),
             Ok(()),
             "a new item is not taxable"
         );

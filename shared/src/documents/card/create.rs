@@ -1,6 +1,10 @@
 //! The card's create request (I3–I8, B4, B9): the rep's draft, created once per idempotency key, and the
 //! record's document as the card then lists it.
 
+use super::checked_key;
+use super::portion::{apply_portion, deal_lease};
+use super::record::after_write;
+use crate::documents::catalog;
 use crate::documents::company::Company;
 use crate::documents::create::{create, Created, CustomerChoice, NewCustomer, Order};
 use crate::documents::items::{NewItem, NewItemLine};
@@ -8,10 +12,6 @@ use crate::documents::links::{Record, RecordType};
 use crate::documents::lookup::proposed_doc_number;
 use crate::documents::once::{request_id, run_once, Refusals};
 use crate::documents::view::DocumentView;
-use crate::documents::catalog;
-use super::portion::{apply_portion, deal_lease};
-use super::record::after_write;
-use super::checked_key;
 use crate::domain::draft::{Draft, DraftError, DraftLine};
 use crate::domain::portion::Portion;
 use crate::domain::workflow_draft::new_item_account;

@@ -1,8 +1,8 @@
 //! Linking existing QuickBooks documents to a record (I10).
 
+use super::record::{after_write, RecordDocuments};
 use crate::documents::company::Company;
 use crate::documents::links::{Link, Record};
-use super::record::{after_write, RecordDocuments};
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::entities::{DocType, Document};
 use crate::{App, AppError};

@@ -12,8 +12,8 @@ mod send;
 pub use create::{create_from_card, CardCreate, CardCustomer, CardLine};
 pub use link::{link_existing, DocRef};
 pub use proposal::{
-    draft_proposal, CompanyFacts, CustomerProposal, DraftProposal, ProposedLine, Source, TaxCodeView,
-    TermView,
+    draft_proposal, CompanyFacts, CustomerProposal, DraftProposal, ProposedLine, Source,
+    TaxCodeView, TermView,
 };
 pub use record::{record_documents, RecordDocuments};
 pub use search::{

@@ -1,12 +1,12 @@
 //! The create wizard's proposal (I3–I7, I13, B4): the deal's quotes, the customer match, the lines with
 //! suggested items, the company's tax codes and terms, the next document number.
 
+use super::search::{CustomerView, ItemView};
 use crate::documents::company::{Company, HubSpot};
 use crate::documents::create::{find_customer, NewCustomer};
 use crate::documents::links::{Record, RecordType};
 use crate::documents::lookup::proposed_doc_number;
 use crate::documents::{catalog, source};
-use super::search::{CustomerView, ItemView};
 use crate::domain::matching::{match_item, MatchedBy};
 use crate::domain::pricing::price;
 use crate::domain::workflow_draft::new_item_account;
@@ -123,9 +123,7 @@ pub async fn draft_proposal(
     let customer = async {
         let person = source::person_of(&hs, record.object_type.as_str(), &record.object_id).await?;
         let matched = match &person {
-            Some(p) => find_customer(app, &company, p)
-                .await?
-                .unzip(),
+            Some(p) => find_customer(app, &company, p).await?.unzip(),
             None => (None, None),
         };
         Ok::<_, AppError>((person, matched))

@@ -1,11 +1,11 @@
 //! The card's list of a record's documents (I1, I2, I11): stale snapshots refreshed first, the deal brought
 //! up to date, and the same answer after a create or a link.
 
+use crate::connections::{installed_portal, CompanySummary, Connection};
 use crate::documents::deal::bring_up_to_date;
 use crate::documents::links::{Link, Record, RecordType};
 use crate::documents::refresh::refresh;
 use crate::documents::view::DocumentView;
-use crate::connections::{installed_portal, CompanySummary, Connection};
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

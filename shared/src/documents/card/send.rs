@@ -1,11 +1,11 @@
 //! Sending an invoice from QuickBooks by e-mail (B9), the card's record and deal following at once.
 
+use super::checked_key;
+use super::record::sync_deal;
 use crate::documents::company::Company;
 use crate::documents::links::{Link, Record, RecordType};
 use crate::documents::once::request_id;
 use crate::documents::view::DocumentView;
-use super::checked_key;
-use super::record::sync_deal;
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::entities::DocType;
 use crate::{App, AppError};
