@@ -12,4 +12,5 @@ pub mod pricing;
 pub mod snapshot;
 pub mod status;
 pub mod text;
+pub mod unmatched;
 pub mod workflow_draft;

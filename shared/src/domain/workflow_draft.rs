@@ -1,56 +1,14 @@
 //! The workflow actions' drafting rules (W5, W6, I6, B4): with nobody to choose, which QuickBooks item and
-//! tax code each HubSpot line gets, what becomes of a line no item matches, and which lines a paid invoice
-//! cannot have. Pure: actions.rs reads what these need and writes what they decide. The card's rep chooses
-//! items and tax codes, but offers new items on the same terms (`new_item_account`).
+//! tax code each HubSpot line gets (a line no item matches as `unmatched.rs` says), and which lines a paid
+//! invoice cannot have. Pure: actions/ reads what these need and writes what they decide.
 
 use super::draft::{DraftLine, SourceLine};
 use super::matching::match_item;
 use super::pricing::{price, OutOfRange};
+use super::unmatched::Unmatched;
 use crate::quickbooks::entities::{Item, TaxCode};
-use crate::settings::{Settings, UnmatchedItem};
 use crate::{AppError, ErrorCode};
 use thiserror::Error;
-
-/// The income account new items of company `realm_id` post to when the settings create unmatched products
-/// (B4); `None` when they do not, or name no account for this company.
-pub fn new_item_account<'a>(settings: &'a Settings, realm_id: &str) -> Option<&'a str> {
-    match settings.unmatched_item {
-        UnmatchedItem::CreateItem => settings.income_accounts.get(realm_id).map(String::as_str),
-        UnmatchedItem::Fail | UnmatchedItem::DefaultItem => None,
-    }
-}
-
-/// What becomes of a line no QuickBooks item matches, in one company (W5, B4).
-#[derive(Clone, Copy, Debug)]
-pub enum Unmatched<'a> {
-    /// The action fails, naming the lines.
-    Refuse,
-    /// The line takes the company's default item.
-    DefaultItem(&'a Item),
-    /// An item is created for the line, its sales posting to this income account.
-    CreateItem { income_account: &'a str },
-    /// The settings create items but name no income account for this company: refused, saying so.
-    NoIncomeAccount,
-}
-
-impl<'a> Unmatched<'a> {
-    /// The settings' rule for company `realm_id`, whose active items are `items`. A default item that is not
-    /// among them (deleted or made inactive since it was chosen) is no default.
-    pub fn of(settings: &'a Settings, realm_id: &str, items: &'a [Item]) -> Self {
-        match settings.unmatched_item {
-            UnmatchedItem::Fail => Unmatched::Refuse,
-            UnmatchedItem::DefaultItem => settings
-                .default_items
-                .get(realm_id)
-                .and_then(|id| items.iter().find(|i| &i.id == id))
-                .map_or(Unmatched::Refuse, Unmatched::DefaultItem),
-            UnmatchedItem::CreateItem => new_item_account(settings, realm_id)
-                .map_or(Unmatched::NoIncomeAccount, |income_account| {
-                    Unmatched::CreateItem { income_account }
-                }),
-        }
-    }
-}
 
 /// What one company's lines are drafted with.
 pub struct Rules<'a> {
@@ -255,64 +213,12 @@ mod tests {
         }
     }
 
-    /// A rule, comparable (items have no equality).
-    fn rule(unmatched: Unmatched) -> String {
-        match unmatched {
-            Unmatched::Refuse => "refuse".into(),
-            Unmatched::DefaultItem(item) => format!("default item {}", item.id),
-            Unmatched::CreateItem { income_account } => {
-                format!("create, posting to {income_account}")
-            }
-            Unmatched::NoIncomeAccount => "no income account".into(),
-        }
-    }
-
     /// A line's item, comparable.
     fn chosen(item: LineItem) -> String {
         match item {
             LineItem::Existing(item) => format!("item {}", item.id),
             LineItem::New { income_account } => format!("new, posting to {income_account}"),
         }
-    }
-
-    fn settings(unmatched_item: UnmatchedItem) -> Settings {
-        Settings {
-            unmatched_item,
-            default_items: [("9130".to_string(), "7".to_string())].into(),
-            income_accounts: [("9130".to_string(), "79".to_string())].into(),
-            ..Settings::default()
-        }
-    }
-
-    #[test]
-    fn the_settings_decide_what_an_unmatched_line_becomes_per_company() {
-        let items = [item("7", "Services", None)];
-        let of = |u, realm| rule(Unmatched::of(&settings(u), realm, &items));
-        assert_eq!(of(UnmatchedItem::Fail, "9130"), "refuse");
-        assert_eq!(of(UnmatchedItem::DefaultItem, "9130"), "default item 7");
-        assert_eq!(of(UnmatchedItem::DefaultItem, "4620"), "refuse");
-        assert_eq!(
-            rule(Unmatched::of(
-                &settings(UnmatchedItem::DefaultItem),
-                "9130",
-                &[]
-            )),
-            "refuse",
-            "a default item no longer active is no default"
-        );
-        assert_eq!(
-            of(UnmatchedItem::CreateItem, "9130"),
-            "create, posting to 79"
-        );
-        assert_eq!(of(UnmatchedItem::CreateItem, "4620"), "no income account");
-        let s = settings(UnmatchedItem::DefaultItem);
-        assert_eq!(
-            new_item_account(&s, "9130"),
-            None,
-            "only when creating items"
-        );
-        let s = settings(UnmatchedItem::CreateItem);
-        assert_eq!(new_item_account(&s, "9130"), Some("79"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::documents::once::{request_id, run_once, Refusals};
 use crate::documents::view::DocumentView;
 use crate::domain::draft::{Draft, DraftError, DraftLine};
 use crate::domain::portion::Portion;
-use crate::domain::workflow_draft::new_item_account;
+use crate::domain::unmatched::new_item_account;
 use crate::quickbooks::entities::DocType;
 use crate::settings::Settings;
 use crate::{App, AppError, ErrorCode};

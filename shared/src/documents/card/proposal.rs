@@ -9,7 +9,7 @@ use crate::documents::lookup::proposed_doc_number;
 use crate::documents::{catalog, source};
 use crate::domain::matching::{match_item, MatchedBy};
 use crate::domain::pricing::price;
-use crate::domain::workflow_draft::new_item_account;
+use crate::domain::unmatched::new_item_account;
 use crate::quickbooks::entities::DocType;
 use crate::settings::Settings;
 use crate::{App, AppError};

@@ -105,18 +105,24 @@ impl Current {
         now: DateTime<Utc>,
     ) -> RecordDocuments {
         if record.object_type == RecordType::Deals {
-            let deal = &record.object_id;
-            if let Err(e) = sync_deal(
+            let deal_id = &record.object_id;
+            // A failure is a notice for the user, not a failed request: the documents exist and the next
+            // render tries again.
+            if let Err(e) = bring_up_to_date(
                 app,
                 portal_id,
-                deal,
+                deal_id,
                 &self.links,
                 &self.connections,
                 changed,
             )
             .await
             {
-                self.notices.push(e);
+                tracing::warn!(error = %e, deal_id, "deal properties not updated");
+                self.notices.push(format!(
+                    "The deal was not fully updated from QuickBooks ({}); it will be on the next refresh",
+                    e.public_message()
+                ));
             }
         }
         RecordDocuments {
@@ -130,25 +136,4 @@ impl Current {
             notices: self.notices,
         }
     }
-}
-
-/// Brings a deal up to date for the card. A failure is a notice for the user, not a failed request: the
-/// documents exist and the next render tries again.
-pub(super) async fn sync_deal(
-    app: &App,
-    portal_id: u64,
-    deal_id: &str,
-    links: &[Link],
-    connections: &[Connection],
-    changed: bool,
-) -> Result<(), String> {
-    bring_up_to_date(app, portal_id, deal_id, links, connections, changed)
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, deal_id, "deal properties not updated");
-            format!(
-                "The deal was not fully updated from QuickBooks ({}); it will be on the next refresh",
-                e.public_message()
-            )
-        })
 }

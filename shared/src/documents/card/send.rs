@@ -1,8 +1,8 @@
 //! Sending an invoice from QuickBooks by e-mail (B9), the card's record and deal following at once.
 
 use super::checked_key;
-use super::record::sync_deal;
 use crate::documents::company::Company;
+use crate::documents::deal::bring_up_to_date;
 use crate::documents::links::{Link, Record, RecordType};
 use crate::documents::once::request_id;
 use crate::documents::view::DocumentView;
@@ -72,17 +72,11 @@ pub async fn send_invoice(
             link.save(&app.store).await?;
             if record.object_type == RecordType::Deals {
                 let connections = vec![company.connection.clone()];
-                if let Err(e) = sync_deal(
-                    app,
-                    portal_id,
-                    &record.object_id,
-                    &links,
-                    &connections,
-                    true,
-                )
-                .await
+                let deal_id = &record.object_id;
+                if let Err(e) =
+                    bring_up_to_date(app, portal_id, deal_id, &links, &connections, true).await
                 {
-                    tracing::warn!(notice = %e, "deal not updated after send");
+                    tracing::warn!(error = %e, deal_id, "deal not updated after send");
                 }
             }
         }
