@@ -8,12 +8,16 @@
 //! to three days. Why not BLOCK + callback: the work is a handful of calls that finish in well under
 //! HubSpot's ~30 s, and answering inline needs no queue, no worker and no second delivery path that could
 //! itself fail. Repeats are safe either way: the `callbackId` is the idempotency key and the `requestid` of
-//! every QuickBooks write, so a redelivery after a lost answer gets the first document back.
+//! every QuickBooks write, so a redelivery after a lost answer gets the first document back. A wrong input of
+//! the action (inputs.rs) is refused before the execution is claimed: a repeat carries the same inputs.
+//!
+//! Here only the orchestration: the drafting rules are pure (domain/workflow_draft.rs, domain/unmatched.rs,
+//! domain/due.rs), the codes a workflow's history shows are in codes.rs.
 
 mod codes;
 mod inputs;
 
-pub use codes::workflow_code;
+use codes::workflow_code;
 pub use inputs::{Enrolled, Execution, InputError, Inputs, Origin};
 
 use crate::documents::company::{Company, HubSpot};
