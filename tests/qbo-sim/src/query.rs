@@ -416,38 +416,53 @@ pub fn run<'a>(q: &Query, records: &'a [Value], zone: Tz) -> (Vec<&'a Value>, us
         .filter(|r| !hide_inactive || r["Active"] != false)
         .filter(|r| q.conditions.iter().all(|c| c.matches(r, zone)))
         .collect();
-    hits.sort_by(|a, b| {
-        q.order_by
-            .iter()
-            .map(|(field, desc)| {
-                let ord = order(field, a, b, zone);
-                if *desc {
-                    ord.reverse()
-                } else {
-                    ord
-                }
+    if !q.order_by.is_empty() {
+        // Each record's keys are read once: comparing raw values would parse every time on each of the
+        // n·log n comparisons, too slow for a company of 10,000 invoices.
+        let mut keyed: Vec<(Vec<Option<SortKey>>, &Value)> = hits
+            .into_iter()
+            .map(|r| {
+                let keys = q.order_by.iter().map(|(f, _)| sort_key(f, r, zone));
+                (keys.collect(), r)
             })
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            a.iter()
+                .zip(b)
+                .zip(&q.order_by)
+                .map(|((x, y), (_, desc))| if *desc { y.cmp(x) } else { x.cmp(y) })
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+        hits = keyed.into_iter().map(|(_, r)| r).collect();
+    }
     let total = hits.len();
     let page = hits.into_iter().skip(q.start - 1).take(q.max).collect();
     (page, total)
 }
 
-/// Sort order of two records on one field; records without it come first.
-fn order(field: &str, a: &Value, b: &Value, zone: Tz) -> Ordering {
-    match (field_value(a, field), field_value(b, field)) {
-        (Some(x), Some(y)) => {
-            let as_literal = match y {
-                Value::String(s) => Literal::Text(s.clone()),
-                Value::Bool(b) => Literal::Bool(*b),
-                other => decimal(other).map_or(Literal::Bool(false), Literal::Number),
-            };
-            compare(field, x, &as_literal, zone).unwrap_or(Ordering::Equal)
+/// What a record is sorted by on one field, read as the field means it (as [`compare`] does); records
+/// without the field sort first.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    Bool(bool),
+    Number(Decimal),
+    Instant(chrono::DateTime<chrono::Utc>),
+    Text(String),
+}
+
+fn sort_key(field: &str, record: &Value, zone: Tz) -> Option<SortKey> {
+    Some(match field_value(record, field)? {
+        Value::String(s) if TIME_FIELDS.contains(&field) => {
+            parse_instant(s, zone).map_or_else(|| SortKey::Text(s.clone()), SortKey::Instant)
         }
-        (x, y) => x.is_some().cmp(&y.is_some()),
-    }
+        Value::String(s) if field == "Id" => {
+            Decimal::from_str(s).map_or_else(|_| SortKey::Text(s.clone()), SortKey::Number)
+        }
+        Value::String(s) => SortKey::Text(s.clone()),
+        Value::Bool(b) => SortKey::Bool(*b),
+        other => SortKey::Number(decimal(other)?),
+    })
 }
 
 /// The `QueryResponse` of a statement: entities with `startPosition`, `maxResults` and `totalCount` (the
