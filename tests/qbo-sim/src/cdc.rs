@@ -102,10 +102,11 @@ fn changes<'a>(
     entity: &'a str,
     since: DateTime<Utc>,
 ) -> impl Iterator<Item = (DateTime<Utc>, Change<'a>)> + 'a {
-    let updated_at = |r: &Value| {
+    let zone = company.zone;
+    let updated_at = move |r: &Value| {
         r["MetaData"]["LastUpdatedTime"]
             .as_str()
-            .and_then(|t| parse_instant(t, company.zone))
+            .and_then(|t| parse_instant(t, zone))
     };
     let records = company
         .records(entity)

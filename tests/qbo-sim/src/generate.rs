@@ -6,6 +6,7 @@
 //! Records are built directly in their stored shape (the shape the write rules produce), not through the
 //! write path: 10,000 invoices must seed in well under a second.
 
+use crate::clock::parse_zone;
 use crate::amounts::{line_amount, money, total_amount};
 use crate::rules::US_SALES_TAX_PERCENT;
 use crate::state::{CompanySeed, Tombstone};
@@ -150,14 +151,13 @@ pub fn check(spec: &Generate) -> Result<(), String> {
 }
 
 /// The generated company on top of `base` (whose settings, terms and accounts it keeps and whose
-/// customers, items and transactions it drops), as of `now` in `zone`.
-pub fn company(
-    spec: &Generate,
-    base: &CompanySeed,
-    now: DateTime<Utc>,
-    zone: Tz,
-) -> Result<Generated, String> {
+/// customers, items and transactions it drops), as of `now` in the base's time zone.
+pub fn company(spec: &Generate, base: &CompanySeed, now: DateTime<Utc>) -> Result<Generated, String> {
     check(spec)?;
+    let zone = base.company_info["DefaultTimeZone"]
+        .as_str()
+        .and_then(parse_zone)
+        .ok_or("generate: the base company has no IANA time zone")?;
     let now = now - Duration::nanoseconds(now.timestamp_subsec_nanos().into());
     let mut seed = base.clone();
     seed.realm_id = spec.realm_id.clone();
@@ -275,7 +275,7 @@ impl Generator {
             let (created, updated) = self.created_and_updated(mix::CUSTOMER_EDITED);
             let id = self.id();
             let mut record = json!({
-                "Id": id,
+                "Id": id.clone(),
                 "SyncToken": if created == updated { "0" } else { "1" },
                 "DisplayName": display,
                 "CompanyName": company,

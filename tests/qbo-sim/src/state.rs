@@ -134,6 +134,15 @@ impl Company {
         Ok(company)
     }
 
+    /// A generated company (see `generate.rs`) as of `now`, its deleted invoices kept for CDC.
+    fn generated(spec: &Generate, now: DateTime<Utc>) -> Result<Self, String> {
+        let generated = crate::generate::company(spec, &crate::generate::base(), now)?;
+        let mut company = Self::new(generated.seed)?;
+        company.deleted = generated.deleted;
+        company.last_id = company.last_id.max(generated.last_id);
+        Ok(company)
+    }
+
     pub fn records(&self, entity: &str) -> &[Value] {
         self.seed
             .entities
@@ -220,17 +229,11 @@ impl Sim {
             .map(|c| Ok((c.realm_id.clone(), Company::new(c.clone())?)))
             .collect::<Result<_, String>>()?;
         if let Some(spec) = &seed.generate {
-            let base = crate::generate::base();
-            let zone = Company::new(base.clone())?.zone;
-            let now = seed.now.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
-            let generated = crate::generate::company(spec, &base, now, zone)?;
-            let mut company = Company::new(generated.seed)?;
-            company.deleted = generated.deleted;
-            company.last_id = company.last_id.max(generated.last_id);
             if companies.contains_key(&spec.realm_id) {
                 return Err(format!("generate: realm {} is already seeded", spec.realm_id));
             }
-            companies.insert(spec.realm_id.clone(), company);
+            let now = seed.now.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+            companies.insert(spec.realm_id.clone(), Company::generated(spec, now)?);
         }
         Ok(Self {
             companies,

@@ -306,3 +306,11 @@ async fn inactive_customers_and_items_only_when_asked_for() {
     assert_eq!(count("Item", " WHERE Active IN (true, false)").await, all.1);
     assert!(inactive.0 > 0 && inactive.1 > 0);
 }
+
+#[test]
+fn the_bench_fixture_is_the_company_issue_12_measures() {
+    let text = include_str!("../fixtures/sync-bench.json");
+    let seed: Seed = serde_json::from_str(text).unwrap();
+    assert_eq!(seed.generate, Some(spec(5000, 1000, 10_000)));
+    assert_eq!(seed.now, Seed::demo().now, "the same clock as the demo, so the same company");
+}
