@@ -5,7 +5,7 @@ use crate::clock::{parse_instant, Moment};
 use crate::faults::Fault;
 use crate::state::{Company, Tombstone};
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 const LOOKBACK_DAYS: i64 = 30;
@@ -68,15 +68,30 @@ pub fn response(
     for (_, n, change) in changed {
         per_entity[n].push(change.render());
     }
+    // Built by moving the records in: `json!` would copy each through the serializer.
     let responses: Vec<Value> = entities
         .iter()
         .zip(per_entity)
-        .map(|(entity, objects)| match objects.len() {
-            0 => json!({}),
-            count => json!({ *entity: objects, "startPosition": 1, "maxResults": count }),
+        .map(|(entity, objects)| {
+            let mut answer = Map::new();
+            if !objects.is_empty() {
+                let count = objects.len();
+                answer.insert(entity.to_string(), Value::Array(objects));
+                answer.insert("startPosition".into(), json!(1));
+                answer.insert("maxResults".into(), json!(count));
+            }
+            Value::Object(answer)
         })
         .collect();
-    Ok(json!({"CDCResponse": [{"QueryResponse": responses}], "time": at.time()}))
+    let mut query_response = Map::new();
+    query_response.insert("QueryResponse".into(), Value::Array(responses));
+    let mut body = Map::new();
+    body.insert(
+        "CDCResponse".into(),
+        Value::Array(vec![Value::Object(query_response)]),
+    );
+    body.insert("time".into(), json!(at.time()));
+    Ok(Value::Object(body))
 }
 
 /// One change: a record as it is now, or a deleted one's tombstone.

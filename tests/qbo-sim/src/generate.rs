@@ -441,7 +441,9 @@ impl Generator {
             if voided {
                 crate::writes::zero_voided(&mut invoice, "Invoice");
             }
-            customers[c].balance += total - paid;
+            if !voided {
+                customers[c].balance += total - paid;
+            }
             invoices.push(invoice);
         }
         for customer in customers.iter_mut() {
