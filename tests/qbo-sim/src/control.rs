@@ -1,12 +1,12 @@
 //! The QuickBooks-specific control API (the shared part, `/_sim/reset`, `/_sim/requests`, `/_sim/faults`
 //! and `/_sim/clock`, comes from `sim_kit`): seed and state, consent, settings.
 
-use crate::state::{Seed, Sim};
 use crate::calls::Calls;
 use crate::generate::Generate;
+use crate::state::{Seed, Sim};
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use chrono::Duration;

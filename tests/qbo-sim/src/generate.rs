@@ -6,8 +6,8 @@
 //! Records are built directly in their stored shape (the shape the write rules produce), not through the
 //! write path: 10,000 invoices must seed in well under a second.
 
-use crate::clock::parse_zone;
 use crate::amounts::{line_amount, money, total_amount};
+use crate::clock::parse_zone;
 use crate::rules::US_SALES_TAX_PERCENT;
 use crate::state::{CompanySeed, Tombstone};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -108,15 +108,34 @@ impl Rng {
 }
 
 const GIVEN: &[&str] = &[
-    "Ada", "Alan", "Barbara", "Claude", "Dorothy", "Edsger", "Frances", "Grace", "Hedy", "Ivan", "Joan",
-    "Ken", "Leslie", "Margaret", "Niklaus", "Radia", "Shafi", "Tim", "Unity", "Vint",
+    "Ada", "Alan", "Barbara", "Claude", "Dorothy", "Edsger", "Frances", "Grace", "Hedy", "Ivan",
+    "Joan", "Ken", "Leslie", "Margaret", "Niklaus", "Radia", "Shafi", "Tim", "Unity", "Vint",
 ];
 const FAMILY: &[&str] = &[
-    "Lovelace", "Turing", "Liskov", "Shannon", "Hodgkin", "Dijkstra", "Allen", "Hopper", "Lamarr",
-    "Sutherland", "Clarke", "Thompson", "Lamport", "Hamilton", "Wirth", "Perlman", "Goldwasser", "Berners",
-    "Okafor", "Cerf",
+    "Lovelace",
+    "Turing",
+    "Liskov",
+    "Shannon",
+    "Hodgkin",
+    "Dijkstra",
+    "Allen",
+    "Hopper",
+    "Lamarr",
+    "Sutherland",
+    "Clarke",
+    "Thompson",
+    "Lamport",
+    "Hamilton",
+    "Wirth",
+    "Perlman",
+    "Goldwasser",
+    "Berners",
+    "Okafor",
+    "Cerf",
 ];
-const COMPANY: &[&str] = &["Ltd", "Inc.", "LLC", "& Co", "Group", "Partners", "Studio", "Works"];
+const COMPANY: &[&str] = &[
+    "Ltd", "Inc.", "LLC", "& Co", "Group", "Partners", "Studio", "Works",
+];
 const STATES: &[(&str, &str)] = &[
     ("Middlefield", "CA"),
     ("Bayshore", "CA"),
@@ -125,9 +144,12 @@ const STATES: &[(&str, &str)] = &[
     ("Brooklyn", "NY"),
     ("Denver", "CO"),
 ];
-const ADJECTIVE: &[&str] = &["Basic", "Premium", "Compact", "Heavy", "Smart", "Classic", "Rapid", "Eco"];
+const ADJECTIVE: &[&str] = &[
+    "Basic", "Premium", "Compact", "Heavy", "Smart", "Classic", "Rapid", "Eco",
+];
 const NOUN: &[&str] = &[
-    "Widget", "Gadget", "Bracket", "Sensor", "Cable", "Panel", "Valve", "Audit", "Training", "Support",
+    "Widget", "Gadget", "Bracket", "Sensor", "Cable", "Panel", "Valve", "Audit", "Training",
+    "Support",
 ];
 
 /// Why a spec is refused (the control API answers 400 with it).
@@ -152,7 +174,11 @@ pub fn check(spec: &Generate) -> Result<(), String> {
 
 /// The generated company on top of `base` (whose settings, terms and accounts it keeps and whose
 /// customers, items and transactions it drops), as of `now` in the base's time zone.
-pub fn company(spec: &Generate, base: &CompanySeed, now: DateTime<Utc>) -> Result<Generated, String> {
+pub fn company(
+    spec: &Generate,
+    base: &CompanySeed,
+    now: DateTime<Utc>,
+) -> Result<Generated, String> {
     check(spec)?;
     let zone = base.company_info["DefaultTimeZone"]
         .as_str()

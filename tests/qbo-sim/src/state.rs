@@ -230,7 +230,10 @@ impl Sim {
             .collect::<Result<_, String>>()?;
         if let Some(spec) = &seed.generate {
             if companies.contains_key(&spec.realm_id) {
-                return Err(format!("generate: realm {} is already seeded", spec.realm_id));
+                return Err(format!(
+                    "generate: realm {} is already seeded",
+                    spec.realm_id
+                ));
             }
             let now = seed.now.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
             companies.insert(spec.realm_id.clone(), Company::generated(spec, now)?);

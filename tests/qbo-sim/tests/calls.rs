@@ -24,8 +24,11 @@ async fn calls_are_counted_by_kind_and_by_company() {
     us.get("customer/58").await;
     us.get("companyinfo/9130357766900011").await;
     us.post("customer", json!({"DisplayName": "Counted"})).await;
-    us.post("batch", json!({"BatchItemRequest": [{"bId": "1", "Query": "SELECT * FROM Term"}]}))
-        .await;
+    us.post(
+        "batch",
+        json!({"BatchItemRequest": [{"bId": "1", "Query": "SELECT * FROM Term"}]}),
+    )
+    .await;
     reqwest::Client::new()
         .post(format!("{}/oauth2/v1/tokens/bearer", us.sim.base_url()))
         .send()
@@ -47,7 +50,10 @@ async fn calls_are_counted_by_kind_and_by_company() {
         "OAuth calls name no company"
     );
     assert_eq!(us.sim.calls(Some("9130357766900022")), Calls::default());
-    assert_eq!(calls_over_http(&us.sim, Some(US)).await, serde_json::to_value(want).unwrap());
+    assert_eq!(
+        calls_over_http(&us.sim, Some(US)).await,
+        serde_json::to_value(want).unwrap()
+    );
     assert_eq!(calls_over_http(&us.sim, None).await["oauth"], 1);
 }
 
@@ -60,7 +66,11 @@ async fn throttled_calls_are_counted_too() {
         refused += usize::from(us.get("customer/58").await.status() == 429);
     }
     assert_eq!(refused, 7);
-    assert_eq!(us.sim.calls(Some(US)).read, 12, "the log holds what was sent, 429s included");
+    assert_eq!(
+        us.sim.calls(Some(US)).read,
+        12,
+        "the log holds what was sent, 429s included"
+    );
 }
 
 #[tokio::test]
@@ -79,25 +89,51 @@ async fn a_company_is_generated_through_the_control_api_and_reset_builds_it_agai
                 .as_u16()
         }
     };
-    assert_eq!(post("generate", json!({"customers": 30, "items": 5, "invoices": 80})).await, 204);
+    assert_eq!(
+        post(
+            "generate",
+            json!({"customers": 30, "items": 5, "invoices": 80})
+        )
+        .await,
+        204
+    );
     let company = Company {
         token: sim.issue_access_token(GENERATED_REALM),
         sim,
         realm: GENERATED_REALM,
     };
-    let (status, body) = company.query("SELECT COUNT(*) FROM Customer WHERE Active IN (true, false)").await;
-    assert_eq!((status, &body["QueryResponse"]["totalCount"]), (200, &json!(30)));
-    assert!(company.sim.with_state(|s| s.companies.contains_key(US)), "the demo companies stay");
-    let before = company.sim.with_state(|s| serde_json::to_string(&s.snapshot().companies).unwrap());
-    company.post("customer", json!({"DisplayName": "Gone after reset"})).await;
+    let (status, body) = company
+        .query("SELECT COUNT(*) FROM Customer WHERE Active IN (true, false)")
+        .await;
+    assert_eq!(
+        (status, &body["QueryResponse"]["totalCount"]),
+        (200, &json!(30))
+    );
+    assert!(
+        company.sim.with_state(|s| s.companies.contains_key(US)),
+        "the demo companies stay"
+    );
+    let before = company
+        .sim
+        .with_state(|s| serde_json::to_string(&s.snapshot().companies).unwrap());
+    company
+        .post("customer", json!({"DisplayName": "Gone after reset"}))
+        .await;
     company.control("reset", json!({})).await;
-    let after = company.sim.with_state(|s| serde_json::to_string(&s.snapshot().companies).unwrap());
+    let after = company
+        .sim
+        .with_state(|s| serde_json::to_string(&s.snapshot().companies).unwrap());
     assert_eq!(before, after, "reset generates the same company again");
 
     let post = |path: &'static str, body: Value| {
         let url = format!("{}/_sim/{path}", company.sim.base_url());
         async move {
-            let res = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
+            let res = reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             (res.status().as_u16(), res.text().await.unwrap())
         }
     };
@@ -108,7 +144,13 @@ async fn a_company_is_generated_through_the_control_api_and_reset_builds_it_agai
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("at least one customer"), "{body}");
     let (status, _) = post("generate", json!({"invoice": 10})).await;
-    assert!((400..500).contains(&status), "a misspelt field is refused, not ignored");
+    assert!(
+        (400..500).contains(&status),
+        "a misspelt field is refused, not ignored"
+    );
     let (status, _) = post("seed", json!({"customers": 10})).await;
-    assert!((400..500).contains(&status), "a spec is not a seed: refused, not an empty seed");
+    assert!(
+        (400..500).contains(&status),
+        "a spec is not a seed: refused, not an empty seed"
+    );
 }

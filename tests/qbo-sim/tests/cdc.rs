@@ -42,7 +42,11 @@ fn changes_in_state(company: &Company, entity: &str, since: &str) -> usize {
                 chrono::DateTime::parse_from_rfc3339(t).unwrap() >= since
             })
             .count();
-        live + c.deleted.iter().filter(|t| t.entity == entity && t.at >= since).count()
+        live + c
+            .deleted
+            .iter()
+            .filter(|t| t.entity == entity && t.at >= since)
+            .count()
     })
 }
 
@@ -52,7 +56,9 @@ const SINCE: &str = "2026-10-25T00:00:00-07:00";
 async fn all_entities_in_one_call_under_a_thousand_objects() {
     let company = Company::generated(recent(300)).await;
     let (status, cdc) = company
-        .get_json(&format!("cdc?entities=Customer,Item,Invoice,Payment&changedSince={SINCE}"))
+        .get_json(&format!(
+            "cdc?entities=Customer,Item,Invoice,Payment&changedSince={SINCE}"
+        ))
         .await;
     assert_eq!(status, 200, "{cdc}");
     let answers = cdc["CDCResponse"][0]["QueryResponse"].as_array().unwrap();
@@ -76,24 +82,38 @@ async fn deleted_invoices_come_as_status_deleted_and_voided_ones_in_full() {
         .get_json(&format!("cdc?entities=Invoice&changedSince={SINCE}"))
         .await;
     let invoices = objects(&cdc, "Invoice");
-    let deleted: Vec<&&Value> = invoices.iter().filter(|i| i["status"] == "Deleted").collect();
-    let tombstones = company.sim.with_state(|s| s.companies[company.realm].deleted.len());
+    let deleted: Vec<&&Value> = invoices
+        .iter()
+        .filter(|i| i["status"] == "Deleted")
+        .collect();
+    let tombstones = company
+        .sim
+        .with_state(|s| s.companies[company.realm].deleted.len());
     assert_eq!(deleted.len(), tombstones, "every delete of the window");
     assert!(!deleted.is_empty());
     for d in &deleted {
         let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(keys.len(), 4, "only Id, status, domain, MetaData: {d}");
         assert!(d["MetaData"]["LastUpdatedTime"].is_string());
-        assert_eq!(company.stored("Invoice", d["Id"].as_str().unwrap()), Value::Null);
+        assert_eq!(
+            company.stored("Invoice", d["Id"].as_str().unwrap()),
+            Value::Null
+        );
     }
-    let voided: Vec<&&Value> = invoices.iter().filter(|i| i["PrivateNote"] == "Voided").collect();
-    assert!(!voided.is_empty());
-    assert!(voided
+    let voided: Vec<&&Value> = invoices
         .iter()
-        .all(|v| v["TotalAmt"].as_f64() == Some(0.0) && v["Line"].is_array() && v["DocNumber"].is_string()));
+        .filter(|i| i["PrivateNote"] == "Voided")
+        .collect();
+    assert!(!voided.is_empty());
+    assert!(voided.iter().all(|v| v["TotalAmt"].as_f64() == Some(0.0)
+        && v["Line"].is_array()
+        && v["DocNumber"].is_string()));
     // A query never returns a deleted invoice.
     let (_, body) = company
-        .query(&format!("SELECT * FROM Invoice WHERE Id = '{}'", deleted[0]["Id"].as_str().unwrap()))
+        .query(&format!(
+            "SELECT * FROM Invoice WHERE Id = '{}'",
+            deleted[0]["Id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(body["QueryResponse"], serde_json::json!({}));
 }
@@ -104,18 +124,31 @@ async fn the_whole_answer_stops_at_a_thousand_objects_oldest_first() {
     let invoices_changed = changes_in_state(&company, "Invoice", SINCE);
     assert!(invoices_changed > 1000);
     let (_, cdc) = company
-        .get_json(&format!("cdc?entities=Invoice,Payment,Customer&changedSince={SINCE}"))
+        .get_json(&format!(
+            "cdc?entities=Invoice,Payment,Customer&changedSince={SINCE}"
+        ))
         .await;
     let counts: Vec<usize> = ["Invoice", "Payment", "Customer"]
         .iter()
         .map(|e| objects(&cdc, e).len())
         .collect();
-    assert_eq!(counts.iter().sum::<usize>(), 1000, "the cap is on the answer: {counts:?}");
-    assert!(counts[0] < 1000, "no entity reaches 1000 on its own: a client must check the total");
-    assert!(counts[1] > 0, "the cut runs across entities by time, not entity by entity");
+    assert_eq!(
+        counts.iter().sum::<usize>(),
+        1000,
+        "the cap is on the answer: {counts:?}"
+    );
+    assert!(
+        counts[0] < 1000,
+        "no entity reaches 1000 on its own: a client must check the total"
+    );
+    assert!(
+        counts[1] > 0,
+        "the cut runs across entities by time, not entity by entity"
+    );
     // The oldest changes are the ones kept.
     let stamp = |o: &Value| {
-        chrono::DateTime::parse_from_rfc3339(o["MetaData"]["LastUpdatedTime"].as_str().unwrap()).unwrap()
+        chrono::DateTime::parse_from_rfc3339(o["MetaData"]["LastUpdatedTime"].as_str().unwrap())
+            .unwrap()
     };
     let kept = objects(&cdc, "Invoice");
     let newest_kept = kept.iter().map(|o| stamp(o)).max().unwrap();
@@ -128,7 +161,10 @@ async fn the_whole_answer_stops_at_a_thousand_objects_oldest_first() {
             .filter(|i| !kept.iter().any(|k| k["Id"] == i["Id"]))
             .count()
     });
-    assert_eq!(older_left_out, 0, "nothing older than the newest kept is left out");
+    assert_eq!(
+        older_left_out, 0,
+        "nothing older than the newest kept is left out"
+    );
 
     // Asked alone, the entity still stops at 1000: the rest only comes by paged query.
     let (_, alone) = company
@@ -136,9 +172,13 @@ async fn the_whole_answer_stops_at_a_thousand_objects_oldest_first() {
         .await;
     assert_eq!(objects(&alone, "Invoice").len(), 1000);
     let (_, count) = company
-        .query(&format!("SELECT COUNT(*) FROM Invoice WHERE MetaData.LastUpdatedTime >= '{SINCE}'"))
+        .query(&format!(
+            "SELECT COUNT(*) FROM Invoice WHERE MetaData.LastUpdatedTime >= '{SINCE}'"
+        ))
         .await;
-    let tombstones = company.sim.with_state(|s| s.companies[company.realm].deleted.len());
+    let tombstones = company
+        .sim
+        .with_state(|s| s.companies[company.realm].deleted.len());
     assert_eq!(
         count["QueryResponse"]["totalCount"].as_u64().unwrap() as usize + tombstones,
         invoices_changed

@@ -112,7 +112,10 @@ fn a_generated_company_is_mixed_like_a_real_one() {
             let linked = &p["Line"][0]["LinkedTxn"][0];
             assert_eq!(linked["TxnType"], "Invoice");
             assert_eq!(cents(&p["TotalAmt"]), cents(&p["Line"][0]["Amount"]));
-            (linked["TxnId"].as_str().unwrap().to_string(), cents(&p["TotalAmt"]))
+            (
+                linked["TxnId"].as_str().unwrap().to_string(),
+                cents(&p["TotalAmt"]),
+            )
         })
         .collect();
     for invoice in invoices.iter().filter(|i| i["PrivateNote"].is_null()) {
@@ -131,29 +134,47 @@ fn a_generated_company_is_mixed_like_a_real_one() {
         assert_eq!(cents(&invoice["TotalAmt"]), sum + tax);
         let id = invoice["Id"].as_str().unwrap();
         let settled = paid.get(id).copied().unwrap_or(0);
-        assert_eq!(cents(&invoice["Balance"]), cents(&invoice["TotalAmt"]) - settled);
+        assert_eq!(
+            cents(&invoice["Balance"]),
+            cents(&invoice["TotalAmt"]) - settled
+        );
         assert_eq!(settled > 0, invoice["LinkedTxn"].is_array(), "{invoice}");
     }
 
     // A customer's balance is its invoices' open balances; an inactive one has none.
     let mut owed: BTreeMap<&str, i64> = BTreeMap::new();
     for i in &invoices {
-        *owed.entry(i["CustomerRef"]["value"].as_str().unwrap()).or_default() += cents(&i["Balance"]);
+        *owed
+            .entry(i["CustomerRef"]["value"].as_str().unwrap())
+            .or_default() += cents(&i["Balance"]);
     }
     for c in &customers {
         let id = c["Id"].as_str().unwrap();
-        assert_eq!(cents(&c["Balance"]), owed.get(id).copied().unwrap_or(0), "{c}");
+        assert_eq!(
+            cents(&c["Balance"]),
+            owed.get(id).copied().unwrap_or(0),
+            "{c}"
+        );
         if c["Active"] == false {
             assert_eq!(cents(&c["Balance"]), 0, "{c}");
         }
     }
 
     // Ids are unique across the company and rise with time, as do document numbers.
-    let ids: Vec<u64> = invoices.iter().map(|i| i["Id"].as_str().unwrap().parse().unwrap()).collect();
+    let ids: Vec<u64> = invoices
+        .iter()
+        .map(|i| i["Id"].as_str().unwrap().parse().unwrap())
+        .collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
-    let dates: Vec<&str> = invoices.iter().map(|i| i["TxnDate"].as_str().unwrap()).collect();
+    let dates: Vec<&str> = invoices
+        .iter()
+        .map(|i| i["TxnDate"].as_str().unwrap())
+        .collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]));
-    assert!(dates[0] < "2025-01-01" && dates[dates.len() - 1] > "2026-10-01", "two years of invoices");
+    assert!(
+        dates[0] < "2025-01-01" && dates[dates.len() - 1] > "2026-10-01",
+        "two years of invoices"
+    );
 }
 
 #[test]
@@ -166,7 +187,10 @@ fn absurd_or_impossible_specs_are_refused() {
         ..Generate::default()
     });
     assert!(Sim::new(clash).is_err(), "a realm already seeded");
-    assert!(Sim::new(Seed::generated(spec(0, 0, 0))).is_ok(), "an empty company");
+    assert!(
+        Sim::new(Seed::generated(spec(0, 0, 0))).is_ok(),
+        "an empty company"
+    );
 }
 
 #[test]
@@ -185,7 +209,9 @@ async fn all_pages(company: &Company, statement: &str) -> (Vec<Value>, usize) {
     let (mut rows, mut calls, mut start) = (Vec::new(), 0, 1);
     loop {
         let (status, body) = company
-            .query(&format!("{statement} STARTPOSITION {start} MAXRESULTS 1000"))
+            .query(&format!(
+                "{statement} STARTPOSITION {start} MAXRESULTS 1000"
+            ))
             .await;
         assert_eq!(status, 200, "{body}");
         calls += 1;
@@ -226,20 +252,35 @@ async fn a_ten_thousand_invoice_company_pages_end_to_end_every_id_once_in_order(
         .map(|i| i["Id"].as_str().unwrap().parse().unwrap())
         .collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order, none twice");
-    assert_eq!(ids.iter().copied().collect::<BTreeSet<_>>(), live, "every live id, no deleted one");
-    assert_eq!(calls, live.len() / 1000 + 1, "ceil(N/1000) pages, plus the empty or short last one");
+    assert_eq!(
+        ids.iter().copied().collect::<BTreeSet<_>>(),
+        live,
+        "every live id, no deleted one"
+    );
+    assert_eq!(
+        calls,
+        live.len() / 1000 + 1,
+        "ceil(N/1000) pages, plus the empty or short last one"
+    );
     assert_eq!(company.sim.calls(Some(company.realm)).query, calls + 1);
 
     let (_, desc) = company
         .query("SELECT * FROM Invoice ORDERBY Id DESC MAXRESULTS 1")
         .await;
-    assert_eq!(desc["QueryResponse"]["Invoice"][0]["Id"], rows.last().unwrap()["Id"]);
+    assert_eq!(
+        desc["QueryResponse"]["Invoice"][0]["Id"],
+        rows.last().unwrap()["Id"]
+    );
 }
 
 #[tokio::test]
 async fn at_most_a_thousand_rows_a_page_and_a_hundred_unless_asked() {
     let company = Company::generated(spec(50, 20, 1500)).await;
-    let rows = |body: &Value| body["QueryResponse"]["Invoice"].as_array().map_or(0, Vec::len);
+    let rows = |body: &Value| {
+        body["QueryResponse"]["Invoice"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
     let (_, body) = company.query("SELECT * FROM Invoice").await;
     assert_eq!(rows(&body), 100, "MAXRESULTS defaults to 100");
     let (_, body) = company.query("SELECT * FROM Invoice MAXRESULTS 1000").await;
@@ -249,7 +290,11 @@ async fn at_most_a_thousand_rows_a_page_and_a_hundred_unless_asked() {
     let (_, body) = company
         .query("SELECT * FROM Invoice STARTPOSITION 100000 MAXRESULTS 10")
         .await;
-    assert_eq!(body["QueryResponse"], serde_json::json!({}), "past the end: nothing");
+    assert_eq!(
+        body["QueryResponse"],
+        serde_json::json!({}),
+        "past the end: nothing"
+    );
 }
 
 #[tokio::test]
@@ -258,7 +303,8 @@ async fn last_updated_filters_and_orders_as_instants() {
     let since = "2026-10-01T00:00:00-07:00";
     let cutoff = chrono::DateTime::parse_from_rfc3339(since).unwrap();
     let updated = |i: &Value| {
-        chrono::DateTime::parse_from_rfc3339(i["MetaData"]["LastUpdatedTime"].as_str().unwrap()).unwrap()
+        chrono::DateTime::parse_from_rfc3339(i["MetaData"]["LastUpdatedTime"].as_str().unwrap())
+            .unwrap()
     };
     let expected = company.sim.with_state(|s| {
         s.companies[company.realm]
@@ -275,7 +321,10 @@ async fn last_updated_filters_and_orders_as_instants() {
     .await;
     assert_eq!(rows.len(), expected);
     assert!(rows.iter().all(|i| updated(i) > cutoff));
-    assert!(rows.windows(2).all(|w| updated(&w[0]) <= updated(&w[1])), "oldest first");
+    assert!(
+        rows.windows(2).all(|w| updated(&w[0]) <= updated(&w[1])),
+        "oldest first"
+    );
     let (_, count) = company
         .query(&format!(
             "SELECT COUNT(*) FROM Invoice WHERE MetaData.LastUpdatedTime > '{since}'"
@@ -290,7 +339,10 @@ async fn inactive_customers_and_items_only_when_asked_for() {
     let (all, inactive) = company.sim.with_state(|s| {
         let c = &s.companies[company.realm];
         let inactive = |e: &str| c.records(e).iter().filter(|r| r["Active"] == false).count();
-        ((c.records("Customer").len(), c.records("Item").len()), (inactive("Customer"), inactive("Item")))
+        (
+            (c.records("Customer").len(), c.records("Item").len()),
+            (inactive("Customer"), inactive("Item")),
+        )
     });
     let count = |entity: &'static str, filter: &'static str| {
         let company = &company;
@@ -302,7 +354,10 @@ async fn inactive_customers_and_items_only_when_asked_for() {
         }
     };
     assert_eq!(count("Customer", "").await, all.0 - inactive.0);
-    assert_eq!(count("Customer", " WHERE Active IN (true, false)").await, all.0);
+    assert_eq!(
+        count("Customer", " WHERE Active IN (true, false)").await,
+        all.0
+    );
     assert_eq!(count("Customer", " WHERE Active = false").await, inactive.0);
     assert_eq!(count("Item", "").await, all.1 - inactive.1);
     assert_eq!(count("Item", " WHERE Active IN (true, false)").await, all.1);
@@ -314,5 +369,9 @@ fn the_bench_fixture_is_the_company_issue_12_measures() {
     let text = include_str!("../fixtures/sync-bench.json");
     let seed: Seed = serde_json::from_str(text).unwrap();
     assert_eq!(seed.generate, Some(spec(5000, 1000, 10_000)));
-    assert_eq!(seed.now, Seed::demo().now, "the same clock as the demo, so the same company");
+    assert_eq!(
+        seed.now,
+        Seed::demo().now,
+        "the same clock as the demo, so the same company"
+    );
 }

@@ -33,7 +33,10 @@ impl Company {
 
     /// Only a generated company (its default realm), rate limits off.
     pub async fn generated(spec: Generate) -> Self {
-        assert_eq!(spec.realm_id, GENERATED_REALM, "tests use the default realm");
+        assert_eq!(
+            spec.realm_id, GENERATED_REALM,
+            "tests use the default realm"
+        );
         let sim = QboSim::start(Seed::generated(spec)).await.unwrap();
         sim.with_state(|s| s.limits.enabled = false);
         let token = sim.issue_access_token(GENERATED_REALM);
