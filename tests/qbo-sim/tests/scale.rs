@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{code, Company};
+use common::{code, payment, sales_line, Company};
 use qbo_sim::{Generate, Seed, Sim};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -373,5 +373,90 @@ fn the_bench_fixture_is_the_company_issue_12_measures() {
         seed.now,
         Seed::demo().now,
         "the same clock as the demo, so the same company"
+    );
+}
+
+#[tokio::test]
+async fn a_generated_company_takes_writes_like_any_other() {
+    let company = Company::generated(spec(30, 10, 120)).await;
+    let (invoices, customers, items) = company.sim.with_state(|s| {
+        let c = &s.companies[company.realm];
+        let list = |e: &str| c.records(e).to_vec();
+        (list("Invoice"), list("Customer"), list("Item"))
+    });
+    let active = |r: &&Value| r["Active"] == true;
+    let open = invoices
+        .iter()
+        .find(|i| {
+            i["PrivateNote"].is_null() && i["Balance"] == i["TotalAmt"] && cents(&i["Balance"]) > 0
+        })
+        .unwrap();
+    let customer_id = open["CustomerRef"]["value"].as_str().unwrap();
+    let balance = |company: &Company| cents(&company.stored("Customer", customer_id)["Balance"]);
+    let before = balance(&company);
+
+    // A sparse edit makes QuickBooks' rules recompute: they agree with what was generated.
+    let (status, edited) = company
+        .post(
+            "invoice",
+            serde_json::json!({"Id": open["Id"], "SyncToken": open["SyncToken"], "sparse": true, "PrivateNote": "checked"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(
+        cents(&edited["Invoice"]["TotalAmt"]),
+        cents(&open["TotalAmt"])
+    );
+    assert_eq!(balance(&company), before);
+
+    let owed = amount(&open["Balance"]);
+    let (status, paid) = company
+        .post(
+            "payment",
+            payment(customer_id, owed, open["Id"].as_str().unwrap(), owed),
+        )
+        .await;
+    assert_eq!(status, 200, "{paid}");
+    assert_eq!(balance(&company), before - cents(&open["Balance"]));
+
+    let customer = customers.iter().filter(active).next().unwrap();
+    let item = items.iter().filter(active).next().unwrap();
+    let price = amount(&item["UnitPrice"]);
+    let (status, created) = company
+        .post(
+            "invoice",
+            serde_json::json!({"CustomerRef": {"value": customer["Id"]}, "Line": [sales_line(item["Id"].as_str().unwrap(), 2.0, price, 2.0 * price, None)]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let highest = company.sim.with_state(|s| {
+        let c = &s.companies[company.realm];
+        c.deleted
+            .iter()
+            .map(|t| t.id.parse::<u64>().unwrap())
+            .chain(
+                c.records("Payment")
+                    .iter()
+                    .map(|p| p["Id"].as_str().unwrap().parse().unwrap()),
+            )
+            .max()
+            .unwrap()
+    });
+    let new_id: u64 = created["Invoice"]["Id"].as_str().unwrap().parse().unwrap();
+    assert!(
+        new_id > highest,
+        "Ids are never reused, not even deleted ones"
+    );
+    let numbers: Vec<u64> = invoices
+        .iter()
+        .map(|i| i["DocNumber"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(
+        created["Invoice"]["DocNumber"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap(),
+        numbers.iter().max().unwrap() + 1
     );
 }

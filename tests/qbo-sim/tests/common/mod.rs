@@ -138,3 +138,9 @@ pub fn sales_line(item: &str, qty: f64, price: f64, amount: f64, tax: Option<&st
     }
     json!({"Amount": amount, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": detail})
 }
+
+/// A payment of `customer` applying `amount` of `total` to `invoice`.
+pub fn payment(customer: &str, total: f64, invoice: &str, amount: f64) -> Value {
+    json!({"CustomerRef": {"value": customer}, "TotalAmt": total,
+           "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": invoice, "TxnType": "Invoice"}]}]})
+}
