@@ -419,8 +419,8 @@ async fn a_generated_company_takes_writes_like_any_other() {
     assert_eq!(status, 200, "{paid}");
     assert_eq!(balance(&company), before - cents(&open["Balance"]));
 
-    let customer = customers.iter().filter(active).next().unwrap();
-    let item = items.iter().filter(active).next().unwrap();
+    let customer = customers.iter().find(active).unwrap();
+    let item = items.iter().find(active).unwrap();
     let price = amount(&item["UnitPrice"]);
     let (status, created) = company
         .post(
