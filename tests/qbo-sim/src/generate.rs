@@ -312,10 +312,11 @@ impl Generator {
                 "BillAddr": {"Id": format!("{id}01"), "Line1": format!("{} Main St.", 1 + self.rng.below(9999)), "City": city, "CountrySubDivisionCode": state, "PostalCode": format!("{:05}", self.rng.below(100_000))},
                 "CurrencyRef": {"value": "USD", "name": "United States Dollar"},
                 "Taxable": true,
-                "MetaData": self.meta(created, updated),
                 "domain": "QBO",
                 "sparse": false,
             });
+            // Nested values are moved in after `json!`, which would copy them through the serializer.
+            record["MetaData"] = self.meta(created, updated);
             if let Some(address) = email {
                 record["PrimaryEmailAddr"] = json!({ "Address": address });
             }
@@ -362,14 +363,14 @@ impl Generator {
                     "Active": !self.rng.percent(mix::ITEM_INACTIVE),
                     "UnitPrice": line_amount(price),
                     "Taxable": taxable,
-                    "IncomeAccountRef": match kind {
-                        "Service" => json!({"value": "1", "name": "Services"}),
-                        _ => json!({"value": "79", "name": "Sales of Product Income"}),
-                    },
-                    "MetaData": self.meta(created, updated),
                     "domain": "QBO",
                     "sparse": false,
                 });
+                record["IncomeAccountRef"] = match kind {
+                    "Service" => json!({"value": "1", "name": "Services"}),
+                    _ => json!({"value": "79", "name": "Sales of Product Income"}),
+                };
+                record["MetaData"] = self.meta(created, updated);
                 if kind == "Inventory" {
                     record["TrackQtyOnHand"] = json!(true);
                     record["QtyOnHand"] = json!(self.rng.below(500));
@@ -450,17 +451,17 @@ impl Generator {
                 "DueDate": (txn_date + Duration::days(30)).to_string(),
                 "CustomerRef": {"value": customer.record["Id"], "name": customer.record["DisplayName"]},
                 "CurrencyRef": {"value": "USD", "name": "United States Dollar"},
-                "Line": lines,
                 "TxnTaxDetail": {"TotalTax": total_amount(tax)},
                 "TotalAmt": total_amount(total),
                 "Balance": total_amount(total - paid),
                 "EmailStatus": if sent { "EmailSent" } else { "NotSet" },
                 "PrintStatus": "NotSet",
                 "SalesTermRef": {"value": "3", "name": "Net 30"},
-                "MetaData": self.meta(at, changed),
                 "domain": "QBO",
                 "sparse": false,
             });
+            invoice["Line"] = Value::Array(lines);
+            invoice["MetaData"] = self.meta(at, changed);
             if !email.is_null() {
                 invoice["BillEmail"] = email;
             }
@@ -484,7 +485,7 @@ impl Generator {
                 invoices[invoice]["LinkedTxn"] = json!([{"TxnId": id, "TxnType": "Payment"}]);
                 let invoice_id = invoices[invoice]["Id"].clone();
                 let customer = &customers[c].record;
-                json!({
+                let mut payment = json!({
                     "Id": id,
                     "SyncToken": "0",
                     "TxnDate": self.date(at).to_string(),
@@ -493,10 +494,11 @@ impl Generator {
                     "TotalAmt": total_amount(amount),
                     "UnappliedAmt": total_amount(Decimal::ZERO),
                     "Line": [{"Amount": line_amount(amount), "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}]}],
-                    "MetaData": self.meta(at, at),
                     "domain": "QBO",
                     "sparse": false,
-                })
+                });
+                payment["MetaData"] = self.meta(at, at);
+                payment
             })
             .collect();
         (invoices, payments, deleted)
