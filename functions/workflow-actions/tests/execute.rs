@@ -558,6 +558,34 @@ async fn a_final_hubspot_refusal_fails_the_action_with_a_code_at_once() {
 }
 
 #[tokio::test]
+async fn hubspot_tokens_gone_fail_as_access_denied_not_as_an_unknown_company() {
+    let s = stage(0).await;
+    let grant = shared::tokens::Grant::HubSpot { portal_id: PORTAL };
+    s.w.h
+        .vault
+        .delete(&grant.secret_id())
+        .await
+        .expect("deleted");
+    let invoices = s.count(US, "Invoice");
+    let (status, body) = s
+        .deliver("invoice", &execution("DEAL", 401, json!({ "realmId": US })))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        outputs(&body)["errorCode"],
+        "HUBSPOT_ACCESS_DENIED",
+        "{body}"
+    );
+    assert!(
+        outputs(&body)["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("no authorization for this HubSpot account")),
+        "{body}"
+    );
+    assert_eq!(s.count(US, "Invoice"), invoices);
+}
+
+#[tokio::test]
 async fn hubspot_failing_for_a_while_is_retried_until_it_works() {
     let s = stage(6).await;
     let throttled = json!({

@@ -1,8 +1,9 @@
 //! What a workflow action makes of its inputs (issue 10, items 3, 7 and 10). Discounted line items become
 //! QuickBooks lines at their net value, adding up to the deal's amount. Line items with numbers out of
-//! range, an invalid "days until due" and control characters in text each fail with their own error code: a
-//! final FAIL_CONTINUE whose outcome is stored with the execution's idempotency claim, so HubSpot's
-//! redelivery gets the same answer instead of a 503 "busy" (or another crash) for three days.
+//! range or values QuickBooks cannot take, control characters in text, an invalid "days until due" and no
+//! company chosen each fail with their own error code: a final FAIL_CONTINUE that HubSpot's redelivery gets
+//! again instead of a 503 "busy" (or another crash) for three days. The action's own inputs are checked
+//! before the execution is claimed; a record's refusal is stored with the execution's idempotency claim.
 
 use hubspot_sim::ActionExecution;
 use serde_json::{json, Value};
@@ -219,4 +220,33 @@ async fn discounted_line_items_become_lines_at_their_net_value_adding_up_to_the_
         .find(|l| l["DetailType"] == "SubTotalLineDetail")
         .unwrap();
     assert_eq!(subtotal["Amount"], json!(2146.48), "the deal's amount");
+}
+
+#[tokio::test]
+async fn no_company_chosen_and_a_line_quickbooks_cannot_take_get_codes_of_their_own() {
+    let s = stage(3).await;
+    let (deal, _) = s.deal(&[line("2", "150")]).await;
+    // Not UNKNOWN_COMPANY: no company is chosen at all.
+    let message = s
+        .refused_twice(deal, json!({ "daysUntilDue": "14" }), "NO_COMPANY_CHOSEN")
+        .await;
+    assert!(
+        message
+            .as_str()
+            .unwrap()
+            .contains("no QuickBooks company chosen"),
+        "{message}"
+    );
+    // Not QUICKBOOKS_REJECTED: nothing reached QuickBooks, the line item is what to correct.
+    let (zero, _) = s.deal(&[line("0", "150")]).await;
+    let message = s
+        .refused_twice(zero, json!({ "realmId": US }), "INVALID_RECORD")
+        .await;
+    assert!(
+        message
+            .as_str()
+            .unwrap()
+            .contains("quantity must not be zero"),
+        "{message}"
+    );
 }

@@ -24,6 +24,7 @@ const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')
 
 const ERROR_CODES = [
   'UNKNOWN_COMPANY',
+  'NO_COMPANY_CHOSEN',
   'RECONNECT_NEEDED',
   'NO_CONTACT',
   'NO_LINE_ITEMS',
@@ -34,6 +35,7 @@ const ERROR_CODES = [
   'DUPLICATE_DOC_NUMBER',
   'AMOUNT_OUT_OF_RANGE',
   'INVALID_TEXT',
+  'INVALID_RECORD',
   'QUICKBOOKS_REJECTED',
   'HUBSPOT_ACCESS_DENIED',
   'HUBSPOT_RECORD_NOT_FOUND',

@@ -103,9 +103,7 @@ async fn read_and_keep(
     now: DateTime<Utc>,
 ) -> Result<Catalog, AppError> {
     let qbo = company.api(app);
-    let items = qbo
-        .query::<Item>("Item", "WHERE Active = true MAXRESULTS 1000")
-        .await?;
+    let items = super::lookup::active_items(app, company).await?;
     let tax_codes = if company.connection.profile.line_tax_codes_required {
         qbo.query::<TaxCode>("TaxCode", "WHERE Active = true")
             .await?

@@ -6,8 +6,9 @@ use super::company::Company;
 use super::items::{create_item, NewItemLine};
 use super::links::{Link, Record};
 use super::once::request_id;
-use crate::domain::draft::{
-    check_text, match_customer, unique_display_name, Draft, DraftError, MatchedBy, PersonHint,
+use crate::domain::draft::{check_text, Draft, DraftError};
+use crate::domain::matching::{
+    clean_name, match_customer, unique_display_name, MatchedBy, PersonHint,
 };
 use crate::domain::snapshot::Snapshot;
 use crate::quickbooks::api::quoted;
@@ -278,7 +279,7 @@ async fn create_customer(
     rid: &impl Fn(&str) -> String,
 ) -> Result<String, AppError> {
     let api = company.api(app);
-    let wanted = crate::domain::draft::clean_name(&new.display_name);
+    let wanted = clean_name(&new.display_name);
     if wanted.is_empty() {
         return Err(AppError::BadRequest(
             "the new customer needs a display name".into(),
@@ -307,11 +308,7 @@ async fn create_customer(
             ("FamilyName", &new.family_name),
             ("CompanyName", &new.company_name),
         ] {
-            if let Some(v) = value
-                .as_deref()
-                .map(crate::domain::draft::clean_name)
-                .filter(|v| !v.is_empty())
-            {
+            if let Some(v) = value.as_deref().map(clean_name).filter(|v| !v.is_empty()) {
                 body[field] = json!(v);
             }
         }

@@ -1,8 +1,10 @@
-//! The deal's QuickBooks properties (I11, I12): the figures of the most recently updated linked invoice in
-//! the HubSpot account's company currency.
+//! Bringing a deal up to date with its QuickBooks documents, the same after the card's create and send and
+//! the workflow's create: the deal's QuickBooks properties (I11, I12), the figures of the most recently
+//! updated linked invoice in the HubSpot account's company currency, and a note per payment (I14).
 
 use super::company::HubSpot;
 use super::links::Link;
+use super::payments::note_payments;
 use super::view::open_url;
 use crate::connections::Connection;
 use crate::domain::snapshot::deal_invoice;
@@ -12,21 +14,44 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 
-/// Writes the deal's properties from its links; `None` when no linked invoice qualifies (then the deal
-/// keeps what it shows).
-pub async fn update_deal(
+/// Brings deal `deal_id` up to date from its `links`: its properties when its documents changed (`changed`),
+/// and a note for each payment not noted yet. HubSpot is opened only when there is something to write.
+/// `connections` name the environment of each company a link may be in.
+pub async fn bring_up_to_date(
+    app: &App,
+    portal_id: u64,
+    deal_id: &str,
+    links: &[Link],
+    connections: &[Connection],
+    changed: bool,
+) -> Result<(), AppError> {
+    let payments = links.iter().any(|l| !l.snapshot.payment_ids.is_empty());
+    if !changed && !payments {
+        return Ok(());
+    }
+    let hubspot = HubSpot::open(app, portal_id).await?;
+    if changed {
+        update_deal(app, &hubspot, deal_id, links, connections, Utc::now()).await?;
+    }
+    note_payments(app, &hubspot, portal_id, deal_id, links).await?;
+    Ok(())
+}
+
+/// Writes the deal's properties from its links; when no linked invoice qualifies the deal keeps what it
+/// shows.
+async fn update_deal(
     app: &App,
     hubspot: &HubSpot,
     deal_id: &str,
     links: &[Link],
     connections: &[Connection],
     now: DateTime<Utc>,
-) -> Result<Option<String>, AppError> {
+) -> Result<(), AppError> {
     let Some(invoice) = deal_invoice(
         links.iter().map(|l| &l.snapshot),
         &hubspot.install.company_currency,
     ) else {
-        return Ok(None);
+        return Ok(());
     };
     let environment = connections
         .iter()
@@ -59,7 +84,7 @@ pub async fn update_deal(
         .api(app)
         .update_object("deals", deal_id, &properties)
         .await?;
-    Ok(Some(invoice.id.clone()))
+    Ok(())
 }
 
 /// What all the deal's invoices in the account's currency bill and still owe (voided ones count nothing):

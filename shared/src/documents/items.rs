@@ -7,7 +7,8 @@
 //! line against the company's items, and the write itself is the only check that cannot go stale.
 
 use super::company::Company;
-use crate::domain::draft::{check_line, clean_name};
+use crate::domain::draft::check_line;
+use crate::domain::matching::clean_name;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{amount, Account, Item};
 use crate::quickbooks::QboError;

@@ -8,6 +8,7 @@ pub mod create;
 pub mod deal;
 pub mod items;
 pub mod links;
+pub mod lookup;
 pub mod once;
 pub mod payments;
 pub mod preview;

@@ -2,7 +2,8 @@
 //! the person it is for (the record's first contact and its company: a deal's primary one), and a deal's
 //! quotes (I3, I4, W4, W5).
 
-use crate::domain::draft::{PersonHint, SourceLine};
+use crate::domain::draft::SourceLine;
+use crate::domain::matching::PersonHint;
 use crate::domain::money;
 use crate::domain::pricing::Discount;
 use crate::hubspot::crm::CrmObject;

@@ -1,11 +1,13 @@
-//! Drafting a QuickBooks sales document from what HubSpot knows (I3–I8, I13, W4–W6, B1, B3): matching
-//! line items to QuickBooks items and a contact to a customer, the tax rule per company, document numbers,
-//! and the JSON body QuickBooks takes. Pure: the card and the workflow actions share it.
+//! Drafting a QuickBooks sales document (I3–I8, B1): the lines and document a card or a workflow drafts,
+//! the tax rule per company, and the JSON body QuickBooks takes, checked first so the user gets a precise
+//! reason. Pure: the card and the workflow actions share it. Matching lines and contacts is in
+//! `matching.rs`, document numbers in `doc_number.rs`.
 
+use super::doc_number::{self, Problem};
 use super::money::{self, MAX_AMOUNT};
 use super::pricing::Discount;
-use super::text::{code_point, control_character};
-use crate::quickbooks::entities::{amount, Customer, DocType, Item};
+use super::text::{code_point, control_character, line_control_character};
+use crate::quickbooks::entities::{amount, DocType};
 use crate::quickbooks::CompanyProfile;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -27,205 +29,6 @@ pub struct SourceLine {
     pub amount: Option<Decimal>,
     #[serde(default)]
     pub discount: Option<Discount>,
-}
-
-fn same_text(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
-}
-
-/// The QuickBooks item for a HubSpot line: same SKU first (SKUs are what both sides agree on), then the
-/// same name. Case and surrounding blanks never matter.
-pub fn match_item<'a>(line: &SourceLine, items: &'a [Item]) -> Option<&'a Item> {
-    let by_sku = line
-        .sku
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .and_then(|sku| {
-            items
-                .iter()
-                .find(|i| i.sku.as_deref().is_some_and(|s| same_text(s, sku)))
-        });
-    by_sku.or_else(|| items.iter().find(|i| same_text(&i.name, &line.name)))
-}
-
-/// Who the document is for, as HubSpot knows them: the record's contact and company.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonHint {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub company_name: Option<String>,
-}
-
-impl PersonHint {
-    pub fn full_name(&self) -> Option<String> {
-        let name = [self.first_name.as_deref(), self.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        (!name.is_empty()).then_some(name)
-    }
-
-    /// The display name a new customer gets: the company, else the person.
-    pub fn display_name(&self) -> Option<String> {
-        self.company_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .or_else(|| self.full_name())
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MatchedBy {
-    Email,
-    Name,
-}
-
-/// The QuickBooks customer for a contact: the same e-mail first (I4, W4), then the same first and last
-/// name, then a display name equal to the person's or the company's name. With several per-currency
-/// customers (B6) the one in `currency` wins among equals.
-pub fn match_customer<'a>(
-    hint: &PersonHint,
-    customers: &'a [Customer],
-    currency: &str,
-) -> Option<(&'a Customer, MatchedBy)> {
-    let prefer_currency = |found: Vec<&'a Customer>| -> Option<&'a Customer> {
-        found
-            .iter()
-            .find(|c| c.currency.as_ref().is_some_and(|r| r.value == currency))
-            .or(found.first())
-            .copied()
-    };
-    if let Some(email) = hint.email.as_deref().filter(|e| !e.trim().is_empty()) {
-        let found: Vec<_> = customers
-            .iter()
-            .filter(|c| c.email().is_some_and(|e| same_text(e, email)))
-            .collect();
-        if let Some(c) = prefer_currency(found) {
-            return Some((c, MatchedBy::Email));
-        }
-    }
-    let names: Vec<String> = [hint.full_name(), hint.company_name.clone()]
-        .into_iter()
-        .flatten()
-        .filter(|n| !n.trim().is_empty())
-        .collect();
-    let found: Vec<_> = customers
-        .iter()
-        .filter(|c| {
-            let given_family = match (
-                &c.given_name,
-                &c.family_name,
-                &hint.first_name,
-                &hint.last_name,
-            ) {
-                (Some(g), Some(f), Some(hg), Some(hf)) => same_text(g, hg) && same_text(f, hf),
-                _ => false,
-            };
-            given_family || names.iter().any(|n| same_text(&c.display_name, n))
-        })
-        .collect();
-    prefer_currency(found).map(|c| (c, MatchedBy::Name))
-}
-
-/// QuickBooks refuses `:`, tabs and newlines in names (quickbooks-api.md §2) and caps them at 100 characters.
-pub fn clean_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if matches!(c, ':' | '\t' | '\n' | '\r') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
-    words.join(" ").chars().take(100).collect()
-}
-
-/// A display name no existing customer has (B3): `Acme Ltd`, else `Acme Ltd (2)`, `(3)`, … QuickBooks
-/// compares names case-insensitively.
-pub fn unique_display_name(wanted: &str, taken: &[String]) -> String {
-    let wanted = clean_name(wanted);
-    let is_taken = |n: &str| taken.iter().any(|t| same_text(t, n));
-    if !is_taken(&wanted) {
-        return wanted;
-    }
-    (2..)
-        .map(|i| format!("{wanted} ({i})"))
-        .find(|n| !is_taken(n))
-        .expect("an unbounded range always yields a free name")
-}
-
-/// QuickBooks takes document numbers of at most 21 characters (quickbooks-api.md §2).
-const DOC_NUMBER_MAX_CHARS: usize = 21;
-/// The longest trailing number a document number may have. Numbers are compared and incremented as digit
-/// strings here, so nothing overflows; but a number beyond a 64-bit integer breaks whatever reads invoice
-/// numbers as integers (the QuickBooks simulator's numbering crashed on `18446744073709551615` + 1), and
-/// nobody means one. With at most 18 digits a number and its successor always fit.
-const DOC_NUMBER_MAX_DIGITS: usize = 18;
-
-/// A document number's prefix and trailing number (`MC-0007` → `MC-`, `0007`).
-fn split_number(n: &str) -> (&str, &str) {
-    let digits = n.len() - n.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    n.split_at(n.len() - digits)
-}
-
-/// Why a document number cannot be used, if it cannot.
-pub fn doc_number_problem(number: &str) -> Option<DraftError> {
-    if number.chars().count() > DOC_NUMBER_MAX_CHARS {
-        return Some(DraftError::DocNumberTooLong);
-    }
-    if let Err(e) = check_line("the document number", number) {
-        return Some(e);
-    }
-    (split_number(number).1.len() > DOC_NUMBER_MAX_DIGITS).then_some(DraftError::DocNumberTooBig)
-}
-
-/// A digit string plus one, as digits (`0099` → `0100`, `99` → `100`): no integer type to overflow.
-fn increment(digits: &str) -> String {
-    let mut out: Vec<char> = digits.chars().collect();
-    for d in out.iter_mut().rev() {
-        match d.to_digit(10) {
-            Some(9) => *d = '0',
-            Some(n) => {
-                *d = char::from_digit(n + 1, 10).unwrap_or('0');
-                return out.into_iter().collect();
-            }
-            None => break,
-        }
-    }
-    std::iter::once('1').chain(out).collect()
-}
-
-/// The next document number after the company's most recent ones (I13, custom transaction numbers):
-/// the highest trailing number plus one, keeping prefix and zero padding (`MC-0007` → `MC-0008`). Numbers
-/// whose successor would not be a valid document number are skipped.
-pub fn next_doc_number<'a>(recent: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    recent
-        .into_iter()
-        .filter_map(|n| {
-            let (prefix, number) = split_number(n);
-            if number.is_empty() {
-                return None;
-            }
-            let next = format!("{prefix}{}", increment(number));
-            // Compared by value: without leading zeros, a longer digit string is a larger number.
-            let value = number.trim_start_matches('0').to_string();
-            doc_number_problem(&next)
-                .is_none()
-                .then_some(((value.len(), value), next))
-        })
-        .max_by(|(a, _), (b, _)| a.cmp(b))
-        .map(|(_, next)| next)
 }
 
 /// One line of the document to create.
@@ -378,23 +181,35 @@ impl Draft {
     }
 }
 
+/// Why a document number cannot be used, if it cannot (doc_number.rs), as the draft refuses it.
+pub fn doc_number_problem(number: &str) -> Option<DraftError> {
+    doc_number::problem(number).map(|problem| match problem {
+        Problem::TooLong => DraftError::DocNumberTooLong,
+        Problem::TooBig => DraftError::DocNumberTooBig,
+        Problem::ControlCharacter(c) => DraftError::control_character("the document number", c),
+    })
+}
+
 /// Refuses text with a control character other than a line break or a tab (domain/text.rs).
 pub fn check_text(field: &str, text: &str) -> Result<(), DraftError> {
     refuse(field, control_character(text))
 }
 
-/// Refuses a one-line value (a document number, a SKU) with any control character, line breaks included.
+/// Refuses a one-line value (a SKU) with any control character, line breaks included.
 pub fn check_line(field: &str, text: &str) -> Result<(), DraftError> {
-    refuse(field, text.chars().find(|c| c.is_control()))
+    refuse(field, line_control_character(text))
 }
 
 fn refuse(field: &str, found: Option<char>) -> Result<(), DraftError> {
-    match found {
-        Some(c) => Err(DraftError::ControlCharacter {
+    found.map_or(Ok(()), |c| Err(DraftError::control_character(field, c)))
+}
+
+impl DraftError {
+    fn control_character(field: &str, c: char) -> Self {
+        DraftError::ControlCharacter {
             field: field.to_string(),
             code_point: code_point(c),
-        }),
-        None => Ok(()),
+        }
     }
 }
 
@@ -407,170 +222,11 @@ fn amount_exact(d: Decimal) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fixtures::profile;
     use rust_decimal_macros::dec;
 
-    fn item(id: &str, name: &str, sku: Option<&str>) -> Item {
-        serde_json::from_value(json!({ "Id": id, "Name": name, "Sku": sku })).unwrap()
-    }
-
-    fn customer(id: &str, display: &str, email: Option<&str>, currency: &str) -> Customer {
-        serde_json::from_value(json!({
-            "Id": id, "DisplayName": display, "PrimaryEmailAddr": email.map(|e| json!({ "Address": e })),
-            "CurrencyRef": { "value": currency }, "GivenName": "Ada", "FamilyName": "Lovelace",
-        }))
-        .unwrap()
-    }
-
-    fn line(name: &str, sku: Option<&str>) -> SourceLine {
-        SourceLine {
-            name: name.into(),
-            sku: sku.map(Into::into),
-            description: None,
-            quantity: dec!(1),
-            unit_price: dec!(10),
-            amount: None,
-            discount: None,
-        }
-    }
-
-    fn profile(us: bool) -> CompanyProfile {
-        CompanyProfile {
-            name: "Co".into(),
-            country: if us { "US" } else { "GB" }.into(),
-            home_currency: if us { "USD" } else { "GBP" }.into(),
-            multi_currency: false,
-            custom_txn_numbers: false,
-            line_tax_codes_required: !us,
-        }
-    }
-
     #[test]
-    fn items_match_by_sku_then_name() {
-        let items = [
-            item("1", "Consulting hours", Some("SVC-CONSULT")),
-            item("2", "Widget", None),
-        ];
-        assert_eq!(
-            match_item(&line("Other name", Some(" svc-consult ")), &items)
-                .unwrap()
-                .id,
-            "1"
-        );
-        assert_eq!(
-            match_item(&line("widget", Some("UNKNOWN")), &items)
-                .unwrap()
-                .id,
-            "2"
-        );
-        assert_eq!(
-            match_item(&line("widget", Some("")), &items).unwrap().id,
-            "2"
-        );
-        assert!(match_item(&line("Mystery box", Some("NO-MATCH-1")), &items).is_none());
-    }
-
-    #[test]
-    fn customers_match_by_email_first_then_name_preferring_the_currency() {
-        let customers = [
-            customer("58", "Acme Ltd", Some("billing@acme.example"), "USD"),
-            customer("59", "Acme Ltd.", Some("ap@acme.example"), "USD"),
-            customer("21", "Northwind (CAD)", Some("ap@northwind.example"), "CAD"),
-            customer("22", "Northwind (USD)", Some("ap@northwind.example"), "USD"),
-        ];
-        let by_email = PersonHint {
-            email: Some("AP@acme.example".into()),
-            ..Default::default()
-        };
-        let (c, how) = match_customer(&by_email, &customers, "USD").unwrap();
-        assert_eq!((c.id.as_str(), how), ("59", MatchedBy::Email));
-        let per_currency = PersonHint {
-            email: Some("ap@northwind.example".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            match_customer(&per_currency, &customers, "USD")
-                .unwrap()
-                .0
-                .id,
-            "22"
-        );
-        assert_eq!(
-            match_customer(&per_currency, &customers, "CAD")
-                .unwrap()
-                .0
-                .id,
-            "21"
-        );
-        let by_company = PersonHint {
-            email: Some("nobody@else.example".into()),
-            company_name: Some("acme ltd".into()),
-            ..Default::default()
-        };
-        let (found, how) = match_customer(&by_company, &customers, "USD").unwrap();
-        assert_eq!((found.id.as_str(), how), ("58", MatchedBy::Name));
-        let stranger = PersonHint {
-            first_name: Some("New".into()),
-            last_name: Some("Customer".into()),
-            email: Some("new@example.com".into()),
-            company_name: None,
-        };
-        assert!(match_customer(&stranger, &customers, "USD").is_none());
-        let same_person = PersonHint {
-            first_name: Some("ada".into()),
-            last_name: Some("LOVELACE".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            match_customer(&same_person, &customers, "USD").unwrap().1,
-            MatchedBy::Name
-        );
-    }
-
-    #[test]
-    fn display_names_never_collide() {
-        let taken = vec!["Acme Ltd".to_string(), "acme ltd (2)".to_string()];
-        assert_eq!(unique_display_name("Acme Ltd", &taken), "Acme Ltd (3)");
-        assert_eq!(unique_display_name("Acme Ltd.", &taken), "Acme Ltd.");
-        assert_eq!(unique_display_name("Bad:\tname\n", &[]), "Bad name");
-        assert_eq!(clean_name(&"x".repeat(150)).len(), 100);
-    }
-
-    #[test]
-    fn next_numbers_keep_prefix_and_padding() {
-        assert_eq!(
-            next_doc_number(["MC-0007", "MC-0003"]).as_deref(),
-            Some("MC-0008")
-        );
-        assert_eq!(next_doc_number(["1009", "998"]).as_deref(), Some("1010"));
-        assert_eq!(next_doc_number(["INV-099"]).as_deref(), Some("INV-100"));
-        assert_eq!(next_doc_number(["no digits"]), None);
-        assert_eq!(next_doc_number([]), None);
-        assert_eq!(
-            next_doc_number(["A-99", "A-0100"]).as_deref(),
-            Some("A-0101")
-        );
-    }
-
-    #[test]
-    fn next_numbers_never_overflow_and_skip_numbers_without_a_valid_successor() {
-        assert_eq!(
-            next_doc_number(["18446744073709551615", "1009"]).as_deref(),
-            Some("1010")
-        );
-        assert_eq!(
-            next_doc_number(["999999999999999998"]).as_deref(),
-            Some("999999999999999999")
-        );
-        assert_eq!(next_doc_number(["999999999999999999"]), None);
-        assert_eq!(
-            next_doc_number(["INV-9999999999999999"]).as_deref(),
-            Some("INV-10000000000000000")
-        );
-        assert_eq!(
-            next_doc_number(["ABCDEFGHIJKLMNOPQRS99"]),
-            None,
-            "22 characters"
-        );
+    fn document_numbers_are_refused_with_the_drafts_reason() {
         assert_eq!(
             doc_number_problem("18446744073709551615"),
             Some(DraftError::DocNumberTooBig)

@@ -1,9 +1,12 @@
 //! The QuickBooks-specific control API (the shared part, `/_sim/reset`, `/_sim/requests`, `/_sim/faults`
 //! and `/_sim/clock`, comes from `sim_kit`): seed and state, consent, settings.
 
+use crate::calls::Calls;
+use crate::generate::Generate;
 use crate::state::{Seed, Sim};
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use chrono::Duration;
@@ -17,15 +20,30 @@ pub fn routes() -> axum::Router<Shared<Sim>> {
         .route("/_sim/consent", post(consent))
         .route("/_sim/settings", post(settings))
         .route("/_sim/revoke", post(revoke))
+        .route("/_sim/generate", post(generate))
+        .route("/_sim/calls", get(calls))
         .merge(sim_kit::control_routes::<Sim>())
 }
 
 /// Replaces the companies (and everything else: grants, log, faults, clock) with a new seed.
-async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> axum::response::Response {
-    use axum::response::IntoResponse;
+async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> Response {
+    restart(&sim, seed)
+}
+
+/// The current seed plus a generated company (replacing any generated before), started afresh like a
+/// new seed.
+async fn generate(State(sim): State<Shared<Sim>>, Json(spec): Json<Generate>) -> Response {
+    let seed = Seed {
+        generate: Some(spec),
+        ..sim_kit::lock(&sim).seed.clone()
+    };
+    restart(&sim, seed)
+}
+
+fn restart(sim: &Shared<Sim>, seed: Seed) -> Response {
     match Sim::new(seed) {
         Ok(fresh) => {
-            *sim_kit::lock(&sim) = fresh;
+            *sim_kit::lock(sim) = fresh;
             StatusCode::NO_CONTENT.into_response()
         }
         Err(e) => (
@@ -39,6 +57,19 @@ async fn seed(State(sim): State<Shared<Sim>>, Json(seed): Json<Seed>) -> axum::r
 /// The live data in the shape of a seed, with the simulated `now`.
 async fn state(State(sim): State<Shared<Sim>>) -> Json<Seed> {
     Json(sim_kit::lock(&sim).snapshot())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallsOf {
+    realm: Option<String>,
+}
+
+/// The request log counted by kind (`query`, `cdc`, `read`, `write`, `batch`, `oauth`, `other`); with
+/// `?realm=`, one company's calls.
+async fn calls(State(sim): State<Shared<Sim>>, Query(of): Query<CallsOf>) -> Json<Calls> {
+    let sim = sim_kit::lock(&sim);
+    Json(Calls::count(&sim.recorder.log, of.realm.as_deref()))
 }
 
 #[derive(Deserialize)]

@@ -6,10 +6,12 @@
 mod amounts;
 mod api;
 mod batch;
+mod calls;
 mod cdc;
 mod clock;
 mod control;
 mod faults;
+mod generate;
 mod limits;
 mod oauth;
 mod pdf;
@@ -18,6 +20,8 @@ mod rules;
 mod state;
 mod writes;
 
+pub use calls::Calls;
+pub use generate::{Generate, GENERATED_REALM};
 pub use limits::RateLimits;
 pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};
 pub use state::{CompanySeed, Seed, Sim};
@@ -70,6 +74,11 @@ impl QboSim {
             .iter()
             .filter(|r| r.method == method && r.path.contains(path_part))
             .count()
+    }
+
+    /// The calls received, by kind; with `realm`, only that company's.
+    pub fn calls(&self, realm: Option<&str>) -> Calls {
+        self.with_state(|s| Calls::count(&s.recorder.log, realm))
     }
 
     /// An access token for `realm`, as a finished OAuth connect would hold, for tests of the company API

@@ -11,7 +11,7 @@ use crate::state::Company;
 use axum::response::IntoResponse;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 use std::str::FromStr;
 
@@ -416,38 +416,53 @@ pub fn run<'a>(q: &Query, records: &'a [Value], zone: Tz) -> (Vec<&'a Value>, us
         .filter(|r| !hide_inactive || r["Active"] != false)
         .filter(|r| q.conditions.iter().all(|c| c.matches(r, zone)))
         .collect();
-    hits.sort_by(|a, b| {
-        q.order_by
-            .iter()
-            .map(|(field, desc)| {
-                let ord = order(field, a, b, zone);
-                if *desc {
-                    ord.reverse()
-                } else {
-                    ord
-                }
+    if !q.order_by.is_empty() {
+        // Each record's keys are read once: comparing raw values would parse every time on each of the
+        // n·log n comparisons, too slow for a company of 10,000 invoices.
+        let mut keyed: Vec<(Vec<Option<SortKey>>, &Value)> = hits
+            .into_iter()
+            .map(|r| {
+                let keys = q.order_by.iter().map(|(f, _)| sort_key(f, r, zone));
+                (keys.collect(), r)
             })
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            a.iter()
+                .zip(b)
+                .zip(&q.order_by)
+                .map(|((x, y), (_, desc))| if *desc { y.cmp(x) } else { x.cmp(y) })
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+        hits = keyed.into_iter().map(|(_, r)| r).collect();
+    }
     let total = hits.len();
     let page = hits.into_iter().skip(q.start - 1).take(q.max).collect();
     (page, total)
 }
 
-/// Sort order of two records on one field; records without it come first.
-fn order(field: &str, a: &Value, b: &Value, zone: Tz) -> Ordering {
-    match (field_value(a, field), field_value(b, field)) {
-        (Some(x), Some(y)) => {
-            let as_literal = match y {
-                Value::String(s) => Literal::Text(s.clone()),
-                Value::Bool(b) => Literal::Bool(*b),
-                other => decimal(other).map_or(Literal::Bool(false), Literal::Number),
-            };
-            compare(field, x, &as_literal, zone).unwrap_or(Ordering::Equal)
+/// What a record is sorted by on one field, read as the field means it (as [`compare`] does); records
+/// without the field sort first.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    Bool(bool),
+    Number(Decimal),
+    Instant(chrono::DateTime<chrono::Utc>),
+    Text(String),
+}
+
+fn sort_key(field: &str, record: &Value, zone: Tz) -> Option<SortKey> {
+    Some(match field_value(record, field)? {
+        Value::String(s) if TIME_FIELDS.contains(&field) => {
+            parse_instant(s, zone).map_or_else(|| SortKey::Text(s.clone()), SortKey::Instant)
         }
-        (x, y) => x.is_some().cmp(&y.is_some()),
-    }
+        Value::String(s) if field == "Id" => {
+            Decimal::from_str(s).map_or_else(|_| SortKey::Text(s.clone()), SortKey::Number)
+        }
+        Value::String(s) => SortKey::Text(s.clone()),
+        Value::Bool(b) => SortKey::Bool(*b),
+        other => SortKey::Number(decimal(other)?),
+    })
 }
 
 /// The `QueryResponse` of a statement: entities with `startPosition`, `maxResults` and `totalCount` (the
@@ -456,13 +471,22 @@ fn order(field: &str, a: &Value, b: &Value, zone: Tz) -> Ordering {
 pub fn response(company: &Company, statement: &str) -> Result<Value, Fault> {
     let q = parse(statement)?;
     let (page, total) = run(&q, company.records(&q.entity), company.zone);
-    Ok(json!({"QueryResponse": if q.count {
-        json!({ "totalCount": total })
-    } else if page.is_empty() {
-        json!({})
-    } else {
-        json!({ q.entity.as_str(): page, "startPosition": q.start, "maxResults": page.len(), "totalCount": page.len() })
-    }}))
+    let mut answer = Map::new();
+    if q.count {
+        answer.insert("totalCount".into(), json!(total));
+    } else if !page.is_empty() {
+        let rows = page.len();
+        // Cloned into place: `json!` would copy each record through the serializer, slow for a page of
+        // 1000 invoices.
+        let page = Value::Array(page.into_iter().cloned().collect());
+        answer.insert(q.entity.clone(), page);
+        answer.insert("startPosition".into(), json!(q.start));
+        answer.insert("maxResults".into(), json!(rows));
+        answer.insert("totalCount".into(), json!(rows));
+    }
+    let mut body = Map::new();
+    body.insert("QueryResponse".into(), Value::Object(answer));
+    Ok(Value::Object(body))
 }
 
 /// The whole answer to `GET …/query?query=` or `POST …/query`.

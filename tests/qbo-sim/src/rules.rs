@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 /// The sales tax the simulated automated sales tax (AST) charges on US taxable lines.
-const US_SALES_TAX_PERCENT: Decimal = Decimal::from_parts(825, 0, 0, false, 2);
+pub(crate) const US_SALES_TAX_PERCENT: Decimal = Decimal::from_parts(825, 0, 0, false, 2);
 /// DocNumber is at most 21 characters (Finance.xsd, quickbooks-api.md §2).
 const DOC_NUMBER_MAX: usize = 21;
 /// Seen with custom transaction numbers on or off: forces the next number (quickbooks-api.md §2).

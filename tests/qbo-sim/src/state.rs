@@ -3,6 +3,7 @@
 
 use crate::clock::{parse_zone, Moment};
 use crate::faults::Fault;
+use crate::generate::Generate;
 use crate::limits::RateLimits;
 use axum::response::Response;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
@@ -14,11 +15,17 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// A fixture: the companies the simulator serves, and the instant its clock starts at.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Seed {
     /// Where the simulated clock starts (it then runs with the wall clock). Without it, the wall clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
     pub companies: Vec<CompanySeed>,
+    /// A generated company of any size, added to `companies` (built again on every reset, so the seed
+    /// itself stays small).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate: Option<Generate>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -39,6 +46,24 @@ impl Seed {
     pub fn demo() -> Self {
         serde_json::from_str(include_str!("../fixtures/seed.json"))
             .expect("fixtures/seed.json is a valid seed")
+    }
+
+    /// This seed plus a generated company.
+    pub fn with_generated(self, spec: Generate) -> Self {
+        Self {
+            generate: Some(spec),
+            ..self
+        }
+    }
+
+    /// Only a generated company, its clock starting where the demo's does (so that the same spec always
+    /// gives the same company, whatever day the tests run).
+    pub fn generated(spec: Generate) -> Self {
+        Self {
+            now: Self::demo().now,
+            companies: Vec::new(),
+            generate: Some(spec),
+        }
     }
 }
 
@@ -106,6 +131,15 @@ impl Company {
             last_id: 0,
         };
         company.last_id = company.highest_id();
+        Ok(company)
+    }
+
+    /// A generated company (see `generate.rs`) as of `now`, its deleted invoices kept for CDC.
+    fn generated(spec: &Generate, now: DateTime<Utc>) -> Result<Self, String> {
+        let generated = crate::generate::company(spec, &crate::generate::base(), now)?;
+        let mut company = Self::new(generated.seed)?;
+        company.deleted = generated.deleted;
+        company.last_id = company.last_id.max(generated.last_id);
         Ok(company)
     }
 
@@ -189,11 +223,21 @@ impl Sim {
         if let Some(start) = seed.now {
             recorder.clock_offset = start.with_timezone(&Utc) - Utc::now();
         }
-        let companies = seed
+        let mut companies: HashMap<String, Company> = seed
             .companies
             .iter()
             .map(|c| Ok((c.realm_id.clone(), Company::new(c.clone())?)))
             .collect::<Result<_, String>>()?;
+        if let Some(spec) = &seed.generate {
+            if companies.contains_key(&spec.realm_id) {
+                return Err(format!(
+                    "generate: realm {} is already seeded",
+                    spec.realm_id
+                ));
+            }
+            let now = seed.now.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+            companies.insert(spec.realm_id.clone(), Company::generated(spec, now)?);
+        }
         Ok(Self {
             companies,
             seed,
@@ -268,6 +312,7 @@ impl Sim {
         Seed {
             now: Some(self.now().fixed_offset()),
             companies,
+            generate: None,
         }
     }
 }

@@ -161,6 +161,16 @@ fn void(
 ) -> Result<Value, Fault> {
     let before = current(company, entity, &body)?;
     let mut record = before.clone();
+    zero_voided(&mut record, entity);
+    rules::bump(&mut record, at);
+    let id = record["Id"].as_str().unwrap_or_default().to_string();
+    replace(company, entity, &id, record.clone());
+    after_write(company, entity, Some(&before), Some(&record), at);
+    Ok(record)
+}
+
+/// A voided transaction as QuickBooks keeps it: every amount zeroed, and "Voided" before its note.
+pub fn zero_voided(record: &mut Value, entity: &str) {
     for line in record["Line"].as_array_mut().into_iter().flatten() {
         line["Amount"] = json!(0);
     }
@@ -181,11 +191,6 @@ fn void(
         Some(note) => json!(format!("Voided - {note}")),
         None => json!("Voided"),
     };
-    rules::bump(&mut record, at);
-    let id = record["Id"].as_str().unwrap_or_default().to_string();
-    replace(company, entity, &id, record.clone());
-    after_write(company, entity, Some(&before), Some(&record), at);
-    Ok(record)
 }
 
 /// Delete: gone from reads and queries; CDC reports it as `status: Deleted`.

@@ -2,13 +2,8 @@
 
 mod common;
 
-use common::{code, sales_line, Company, US};
+use common::{code, payment, sales_line, Company, US};
 use serde_json::{json, Value};
-
-fn payment(customer: &str, total: f64, invoice: &str, amount: f64) -> Value {
-    json!({"CustomerRef": {"value": customer}, "TotalAmt": total,
-           "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": invoice, "TxnType": "Invoice"}]}]})
-}
 
 #[tokio::test]
 async fn payments_reduce_the_invoice_balance_and_link_to_it() {

@@ -2,7 +2,7 @@
 // Each test binary uses a different part of these helpers.
 #![allow(dead_code)]
 
-use qbo_sim::{QboSim, Seed};
+use qbo_sim::{Generate, QboSim, Seed, GENERATED_REALM};
 use serde_json::{json, Value};
 
 pub const US: &str = "9130357766900011";
@@ -29,6 +29,22 @@ impl Company {
         let company = Self::start(realm).await;
         company.sim.with_state(|s| s.limits.enabled = false);
         company
+    }
+
+    /// Only a generated company (its default realm), rate limits off.
+    pub async fn generated(spec: Generate) -> Self {
+        assert_eq!(
+            spec.realm_id, GENERATED_REALM,
+            "tests use the default realm"
+        );
+        let sim = QboSim::start(Seed::generated(spec)).await.unwrap();
+        sim.with_state(|s| s.limits.enabled = false);
+        let token = sim.issue_access_token(GENERATED_REALM);
+        Self {
+            sim,
+            realm: GENERATED_REALM,
+            token,
+        }
     }
 
     /// A new token, as after a reconnect (e.g. once the clock has moved past the old one's hour).
@@ -121,4 +137,10 @@ pub fn sales_line(item: &str, qty: f64, price: f64, amount: f64, tax: Option<&st
         detail["TaxCodeRef"] = json!({"value": t});
     }
     json!({"Amount": amount, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": detail})
+}
+
+/// A payment of `customer` applying `amount` of `total` to `invoice`.
+pub fn payment(customer: &str, total: f64, invoice: &str, amount: f64) -> Value {
+    json!({"CustomerRef": {"value": customer}, "TotalAmt": total,
+           "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": invoice, "TxnType": "Invoice"}]}]})
 }

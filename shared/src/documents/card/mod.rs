@@ -1,0 +1,40 @@
+//! What the invoice card asks for (functions/invoice-card/API.md), one module per use case: a record's
+//! documents, a draft proposal, searches, creating, linking and sending. Previews are `documents::preview`.
+
+mod create;
+mod link;
+mod portion;
+mod proposal;
+mod record;
+mod search;
+mod send;
+
+pub use create::{create_from_card, CardCreate, CardCustomer, CardLine};
+pub use link::{link_existing, DocRef};
+pub use proposal::{
+    draft_proposal, CompanyFacts, CustomerProposal, DraftProposal, ProposedLine, Source,
+    TaxCodeView, TermView,
+};
+pub use record::{record_documents, RecordDocuments};
+pub use search::{
+    search_customers, search_invoices, search_items, CustomerView, InvoiceSearch, ItemView,
+};
+pub use send::send_invoice;
+
+use crate::AppError;
+
+/// A card-made idempotency key, trimmed.
+fn checked_key(raw: &str) -> Result<String, AppError> {
+    let key = raw.trim();
+    if key.is_empty()
+        || key.len() > 64
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(AppError::BadRequest(
+            "idempotencyKey must be 1–64 letters, digits, - or _".into(),
+        ));
+    }
+    Ok(key.to_string())
+}
