@@ -21,8 +21,10 @@ use crate::documents::source;
 use crate::documents::view::open_url;
 use crate::domain::draft::{match_item, Draft, DraftLine};
 use crate::domain::pricing::price;
+use crate::ids::CallbackId;
 use crate::quickbooks::entities::{DocType, Item, TaxCode};
 use crate::settings::{Settings, UnmatchedItem};
+use crate::store::keys;
 use crate::{App, AppError, ErrorCode};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -97,22 +99,17 @@ impl Execution {
 
 /// The answer HubSpot gets, or an error for a transient failure (answered 503 so HubSpot retries).
 pub async fn execute(app: &App, doc_type: DocType, exec: &Execution) -> Result<Value, AppError> {
-    let key = exec.callback_id.trim();
-    if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(AppError::BadRequest(
-            "callbackId is missing or malformed".into(),
-        ));
-    }
+    let key = CallbackId::parse(exec.callback_id.trim())?;
     let portal_id = exec.origin.portal_id;
     crate::installs::Install::require(&app.store, portal_id, Utc::now().timestamp()).await?;
     let record = exec.record()?;
     let result = run_once(
         app,
         portal_id,
-        &format!("action#{key}"),
+        &keys::workflow_action_scope(&key),
         Refusals::Final,
         WAIT,
-        || run(app, portal_id, doc_type, exec, &record, key),
+        || run(app, portal_id, doc_type, exec, &record, &key),
     )
     .await;
     match result {

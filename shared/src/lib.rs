@@ -13,6 +13,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod http;
+pub mod ids;
 pub mod hubspot;
 pub mod installs;
 pub mod oauth;

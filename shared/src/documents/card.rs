@@ -16,9 +16,11 @@ use crate::domain::draft::{match_item, next_doc_number, Draft, DraftError, Draft
 use crate::domain::portion::{lines_total, portion_lines, Portion, PortionError};
 use crate::domain::pricing::price;
 use crate::domain::snapshot::Snapshot;
+use crate::ids::{IdempotencyKey, QboId};
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{Customer, DocType, Document, Item};
 use crate::settings::{Settings, UnmatchedItem};
+use crate::store::keys;
 use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -574,7 +576,7 @@ pub async fn search_invoices(
 pub struct DocRef {
     #[serde(rename = "type")]
     pub doc_type: DocType,
-    pub id: String,
+    pub id: QboId,
 }
 
 /// Links existing documents to a record (I10) and answers the record's full list.
@@ -600,14 +602,6 @@ pub async fn link_existing(
             .collect();
         if ids.is_empty() {
             continue;
-        }
-        if let Some(bad) = ids
-            .iter()
-            .find(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(AppError::BadRequest(format!(
-                "{bad:?} is not a QuickBooks document id"
-            )));
         }
         let answer = company
             .api(app)
@@ -755,29 +749,13 @@ pub struct CardCustomer {
 /// How long a repeat of a card create waits for the first one.
 const CARD_WAIT: Duration = Duration::from_secs(8);
 
-/// A card-made idempotency key, trimmed.
-fn checked_key(raw: &str) -> Result<String, AppError> {
-    let key = raw.trim();
-    if key.is_empty()
-        || key.len() > 64
-        || !key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(AppError::BadRequest(
-            "idempotencyKey must be 1–64 letters, digits, - or _".into(),
-        ));
-    }
-    Ok(key.to_string())
-}
-
 /// Creates the card's document once per idempotency key (I8): `(created now, document)`.
 pub async fn create_from_card(
     app: &App,
     portal_id: u64,
     req: CardCreate,
 ) -> Result<(bool, DocumentView), AppError> {
-    let key = checked_key(&req.idempotency_key)?;
+    let key = IdempotencyKey::parse(req.idempotency_key.trim())?;
     let record = Record::new(RecordType::parse_card(&req.object_type)?, &req.object_id)?;
     if req.portion.is_some()
         && (req.doc_type != DocType::Invoice || record.object_type != RecordType::Deals)
@@ -836,7 +814,7 @@ pub async fn create_from_card(
     let created: Created = run_once(
         app,
         portal_id,
-        &format!("card#{key}"),
+        &keys::card_create_scope(&key),
         Refusals::Retryable,
         CARD_WAIT,
         || {
@@ -906,11 +884,7 @@ async fn deal_lease(
     company: &Company,
     deal: &Record,
 ) -> Result<crate::store::Lease, AppError> {
-    let name = format!(
-        "portion#{portal_id}#{}#{}",
-        company.realm_id(),
-        deal.object_id
-    );
+    let name = keys::deal_invoicing_lease(portal_id.into(), company.realm_id(), &deal.object_id);
     let owner = uuid::Uuid::new_v4().simple().to_string();
     app.store
         .acquire_lease(&name, &owner, DEAL_LEASE_MS, Utc::now().timestamp_millis())
@@ -976,16 +950,11 @@ pub async fn send_invoice(
     app: &App,
     portal_id: u64,
     realm_id: &str,
-    id: &str,
+    id: &QboId,
     send_to: Option<&str>,
     record: Option<&Record>,
     key: Option<&str>,
 ) -> Result<DocumentView, AppError> {
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::BadRequest(format!(
-            "{id:?} is not a QuickBooks invoice id"
-        )));
-    }
     let send_to = send_to
         .map(crate::email::parse_address)
         .transpose()
@@ -997,7 +966,7 @@ pub async fn send_invoice(
         Some(key) => super::once::request_id(
             portal_id,
             realm_id,
-            &checked_key(key)?,
+            &IdempotencyKey::parse(key.trim())?,
             &format!("send#{id}"),
         ),
         None => uuid::Uuid::new_v4().simple().to_string(),
