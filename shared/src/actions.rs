@@ -199,12 +199,12 @@ async fn run(
     let default_item = match settings.unmatched_item {
         UnmatchedItem::DefaultItem => settings
             .default_items
-            .get(&realm_id)
-            .and_then(|id| items.iter().find(|i| &i.id == id)),
+            .get(realm_id.as_str())
+            .and_then(|id| items.iter().find(|i| i.id == id.as_str())),
         UnmatchedItem::Fail | UnmatchedItem::CreateItem => None,
     };
     let income_account = match settings.unmatched_item {
-        UnmatchedItem::CreateItem => settings.income_accounts.get(&realm_id),
+        UnmatchedItem::CreateItem => settings.income_accounts.get(realm_id.as_str()),
         UnmatchedItem::Fail | UnmatchedItem::DefaultItem => None,
     };
     let fallback_tax = exec.input("taxCodeId");
@@ -231,7 +231,7 @@ async fn run(
                         name: line.name.clone(),
                         sku: line.sku.clone(),
                     },
-                    income_account: account.clone(),
+                    income_account: account.to_string(),
                 });
                 chosen.push((&line.name, false));
                 (String::new(), None)
@@ -384,7 +384,7 @@ async fn has_payment(
     record: &Record,
 ) -> Result<bool, AppError> {
     let deals = match record.object_type {
-        RecordType::Deals => vec![record.object_id.clone()],
+        RecordType::Deals => vec![record.object_id.to_string()],
         _ => {
             hs.associated_ids(record.object_type.as_str(), &record.object_id, "deals")
                 .await?

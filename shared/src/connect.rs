@@ -33,11 +33,7 @@ enum OAuthState {
 }
 
 async fn new_state(app: &App, state: &OAuthState, now: DateTime<Utc>) -> Result<String, AppError> {
-    let nonce = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let nonce = StateNonce::random();
     let now_s = now.timestamp();
     if !app
         .store
@@ -48,7 +44,7 @@ async fn new_state(app: &App, state: &OAuthState, now: DateTime<Utc>) -> Result<
             "could not create a unique OAuth state; try again".into(),
         ));
     }
-    Ok(nonce)
+    Ok(nonce.to_string())
 }
 
 /// Takes the state once; unknown, used and expired states are all the same refusal.

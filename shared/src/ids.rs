@@ -181,6 +181,17 @@ text_id!(
     |raw| !raw.is_empty() && raw.len() <= 128 && raw.bytes().all(|b| b.is_ascii_alphanumeric())
 );
 
+impl StateNonce {
+    /// A fresh nonce: 256 random bits as 64 hex characters.
+    pub fn random() -> Self {
+        Self(format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        ))
+    }
+}
+
 /// The HubSpot records a document can be linked to (I1, I10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -360,6 +371,10 @@ mod tests {
 
     #[test]
     fn state_nonces_are_letters_and_digits() {
+        let fresh = StateNonce::random();
+        assert_eq!(StateNonce::parse(fresh.as_str()), Ok(fresh.clone()));
+        assert_eq!(fresh.len(), 64);
+        assert_ne!(fresh, StateNonce::random());
         assert!(StateNonce::parse(&"ab12".repeat(16)).is_ok());
         assert!(StateNonce::parse(&"a".repeat(128)).is_ok());
         for bad in ["", "a-b", "a b", "ä", &"a".repeat(129), &"a".repeat(HUGE)] {

@@ -114,7 +114,7 @@ impl Settings {
                     other => other,
                 })?;
             let accounts = crate::documents::items::income_accounts(app, &company).await?;
-            if !accounts.iter().any(|a| &a.id == account_id) {
+            if !accounts.iter().any(|a| a.id == account_id.as_str()) {
                 return Err(AppError::BadRequest(format!(
                     "account {account_id} is not an income account of {}; choose one from the list",
                     company.connection.profile.name

@@ -16,7 +16,7 @@ use crate::domain::draft::{match_item, next_doc_number, Draft, DraftError, Draft
 use crate::domain::portion::{lines_total, portion_lines, Portion, PortionError};
 use crate::domain::pricing::price;
 use crate::domain::snapshot::Snapshot;
-use crate::ids::{IdempotencyKey, QboId};
+use crate::ids::{IdempotencyKey, QboId, RecordId};
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::entities::{Customer, DocType, Document, Item};
 use crate::settings::{Settings, UnmatchedItem};
@@ -154,7 +154,7 @@ impl Current {
 async fn sync_deal(
     app: &App,
     portal_id: u64,
-    deal_id: &str,
+    deal_id: &RecordId,
     links: &[Link],
     connections: &[Connection],
     changed: bool,
@@ -172,7 +172,7 @@ async fn sync_deal(
     }
     .await;
     result.map(|_| ()).map_err(|e| {
-        tracing::warn!(error = %e, deal_id, "deal properties not updated");
+        tracing::warn!(error = %e, deal_id = %deal_id, "deal properties not updated");
         format!(
             "The deal was not fully updated from QuickBooks ({}); it will be on the next refresh",
             e.public_message()
@@ -552,7 +552,7 @@ pub async fn search_invoices(
         .iter()
         .map(|d| {
             let s = Snapshot::of(
-                realm_id,
+                company.realm_id(),
                 DocType::Invoice,
                 d,
                 &profile.home_currency,
@@ -622,7 +622,7 @@ pub async fn link_existing(
                 portal_id,
                 record: record.clone(),
                 snapshot: Snapshot::of(
-                    realm_id,
+                    company.realm_id(),
                     doc_type,
                     doc,
                     &company.connection.profile.home_currency,
@@ -714,7 +714,7 @@ fn card_lines(
                 new_items.push(NewItemLine {
                     line: n,
                     item,
-                    income_account: account.clone(),
+                    income_account: account.to_string(),
                 });
                 String::new()
             }
@@ -914,7 +914,7 @@ async fn apply_portion(
     let ids: Vec<&str> = links
         .iter()
         .map(|l| &l.snapshot)
-        .filter(|s| s.realm_id == company.realm_id() && s.doc_type == DocType::Invoice)
+        .filter(|s| s.realm_id == *company.realm_id() && s.doc_type == DocType::Invoice)
         .map(|s| s.id.as_str())
         .collect();
     let mut billed = rust_decimal::Decimal::ZERO;
@@ -982,7 +982,7 @@ pub async fn send_invoice(
     let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
     let profile = &company.connection.profile;
     let snapshot = Snapshot::of(
-        realm_id,
+        company.realm_id(),
         DocType::Invoice,
         &sent.value,
         &profile.home_currency,
@@ -993,7 +993,7 @@ pub async fn send_invoice(
         let mut links = Link::list(&app.store, portal_id, record).await?;
         if let Some(link) = links.iter_mut().find(|l| {
             l.snapshot.realm_id == realm_id
-                && l.snapshot.id == id
+                && l.snapshot.id == id.as_str()
                 && l.snapshot.doc_type == DocType::Invoice
         }) {
             link.snapshot = snapshot.clone();

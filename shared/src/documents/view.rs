@@ -1,5 +1,6 @@
 //! A linked document as the card shows it (functions/invoice-card/API.md, `Document`).
 
+use crate::ids::RealmId;
 use crate::connections::Environment;
 use crate::domain::snapshot::{currency_matches, Snapshot};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,7 +10,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentView {
-    pub realm_id: String,
+    pub realm_id: RealmId,
     pub company_name: String,
     #[serde(rename = "type")]
     pub doc_type: crate::quickbooks::entities::DocType,

@@ -195,7 +195,7 @@ mod tests {
     fn snap(id: &str, currency: &str, updated_min: i64) -> Snapshot {
         let t0 = DateTime::parse_from_rfc3339("2026-11-22T09:00:00-08:00").unwrap();
         Snapshot {
-            realm_id: "1".into(),
+            realm_id: "1".parse().unwrap(),
             doc_type: DocType::Invoice,
             id: id.into(),
             number: Some(id.into()),
