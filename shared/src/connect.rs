@@ -5,11 +5,11 @@
 use crate::connections::{Connection, Environment, Status};
 use crate::error::AppError;
 use crate::hubspot::{HubSpotApi, HubSpotOAuth};
+use crate::ids::{RealmId, StateNonce};
 use crate::installs::Install;
 use crate::oauth::OAuthError;
 use crate::quickbooks::api::{base_for, Auth};
 use crate::quickbooks::{IntuitOAuth, QboApi};
-use crate::ids::{RealmId, StateNonce};
 use crate::store::keys;
 use crate::tokens::Grant;
 use crate::App;
@@ -37,7 +37,12 @@ async fn new_state(app: &App, state: &OAuthState, now: DateTime<Utc>) -> Result<
     let now_s = now.timestamp();
     if !app
         .store
-        .put_single_use(&keys::oauth_state(&nonce), state, now_s + STATE_TTL_S, now_s)
+        .put_single_use(
+            &keys::oauth_state(&nonce),
+            state,
+            now_s + STATE_TTL_S,
+            now_s,
+        )
         .await?
     {
         return Err(AppError::Conflict(
@@ -302,7 +307,10 @@ async fn existing_connection(
     Install::require(&app.store, portal_id, now.timestamp()).await?;
     let realm_id = RealmId::parse(realm_id)?;
     app.store
-        .get(&keys::connection(portal_id.into(), &realm_id), now.timestamp())
+        .get(
+            &keys::connection(portal_id.into(), &realm_id),
+            now.timestamp(),
+        )
         .await?
         .ok_or_else(|| {
             AppError::NotFound(format!(

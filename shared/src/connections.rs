@@ -1,8 +1,8 @@
 //! QuickBooks companies connected to a HubSpot account (`PORTAL#{portalId}` / `QBO#{realmId}`), with the
 //! reverse look-up `REALM#{realmId}` in `gsi1` for webhooks and the sync.
 
-use crate::quickbooks::CompanyProfile;
 use crate::ids::RealmId;
+use crate::quickbooks::CompanyProfile;
 use crate::store::{keys, Extras, Put, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,9 @@ impl Connection {
 
     /// Every connection of every HubSpot account (the sync's work list).
     pub async fn list_all(store: &Store, now_epoch: i64) -> Result<Vec<Connection>, StoreError> {
-        store.scan_index_prefix(keys::REALM_INDEX_PREFIX, now_epoch).await
+        store
+            .scan_index_prefix(keys::REALM_INDEX_PREFIX, now_epoch)
+            .await
     }
 }
 

@@ -308,7 +308,9 @@ mod tests {
             assert!(!ok(&"9".repeat(max + 1)));
             assert!(!ok(&"9".repeat(HUGE)));
             assert!(!ok(""));
-            for bad in ["12a", "-1", "+1", " 1", "1 ", "1.0", "١٢٣", "１２", "12\u{0}", "0x1"] {
+            for bad in [
+                "12a", "-1", "+1", " 1", "1 ", "1.0", "١٢٣", "１２", "12\u{0}", "0x1",
+            ] {
                 assert!(!ok(bad), "{bad:?}");
             }
         }
@@ -337,12 +339,28 @@ mod tests {
     fn portal_ids_are_numbers_from_digits_only() {
         assert_eq!(PortalId::parse("62515").unwrap().get(), 62515);
         assert_eq!(PortalId::parse("007").unwrap(), PortalId::from(7));
-        assert_eq!(PortalId::parse(&u64::MAX.to_string()).unwrap().get(), u64::MAX);
-        for bad in ["", "+5", "-5", " 5", "5 ", "18446744073709551616", "٥", "5e3", "abc"] {
+        assert_eq!(
+            PortalId::parse(&u64::MAX.to_string()).unwrap().get(),
+            u64::MAX
+        );
+        for bad in [
+            "",
+            "+5",
+            "-5",
+            " 5",
+            "5 ",
+            "18446744073709551616",
+            "٥",
+            "5e3",
+            "abc",
+        ] {
             assert!(PortalId::parse(bad).is_err(), "{bad:?}");
         }
         assert!(PortalId::parse(&"5".repeat(HUGE)).is_err());
-        assert_eq!(serde_json::to_string(&PortalId::from(62515)).unwrap(), "62515");
+        assert_eq!(
+            serde_json::to_string(&PortalId::from(62515)).unwrap(),
+            "62515"
+        );
         assert_eq!(
             serde_json::from_str::<PortalId>("62515").unwrap(),
             PortalId::from(62515)
@@ -354,7 +372,16 @@ mod tests {
         for good in ["a", "card-1_2", &"k".repeat(64), "ABCdef0123"] {
             assert!(IdempotencyKey::parse(good).is_ok(), "{good:?}");
         }
-        for bad in ["", " k", "k ", "a.b", "a/b", "ключ", &"k".repeat(65), &"k".repeat(HUGE)] {
+        for bad in [
+            "",
+            " k",
+            "k ",
+            "a.b",
+            "a/b",
+            "ключ",
+            &"k".repeat(65),
+            &"k".repeat(HUGE),
+        ] {
             assert!(IdempotencyKey::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -388,13 +415,19 @@ mod tests {
         assert_eq!(serde_json::to_string(&realm).unwrap(), "\"9130\"");
         let err = serde_json::from_str::<RealmId>("\"91x0\"").unwrap_err();
         assert!(err.to_string().contains("1 to 32 digits"), "{err}");
-        assert!(serde_json::from_str::<QboId>("42").is_err(), "a number is not a text id");
+        assert!(
+            serde_json::from_str::<QboId>("42").is_err(),
+            "a number is not a text id"
+        );
     }
 
     #[test]
     fn errors_name_the_id_and_show_only_the_start_of_a_huge_input() {
         let err = RealmId::parse(&"x".repeat(HUGE)).unwrap_err().to_string();
-        assert!(err.starts_with("a QuickBooks company id (realmId) must be 1 to 32 digits"), "{err}");
+        assert!(
+            err.starts_with("a QuickBooks company id (realmId) must be 1 to 32 digits"),
+            "{err}"
+        );
         assert!(err.len() < 200, "{err}");
         let app: AppError = QboId::parse("abc").unwrap_err().into();
         assert_eq!(app.code(), crate::ErrorCode::BadRequest);

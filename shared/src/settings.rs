@@ -127,7 +127,11 @@ impl Settings {
     pub async fn save(&self, store: &Store, portal_id: u64) -> Result<(), AppError> {
         self.validate()?;
         store
-            .save(&keys::settings(portal_id.into()), self, Utc::now().timestamp())
+            .save(
+                &keys::settings(portal_id.into()),
+                self,
+                Utc::now().timestamp(),
+            )
             .await?;
         Ok(())
     }

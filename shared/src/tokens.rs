@@ -5,11 +5,11 @@
 //! per-grant mutex makes concurrent callers share one refresh.
 
 use crate::connections::{Connection, Status};
-use crate::ids::RealmId;
-use crate::store::keys;
 use crate::hubspot::HubSpotOAuth;
+use crate::ids::RealmId;
 use crate::oauth::{OAuthError, TokenAnswer};
 use crate::quickbooks::IntuitOAuth;
+use crate::store::keys;
 use crate::store::StoreError;
 use crate::vault::{TokenSet, VaultError};
 use crate::App;

@@ -2,12 +2,12 @@
 //! each opened with a usable access token.
 
 use crate::connections::{Connection, Status};
-use crate::ids::RealmId;
-use crate::store::keys;
 use crate::hubspot::HubSpotApi;
+use crate::ids::RealmId;
 use crate::installs::Install;
 use crate::quickbooks::api::{base_for, Auth};
 use crate::quickbooks::QboApi;
+use crate::store::keys;
 use crate::tokens::Grant;
 use crate::{App, AppError};
 use chrono::Utc;

@@ -5,8 +5,8 @@
 use super::company::{Company, HubSpot};
 use super::links::Link;
 use super::view::cents;
-use crate::quickbooks::entities::{DocType, Payment};
 use crate::ids::{RealmId, RecordId};
+use crate::quickbooks::entities::{DocType, Payment};
 use crate::store::{keys, Extras, Key, Put};
 use crate::{App, AppError};
 use chrono::Utc;

@@ -2,10 +2,10 @@
 //! with one query per company and document type for all of a record's stale documents, never one call per
 //! document. A company that cannot be asked leaves its snapshots as they are, with a notice.
 
-use crate::ids::RealmId;
 use super::company::Company;
 use super::links::Link;
 use crate::domain::snapshot::Snapshot;
+use crate::ids::RealmId;
 use crate::quickbooks::entities::{DocType, Document};
 use crate::{App, AppError};
 use chrono::{DateTime, Duration, Utc};

@@ -1,8 +1,8 @@
 //! A linked document as the card shows it (functions/invoice-card/API.md, `Document`).
 
-use crate::ids::RealmId;
 use crate::connections::Environment;
 use crate::domain::snapshot::{currency_matches, Snapshot};
+use crate::ids::RealmId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;

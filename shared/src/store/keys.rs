@@ -67,11 +67,7 @@ pub fn catalog(portal_id: PortalId, realm_id: &RealmId) -> Key {
 }
 
 fn record_links(record: &Record) -> String {
-    format!(
-        "LINK#{}#{}#",
-        record.object_type.as_str(),
-        record.object_id
-    )
+    format!("LINK#{}#{}#", record.object_type.as_str(), record.object_id)
 }
 
 /// The link of a HubSpot record to a QuickBooks document (`doc_id` as QuickBooks answered it).
@@ -251,7 +247,10 @@ mod tests {
             &payment_note(p, &deal().object_id, &realm(), "2", "1")
         ));
         let companies = connections_of(p);
-        assert_eq!((companies.pk.as_str(), companies.sk_prefix.as_str()), ("PORTAL#62515", "QBO#"));
+        assert_eq!(
+            (companies.pk.as_str(), companies.sk_prefix.as_str()),
+            ("PORTAL#62515", "QBO#")
+        );
         assert!(covers(&companies, &connection(p, &realm())));
         assert!(!covers(&companies, &catalog(p, &realm())));
     }
@@ -260,7 +259,10 @@ mod tests {
     fn global_items_and_names_keep_their_shapes() {
         let p = PortalId::from(P);
         let nonce = StateNonce::parse("abc123").unwrap();
-        assert_eq!(pair(oauth_state(&nonce)), ("STATE#abc123".into(), "STATE".into()));
+        assert_eq!(
+            pair(oauth_state(&nonce)),
+            ("STATE#abc123".into(), "STATE".into())
+        );
         let callback = CallbackId::parse("ap-1-2-3").unwrap();
         let scope = workflow_action_scope(&callback);
         assert_eq!(scope, "action#ap-1-2-3");
@@ -272,10 +274,7 @@ mod tests {
         assert_eq!(card_create_scope(&key), "card#k-1");
         assert_eq!(pair(lease("x")), ("LOCK#x".into(), "LOCK".into()));
         assert_eq!(token_refresh_lease("qbo-1"), "refresh#qbo-1");
-        assert_eq!(
-            catalog_lease(p, &realm()),
-            "catalog#62515#9130357766900011"
-        );
+        assert_eq!(catalog_lease(p, &realm()), "catalog#62515#9130357766900011");
         assert_eq!(
             deal_invoicing_lease(p, &realm(), &deal().object_id),
             "portion#62515#9130357766900011#123"
