@@ -292,7 +292,10 @@ mod tests {
 
     const HUGE: usize = 100_000;
 
-    fn digit_ids() -> [(fn(&str) -> bool, usize); 2] {
+    /// Whether a text parses, and the longest text that does.
+    type Check = (fn(&str) -> bool, usize);
+
+    fn digit_ids() -> [Check; 2] {
         [
             (|s| RealmId::parse(s).is_ok(), 32),
             (|s| QboId::parse(s).is_ok(), 32),
