@@ -2,6 +2,8 @@
 //! (`gsi1pk`/`gsi1sk`) for reverse look-ups. Values are serde types stored as native DynamoDB attributes.
 //!
 //! TTL deletion is lazy (up to ~48 h), so every read and condition here compares the expiry itself.
+//!
+//! Every key the app writes is built in `keys.rs`; `Key::new` itself stays generic for the store's own tests.
 
 mod idempotency;
 pub mod keys;
