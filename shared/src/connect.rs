@@ -2,14 +2,15 @@
 //! (C2, C3, B5). Browser round trips carry a single-use `state` (10 minutes) that binds the callback to
 //! what started it: an install, or a connect for one portal, environment and (for a reconnect) company.
 
-use crate::connections::{connection_key, Connection, Environment, Status};
+use crate::connections::{Connection, Environment, Status};
 use crate::error::AppError;
 use crate::hubspot::{HubSpotApi, HubSpotOAuth};
+use crate::ids::{RealmId, StateNonce};
 use crate::installs::Install;
 use crate::oauth::OAuthError;
 use crate::quickbooks::api::{base_for, Auth};
 use crate::quickbooks::{IntuitOAuth, QboApi};
-use crate::store::Key;
+use crate::store::keys;
 use crate::tokens::Grant;
 use crate::App;
 use chrono::{DateTime, Utc};
@@ -27,31 +28,28 @@ enum OAuthState {
         portal_id: u64,
         environment: Environment,
         /// Set for a reconnect: the callback must come back with this company.
-        realm_id: Option<String>,
+        realm_id: Option<RealmId>,
     },
 }
 
-fn state_key(nonce: &str) -> Key {
-    Key::new(format!("STATE#{nonce}"), "STATE")
-}
-
 async fn new_state(app: &App, state: &OAuthState, now: DateTime<Utc>) -> Result<String, AppError> {
-    let nonce = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let nonce = StateNonce::random();
     let now_s = now.timestamp();
     if !app
         .store
-        .put_single_use(&state_key(&nonce), state, now_s + STATE_TTL_S, now_s)
+        .put_single_use(
+            &keys::oauth_state(&nonce),
+            state,
+            now_s + STATE_TTL_S,
+            now_s,
+        )
         .await?
     {
         return Err(AppError::Conflict(
             "could not create a unique OAuth state; try again".into(),
         ));
     }
-    Ok(nonce)
+    Ok(nonce.to_string())
 }
 
 /// Takes the state once; unknown, used and expired states are all the same refusal.
@@ -61,11 +59,9 @@ async fn take_state(app: &App, nonce: &str, now: DateTime<Utc>) -> Result<OAuthS
             "this sign-in link has expired or was already used; start again".into(),
         )
     };
-    if nonce.is_empty() || nonce.len() > 128 || !nonce.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(refused());
-    }
+    let nonce = StateNonce::parse(nonce).map_err(|_| refused())?;
     app.store
-        .take_once(&state_key(nonce), now.timestamp())
+        .take_once(&keys::oauth_state(&nonce), now.timestamp())
         .await?
         .ok_or_else(refused)
 }
@@ -190,7 +186,7 @@ pub async fn quickbooks_connect_url(
     base: &str,
     portal_id: u64,
     environment: Environment,
-    realm_id: Option<String>,
+    realm_id: Option<RealmId>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     Install::require(&app.store, portal_id, now.timestamp()).await?;
@@ -226,7 +222,7 @@ pub async fn quickbooks_reconnect_url(
         base,
         portal_id,
         connection.environment,
-        Some(realm_id.to_string()),
+        Some(connection.realm_id),
         now,
     )
     .await
@@ -252,12 +248,9 @@ pub async fn finish_quickbooks_connect(
             "this link does not belong to a QuickBooks connect; start again".into(),
         ));
     };
-    if realm_id.is_empty() || realm_id.len() > 32 || !realm_id.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::BadRequest(
-            "the callback has no valid realmId".into(),
-        ));
-    }
-    if expected.as_deref().is_some_and(|r| r != realm_id) {
+    let realm_id = RealmId::parse(realm_id)
+        .map_err(|_| AppError::BadRequest("the callback has no valid realmId".into()))?;
+    if expected.as_ref().is_some_and(|r| *r != realm_id) {
         return Err(AppError::BadRequest(
             "you signed in to a different QuickBooks company than the one to reconnect; start again and pick the same company".into(),
         ));
@@ -274,7 +267,7 @@ pub async fn finish_quickbooks_connect(
     let api = QboApi {
         http: &app.http,
         base: base_for(&app.config, environment),
-        realm_id,
+        realm_id: &realm_id,
         auth: Auth::Token(&answer.access_token),
     };
     let profile = api
@@ -284,17 +277,17 @@ pub async fn finish_quickbooks_connect(
 
     let grant = Grant::QuickBooks {
         portal_id,
-        realm_id: realm_id.to_string(),
+        realm_id: realm_id.clone(),
     };
     app.vault
         .write(&grant.secret_id(), &answer.token_set(now))
         .await?;
     app.tokens.forget(&grant);
-    let key = connection_key(portal_id, realm_id);
+    let key = keys::connection(portal_id.into(), &realm_id);
     let previous: Option<Connection> = app.store.get(&key, now.timestamp()).await?;
     let connection = Connection {
         portal_id,
-        realm_id: realm_id.to_string(),
+        realm_id,
         profile,
         environment,
         status: Status::Active,
@@ -312,8 +305,12 @@ async fn existing_connection(
     now: DateTime<Utc>,
 ) -> Result<Connection, AppError> {
     Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let realm_id = RealmId::parse(realm_id)?;
     app.store
-        .get(&connection_key(portal_id, realm_id), now.timestamp())
+        .get(
+            &keys::connection(portal_id.into(), &realm_id),
+            now.timestamp(),
+        )
         .await?
         .ok_or_else(|| {
             AppError::NotFound(format!(
@@ -332,7 +329,7 @@ pub async fn disconnect(
     let mut connection = existing_connection(app, portal_id, realm_id, now).await?;
     let grant = Grant::QuickBooks {
         portal_id,
-        realm_id: realm_id.to_string(),
+        realm_id: connection.realm_id.clone(),
     };
     if let Some(tokens) = app.vault.read(&grant.secret_id()).await? {
         let oauth = IntuitOAuth {

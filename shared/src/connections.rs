@@ -1,8 +1,9 @@
 //! QuickBooks companies connected to a HubSpot account (`PORTAL#{portalId}` / `QBO#{realmId}`), with the
 //! reverse look-up `REALM#{realmId}` in `gsi1` for webhooks and the sync.
 
+use crate::ids::RealmId;
 use crate::quickbooks::CompanyProfile;
-use crate::store::{Extras, Key, Put, Store, StoreError};
+use crate::store::{keys, Extras, Put, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +27,7 @@ pub enum Status {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Connection {
     pub portal_id: u64,
-    pub realm_id: String,
+    pub realm_id: RealmId,
     /// Name, country, currency and the preferences that shape documents, read at connect time.
     pub profile: CompanyProfile,
     pub environment: Environment,
@@ -36,22 +37,13 @@ pub struct Connection {
     pub last_success_at: Option<DateTime<Utc>>,
 }
 
-pub fn connection_key(portal_id: u64, realm_id: &str) -> Key {
-    Key::new(format!("PORTAL#{portal_id}"), format!("QBO#{realm_id}"))
-}
-
-const REALM_PREFIX: &str = "REALM#";
-
 impl Connection {
     pub async fn save(&self, store: &Store, now_epoch: i64) -> Result<(), StoreError> {
         let extras = Extras {
-            gsi1: Some(Key::new(
-                format!("{REALM_PREFIX}{}", self.realm_id),
-                format!("PORTAL#{}", self.portal_id),
-            )),
+            gsi1: Some(keys::realm_index(&self.realm_id, self.portal_id.into())),
             expires_at: None,
         };
-        let key = connection_key(self.portal_id, &self.realm_id);
+        let key = keys::connection(self.portal_id.into(), &self.realm_id);
         store
             .put(&key, self, &extras, Put::Always, now_epoch)
             .await?;
@@ -65,13 +57,15 @@ impl Connection {
         now_epoch: i64,
     ) -> Result<Vec<Connection>, StoreError> {
         store
-            .query_prefix(&format!("PORTAL#{portal_id}"), "QBO#", now_epoch)
+            .query_prefix(&keys::connections_of(portal_id.into()), now_epoch)
             .await
     }
 
     /// Every connection of every HubSpot account (the sync's work list).
     pub async fn list_all(store: &Store, now_epoch: i64) -> Result<Vec<Connection>, StoreError> {
-        store.scan_index_prefix(REALM_PREFIX, now_epoch).await
+        store
+            .scan_index_prefix(keys::REALM_INDEX_PREFIX, now_epoch)
+            .await
     }
 }
 
@@ -79,7 +73,7 @@ impl Connection {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanySummary {
-    pub realm_id: String,
+    pub realm_id: RealmId,
     pub name: String,
     pub environment: Environment,
     pub status: Status,

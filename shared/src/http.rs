@@ -2,6 +2,7 @@
 //! and answering JSON (errors as `{ "error": { "code", "message" } }`).
 
 use crate::error::{AppError, ErrorCode};
+use crate::ids::PortalId;
 use crate::verify::hubspot::{self, SignedHeaders};
 use crate::verify::hubspot_v2::{self, LegacyHeaders};
 use crate::Config;
@@ -174,9 +175,7 @@ pub fn signed_portal_id(req: &Request) -> Result<u64, AppError> {
         .rev()
         .find_map(|(k, v)| (k == "portalId").then_some(v))
         .ok_or_else(|| AppError::BadRequest("the portalId query parameter is missing".into()))?;
-    let portal_id: u64 = raw.parse().map_err(|_| {
-        AppError::BadRequest(format!("portalId {raw:?} is not a HubSpot account id"))
-    })?;
+    let portal_id = PortalId::parse(&raw)?.get();
     record_portal(portal_id);
     Ok(portal_id)
 }

@@ -4,10 +4,12 @@
 //! (QuickBooks rotates refresh tokens: the old one dies) before using it, release. Inside one warm process a
 //! per-grant mutex makes concurrent callers share one refresh.
 
-use crate::connections::{connection_key, Connection, Status};
+use crate::connections::{Connection, Status};
 use crate::hubspot::HubSpotOAuth;
+use crate::ids::RealmId;
 use crate::oauth::{OAuthError, TokenAnswer};
 use crate::quickbooks::IntuitOAuth;
+use crate::store::keys;
 use crate::store::StoreError;
 use crate::vault::{TokenSet, VaultError};
 use crate::App;
@@ -26,7 +28,7 @@ const WAIT_STEP_MS: u64 = 150;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Grant {
     HubSpot { portal_id: u64 },
-    QuickBooks { portal_id: u64, realm_id: String },
+    QuickBooks { portal_id: u64, realm_id: RealmId },
 }
 
 impl Grant {
@@ -147,7 +149,7 @@ async fn ensure_usable(app: &App, grant: &Grant) -> Result<(), TokenError> {
     else {
         return Ok(());
     };
-    let key = connection_key(*portal_id, realm_id);
+    let key = keys::connection((*portal_id).into(), realm_id);
     match app
         .store
         .get::<Connection>(&key, Utc::now().timestamp())
@@ -177,7 +179,7 @@ async fn obtain(app: &App, grant: &Grant, refused: Option<&str>) -> Result<Token
         if usable(&stored, refused, now) {
             return Ok(stored);
         }
-        let lease_name = format!("refresh#{id}");
+        let lease_name = keys::token_refresh_lease(&id);
         if let Some(lease) = app
             .store
             .acquire_lease(&lease_name, &owner, LEASE_MS, now.timestamp_millis())
@@ -285,7 +287,7 @@ async fn mark_reconnect_needed(app: &App, grant: &Grant) -> Result<(), StoreErro
         return Ok(());
     };
     let now = Utc::now().timestamp();
-    let key = connection_key(*portal_id, realm_id);
+    let key = keys::connection((*portal_id).into(), realm_id);
     if let Some(mut c) = app.store.get::<Connection>(&key, now).await? {
         if c.status == Status::Active {
             c.status = Status::ReconnectNeeded;

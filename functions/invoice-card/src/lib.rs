@@ -9,6 +9,7 @@ use shared::connections::company_summaries;
 use shared::documents::card::{self, CardCreate, DocRef, InvoiceSearch, Source};
 use shared::documents::links::{Record, RecordType};
 use shared::documents::preview;
+use shared::ids::QboId;
 use shared::quickbooks::entities::DocType;
 use shared::{http, outbound, App, AppError};
 use std::time::Duration;
@@ -138,11 +139,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                             "type must be invoice, estimate or sales_receipt".into(),
                         )
                     })?;
-            if !id.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(AppError::BadRequest(format!(
-                    "{id:?} is not a QuickBooks document id"
-                )));
-            }
+            let id = QboId::parse(&id)?;
             let token = preview::sign(
                 &app.credentials.hubspot_client_secret,
                 portal_id,
@@ -175,7 +172,7 @@ fn ok<T: serde::Serialize>(value: &T) -> Result<Response<Body>, AppError> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SendRequest {
     realm_id: String,
-    id: String,
+    id: QboId,
     #[serde(default)]
     send_to: Option<String>,
     /// The record the card shows the invoice on, so its snapshot and the deal follow at once.

@@ -884,7 +884,7 @@ async fn an_unmatched_line_creates_its_quickbooks_item_once_when_the_settings_al
 
     Settings {
         unmatched_item: UnmatchedItem::CreateItem,
-        income_accounts: [(US.to_string(), "1".to_string())].into(),
+        income_accounts: [(US.parse().unwrap(), "1".parse().unwrap())].into(),
         ..Settings::default()
     }
     .save(&w.app.store, PORTAL)

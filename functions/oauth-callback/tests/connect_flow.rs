@@ -5,8 +5,9 @@ use hubspot_sim::HubSpotSim;
 use oauth_callback::handle;
 use qbo_sim::QboSim;
 use serde_json::{json, Value};
-use shared::connections::{connection_key, Connection};
-use shared::store::Key;
+use shared::connections::Connection;
+use shared::ids::StateNonce;
+use shared::store::keys;
 use shared::tokens::{Grant, TokenError};
 use shared::App;
 use test_support::{
@@ -130,7 +131,7 @@ impl World {
     async fn expire_access_token(&self, realm: &str) {
         let id = Grant::QuickBooks {
             portal_id: PORTAL,
-            realm_id: realm.into(),
+            realm_id: realm.parse().expect("a realm id"),
         }
         .secret_id();
         let mut tokens = self.h.vault.read(&id).await.unwrap().unwrap();
@@ -181,7 +182,7 @@ fn links(page: &str) -> Vec<String> {
 fn qbo_grant(realm: &str) -> Grant {
     Grant::QuickBooks {
         portal_id: PORTAL,
-        realm_id: realm.into(),
+        realm_id: realm.parse().expect("a realm id"),
     }
 }
 
@@ -193,7 +194,7 @@ async fn install_then_connect_a_us_and_a_uk_company() {
     // The install stored the portal's currency and created our deal properties in HubSpot.
     let install: Value =
         w.h.store
-            .get(&Key::new(format!("PORTAL#{PORTAL}"), "INSTALL"), 0)
+            .get(&keys::install(PORTAL.into()), 0)
             .await
             .unwrap()
             .unwrap();
@@ -238,7 +239,7 @@ async fn install_then_connect_a_us_and_a_uk_company() {
     }
     let uk: Connection =
         w.h.store
-            .get(&connection_key(PORTAL, UK), 0)
+            .get(&keys::connection(PORTAL.into(), &UK.parse().unwrap()), 0)
             .await
             .unwrap()
             .unwrap();
@@ -308,7 +309,7 @@ async fn used_expired_and_foreign_states_are_refused_and_store_nothing() {
     let expired = json!({"kind": "quick_books_connect", "portal_id": PORTAL, "environment": "production", "realm_id": null});
     w.h.store
         .put_single_use(
-            &Key::new("STATE#expiredstate1", "STATE"),
+            &keys::oauth_state(&StateNonce::parse("expiredstate1").unwrap()),
             &expired,
             past,
             past - 600,
@@ -662,7 +663,7 @@ async fn one_company_connected_to_two_portals_stays_separate() {
             .read(
                 &Grant::QuickBooks {
                     portal_id: 777,
-                    realm_id: US.into(),
+                    realm_id: US.parse().expect("a realm id"),
                 }
                 .secret_id(),
             )

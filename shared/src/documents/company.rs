@@ -1,11 +1,13 @@
 //! The two APIs a feature talks to for one HubSpot account: a connected QuickBooks company and HubSpot,
 //! each opened with a usable access token.
 
-use crate::connections::{connection_key, Connection, Status};
+use crate::connections::{Connection, Status};
 use crate::hubspot::HubSpotApi;
+use crate::ids::RealmId;
 use crate::installs::Install;
 use crate::quickbooks::api::{base_for, Auth};
 use crate::quickbooks::QboApi;
+use crate::store::keys;
 use crate::tokens::Grant;
 use crate::{App, AppError};
 use chrono::Utc;
@@ -18,12 +20,14 @@ pub struct Company {
 }
 
 impl Company {
-    /// The company `realm_id` of `portal_id`, if connected and healthy (C3, C4).
+    /// The company `realm_id` of `portal_id`, if connected and healthy (C3, C4). The handlers' way in, so
+    /// the realm id a request names is parsed here.
     pub async fn open(app: &App, portal_id: u64, realm_id: &str) -> Result<Self, AppError> {
+        let realm_id = RealmId::parse(realm_id)?;
         let now = Utc::now().timestamp();
         let connection: Connection = app
             .store
-            .get(&connection_key(portal_id, realm_id), now)
+            .get(&keys::connection(portal_id.into(), &realm_id), now)
             .await?
             .filter(|c: &Connection| c.status != Status::Disconnected)
             .ok_or_else(|| {
@@ -37,10 +41,10 @@ impl Company {
                 connection.profile.name
             )));
         }
-        crate::http::record_realm(realm_id);
+        crate::http::record_realm(&realm_id);
         let grant = Grant::QuickBooks {
             portal_id,
-            realm_id: realm_id.to_string(),
+            realm_id,
         };
         let token = app.tokens.access_token(app, &grant).await?;
         Ok(Self {
@@ -63,7 +67,7 @@ impl Company {
         }
     }
 
-    pub fn realm_id(&self) -> &str {
+    pub fn realm_id(&self) -> &RealmId {
         &self.connection.realm_id
     }
 }

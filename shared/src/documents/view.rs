@@ -2,6 +2,7 @@
 
 use crate::connections::Environment;
 use crate::domain::snapshot::{currency_matches, Snapshot};
+use crate::ids::RealmId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -9,7 +10,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentView {
-    pub realm_id: String,
+    pub realm_id: RealmId,
     pub company_name: String,
     #[serde(rename = "type")]
     pub doc_type: crate::quickbooks::entities::DocType,

@@ -2,6 +2,7 @@
 //! which one the deal's properties show (I1, I2, I11, I12).
 
 use super::status::{InvoiceFacts, InvoiceStatus};
+use crate::ids::RealmId;
 use crate::quickbooks::entities::{DocType, Document};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
-    pub realm_id: String,
+    pub realm_id: RealmId,
     pub doc_type: DocType,
     pub id: String,
     pub number: Option<String>,
@@ -39,7 +40,7 @@ impl Snapshot {
     /// `company_time` is the answer's `time`; `home_currency` stands in when the document carries none
     /// (single-currency companies).
     pub fn of(
-        realm_id: &str,
+        realm_id: &RealmId,
         doc_type: DocType,
         doc: &Document,
         home_currency: &str,
@@ -47,7 +48,7 @@ impl Snapshot {
         fetched_at: DateTime<Utc>,
     ) -> Self {
         Self {
-            realm_id: realm_id.to_string(),
+            realm_id: realm_id.clone(),
             doc_type,
             id: doc.id.clone(),
             number: doc.doc_number.clone(),
@@ -194,7 +195,7 @@ mod tests {
     fn snap(id: &str, currency: &str, updated_min: i64) -> Snapshot {
         let t0 = DateTime::parse_from_rfc3339("2026-11-22T09:00:00-08:00").unwrap();
         Snapshot {
-            realm_id: "1".into(),
+            realm_id: "1".parse().unwrap(),
             doc_type: DocType::Invoice,
             id: id.into(),
             number: Some(id.into()),

@@ -110,7 +110,7 @@ impl World {
             let profile = api.company_profile().await.expect("company profile");
             Connection {
                 portal_id: PORTAL,
-                realm_id: realm.into(),
+                realm_id: realm.parse().expect("a realm id"),
                 profile,
                 environment: Environment::Production,
                 status: Status::Active,
@@ -140,7 +140,7 @@ impl World {
         for realm in [US, UK, CA] {
             let grant = Grant::QuickBooks {
                 portal_id: PORTAL,
-                realm_id: realm.into(),
+                realm_id: realm.parse().expect("a realm id"),
             };
             self.h
                 .vault
@@ -160,7 +160,7 @@ impl World {
         let (access, refresh) = self.qbo.issue_grant(realm);
         let grant = Grant::QuickBooks {
             portal_id: PORTAL,
-            realm_id: realm.into(),
+            realm_id: realm.parse().expect("a realm id"),
         };
         let tokens = TokenSet {
             refresh_token: refresh,
