@@ -21,7 +21,7 @@ use shared::documents::card::{
 use shared::documents::create::NewCustomer;
 use shared::documents::source::QuoteInfo;
 use shared::documents::view::DocumentView;
-use shared::domain::draft::MatchedBy;
+use shared::domain::matching::MatchedBy;
 use shared::quickbooks::entities::DocType;
 use shared::ErrorCode;
 use std::fmt::Debug;

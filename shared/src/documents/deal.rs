@@ -8,6 +8,7 @@ use super::payments::note_payments;
 use super::view::open_url;
 use crate::connections::Connection;
 use crate::domain::snapshot::deal_invoice;
+use crate::ids::RecordId;
 use crate::quickbooks::entities::DocType;
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ use serde_json::json;
 pub async fn bring_up_to_date(
     app: &App,
     portal_id: u64,
-    deal_id: &str,
+    deal_id: &RecordId,
     links: &[Link],
     connections: &[Connection],
     changed: bool,
@@ -31,7 +32,15 @@ pub async fn bring_up_to_date(
     }
     let hubspot = HubSpot::open(app, portal_id).await?;
     if changed {
-        update_deal(app, &hubspot, deal_id, links, connections, Utc::now()).await?;
+        update_deal(
+            app,
+            &hubspot,
+            deal_id.as_str(),
+            links,
+            connections,
+            Utc::now(),
+        )
+        .await?;
     }
     note_payments(app, &hubspot, portal_id, deal_id, links).await?;
     Ok(())
