@@ -1,5 +1,6 @@
 //! Browser routes: every answer is a redirect or an HTML page a person can act on, never a bare error.
 
+use crate::Served;
 use chrono::Utc;
 use lambda_http::{Body, Request, Response};
 use shared::connect;
@@ -15,10 +16,10 @@ pub enum Page {
 }
 
 /// A browser leg, or the page that says there is none at this path or with this method.
-pub async fn serve<H: Copy>(
+pub async fn serve(
     app: &App,
     req: &Request,
-    page: Result<Page, NoRoute<H>>,
+    page: Result<Page, NoRoute<Served>>,
 ) -> Response<Body> {
     let answer = async {
         let page = match page {

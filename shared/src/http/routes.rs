@@ -4,35 +4,37 @@
 
 use super::error;
 use crate::error::AppError;
-use lambda_http::http::{header, HeaderValue, Method};
+use lambda_http::http::{header, HeaderValue};
 use lambda_http::{Body, Request, Response};
 
 /// One method on one path pattern. A pattern's segments are literals or `{name}` parameters; a parameter
 /// matches any single segment, as sent (not percent-decoded), and its handler validates it.
 pub struct Route<H> {
-    method: Method,
+    /// A method's name, as `http::Method::as_str` gives it (a `Method` has a destructor, so it cannot sit in a
+    /// static table).
+    method: &'static str,
     pattern: &'static str,
     handler: H,
 }
 
 impl<H> Route<H> {
     pub const fn get(pattern: &'static str, handler: H) -> Self {
-        Self::new(Method::GET, pattern, handler)
+        Self::new("GET", pattern, handler)
     }
 
     pub const fn post(pattern: &'static str, handler: H) -> Self {
-        Self::new(Method::POST, pattern, handler)
+        Self::new("POST", pattern, handler)
     }
 
     pub const fn put(pattern: &'static str, handler: H) -> Self {
-        Self::new(Method::PUT, pattern, handler)
+        Self::new("PUT", pattern, handler)
     }
 
     pub const fn delete(pattern: &'static str, handler: H) -> Self {
-        Self::new(Method::DELETE, pattern, handler)
+        Self::new("DELETE", pattern, handler)
     }
 
-    const fn new(method: Method, pattern: &'static str, handler: H) -> Self {
+    const fn new(method: &'static str, pattern: &'static str, handler: H) -> Self {
         Self {
             method,
             pattern,
@@ -89,7 +91,7 @@ impl<H: Copy + 'static> Routes<H> {
             .filter_map(|route| route.capture(&path).map(|params| (route, params)))
             .max_by_key(|(route, _)| route.specificity());
         let no_route = |allowed| NoRoute {
-            method: req.method().clone(),
+            method: req.method().to_string(),
             path: req.uri().path().to_string(),
             allowed,
         };
@@ -97,14 +99,15 @@ impl<H: Copy + 'static> Routes<H> {
             return Err(no_route(Vec::new()));
         };
         let same_path = self.0.iter().filter(|r| r.pattern == best.pattern);
-        match same_path.clone().find(|r| r.method == req.method()) {
+        match same_path
+            .clone()
+            .find(|r| r.method == req.method().as_str())
+        {
             Some(route) => Ok(Found {
                 handler: route.handler,
                 params,
             }),
-            None => Err(no_route(
-                same_path.map(|r| (r.method.clone(), r.handler)).collect(),
-            )),
+            None => Err(no_route(same_path.map(|r| (r.method, r.handler)).collect())),
         }
     }
 }
@@ -135,10 +138,10 @@ impl Params {
 /// A request the table has no handler for: an unknown path, or a known path asked with another method.
 #[derive(Debug)]
 pub struct NoRoute<H> {
-    method: Method,
+    method: String,
     path: String,
     /// The path's methods and their handlers; empty when the table does not know the path.
-    allowed: Vec<(Method, H)>,
+    allowed: Vec<(&'static str, H)>,
 }
 
 impl<H: Copy> NoRoute<H> {
@@ -173,7 +176,7 @@ impl<H: Copy> NoRoute<H> {
     }
 
     fn allow(&self) -> String {
-        let methods: Vec<&str> = self.allowed.iter().map(|(m, _)| m.as_str()).collect();
+        let methods: Vec<&str> = self.allowed.iter().map(|(m, _)| *m).collect();
         methods.join(", ")
     }
 }
