@@ -16,6 +16,7 @@ mod pdf;
 mod query;
 mod rules;
 mod state;
+mod wire;
 mod writes;
 
 pub use limits::RateLimits;
