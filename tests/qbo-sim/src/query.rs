@@ -9,7 +9,6 @@ use crate::wire::is_number;
 use crate::clock::{parse_instant, Moment};
 use crate::faults::Fault;
 use crate::state::Company;
-use axum::response::IntoResponse;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
