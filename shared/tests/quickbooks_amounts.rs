@@ -96,10 +96,7 @@ async fn seven_decimals_and_ten_to_the_twelfth_come_back_exactly() {
     assert_eq!(created.total, total);
     assert_eq!(created.balance, Some(total));
 
-    let read: Value = api
-        .get(&format!("invoice/{}", created.id))
-        .await
-        .unwrap();
+    let read: Value = api.get(&format!("invoice/{}", created.id)).await.unwrap();
     let invoice: Document = serde_json::from_value(read["Invoice"].clone()).unwrap();
     assert_eq!((invoice.total, invoice.balance), (total, Some(total)));
     let lines: Vec<(Option<Decimal>, Option<Decimal>)> = read["Invoice"]["Line"]
@@ -109,7 +106,10 @@ async fn seven_decimals_and_ten_to_the_twelfth_come_back_exactly() {
         .filter(|l| l["DetailType"] == "SalesItemLineDetail")
         .map(|l| {
             let detail = &l["SalesItemLineDetail"];
-            (wire::decimal(&detail["Qty"]), wire::decimal(&detail["UnitPrice"]))
+            (
+                wire::decimal(&detail["Qty"]),
+                wire::decimal(&detail["UnitPrice"]),
+            )
         })
         .collect();
     let expected: Vec<_> = prices.iter().map(|(q, p)| (Some(*q), Some(*p))).collect();

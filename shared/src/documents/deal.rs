@@ -72,11 +72,14 @@ fn invoiced(links: &[Link], currency: &str) -> Option<(Decimal, Option<Decimal>)
         .iter()
         .map(|l| &l.snapshot)
         .filter(|s| s.doc_type == DocType::Invoice && !s.voided && s.currency == currency)
-        .try_fold((Decimal::ZERO, Some(Decimal::ZERO)), |(total, balance), s| {
-            let balance = match (balance, s.balance) {
-                (Some(sum), Some(own)) => Some(sum.checked_add(own)?),
-                _ => None,
-            };
-            Some((total.checked_add(s.total)?, balance))
-        })
+        .try_fold(
+            (Decimal::ZERO, Some(Decimal::ZERO)),
+            |(total, balance), s| {
+                let balance = match (balance, s.balance) {
+                    (Some(sum), Some(own)) => Some(sum.checked_add(own)?),
+                    _ => None,
+                };
+                Some((total.checked_add(s.total)?, balance))
+            },
+        )
 }

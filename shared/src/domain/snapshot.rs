@@ -260,10 +260,9 @@ mod tests {
             r#"{"Id":"7","TotalAmt":250.0,"EmailStatus":"EmailSent"}"#,
             r#"{"Id":"7","TotalAmt":250.0,"Balance":null,"EmailStatus":"EmailSent"}"#,
         ] {
-            let doc: Document = serde_json::from_value(
-                crate::quickbooks::wire::parse(answer.as_bytes()).unwrap(),
-            )
-            .unwrap();
+            let doc: Document =
+                serde_json::from_value(crate::quickbooks::wire::parse(answer.as_bytes()).unwrap())
+                    .unwrap();
             let t0 = DateTime::parse_from_rfc3339("2026-11-22T09:00:00-08:00").unwrap();
             let s = Snapshot::of("1", DocType::Invoice, &doc, "USD", t0, t0.to_utc());
             assert_eq!(s.balance, None, "{answer}");

