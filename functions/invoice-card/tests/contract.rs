@@ -114,7 +114,7 @@ fn document(full: bool) -> DocumentView {
         number: opt(full, "1001"),
         customer_name: opt(full, "Acme Ltd"),
         total: v("402.00"),
-        balance: v("402.00"),
+        balance: opt(full, "402.00"),
         currency: v("EUR"),
         txn_date: opt(full, "2026-11-22"),
         due_date: opt(full, "2026-12-22"),

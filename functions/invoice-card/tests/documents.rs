@@ -1171,3 +1171,37 @@ async fn two_balance_invoices_at_once_bill_the_rest_once() {
     );
     assert_eq!(count(&w, US, "Invoice"), invoices + 1);
 }
+
+#[tokio::test]
+async fn an_invoice_quickbooks_gives_no_balance_is_never_shown_paid() {
+    let w = World::new().await;
+    // Invoice 1004 is paid in full (Balance 0); QuickBooks answering without its Balance must not keep
+    // reading as "paid in full" (a missing Balance once defaulted to 0).
+    w.qbo.with_state(|s| {
+        let invoice = s.companies.get_mut(US).unwrap().find_mut("Invoice", "133");
+        invoice.unwrap().as_object_mut().unwrap().remove("Balance");
+    });
+    let (status, linked) = call(
+        &w,
+        "POST",
+        "/card/links",
+        json!({
+            "realmId": US, "objectType": "contacts", "objectId": "201",
+            "documents": [{ "type": "invoice", "id": "133" }],
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{linked}");
+    let invoice = linked["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "133")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (invoice["status"].as_str(), &invoice["balance"]),
+        (Some("sent"), &Value::Null),
+        "unknown, not paid: {invoice}"
+    );
+}

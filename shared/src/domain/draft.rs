@@ -8,6 +8,7 @@ use super::money::{self, MAX_AMOUNT};
 use super::pricing::Discount;
 use super::text::{code_point, control_character, line_control_character};
 use crate::quickbooks::entities::{amount, DocType};
+use crate::quickbooks::wire;
 use crate::quickbooks::CompanyProfile;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -213,10 +214,10 @@ impl DraftError {
     }
 }
 
-/// Quantities and unit prices keep their precision (QuickBooks takes up to 7 decimals on unit prices).
+/// Quantities and unit prices keep their precision (QuickBooks takes up to 7 decimals on unit prices), on
+/// the wire too: the decimal's own digits, never an `f64`'s (quickbooks/wire.rs).
 fn amount_exact(d: Decimal) -> Value {
-    use rust_decimal::prelude::ToPrimitive;
-    json!(d.normalize().to_f64().unwrap_or_default())
+    wire::number(d.normalize())
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ pub struct Snapshot {
     pub customer_id: String,
     pub customer_name: Option<String>,
     pub total: Decimal,
-    pub balance: Decimal,
+    /// `None` when QuickBooks gave none: unknown, never "paid" (domain/status.rs).
+    #[serde(default)]
+    pub balance: Option<Decimal>,
     pub currency: String,
     pub txn_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
@@ -202,7 +204,7 @@ mod tests {
             customer_id: "58".into(),
             customer_name: None,
             total: dec!(100),
-            balance: dec!(100),
+            balance: Some(dec!(100)),
             currency: currency.into(),
             txn_date: None,
             due_date: NaiveDate::from_ymd_opt(2026, 11, 22),
@@ -251,6 +253,33 @@ mod tests {
         assert_eq!(s.status(later), DocStatus::Invoice(InvoiceStatus::Overdue));
         assert!(s.is_stale(later, Duration::minutes(5)));
         assert!(!s.is_stale(read + Duration::minutes(4), Duration::minutes(5)));
+    }
+
+    #[test]
+    fn an_invoice_without_a_balance_is_not_paid() {
+        for answer in [
+            r#"{"Id":"7","TotalAmt":250.0,"EmailStatus":"EmailSent"}"#,
+            r#"{"Id":"7","TotalAmt":250.0,"Balance":null,"EmailStatus":"EmailSent"}"#,
+        ] {
+            let doc: Document =
+                serde_json::from_value(crate::quickbooks::wire::parse(answer.as_bytes()).unwrap())
+                    .unwrap();
+            let t0 = DateTime::parse_from_rfc3339("2026-11-22T09:00:00-08:00").unwrap();
+            let s = Snapshot::of(
+                &"1".parse().unwrap(),
+                DocType::Invoice,
+                &doc,
+                "USD",
+                t0,
+                t0.to_utc(),
+            );
+            assert_eq!(s.balance, None, "{answer}");
+            assert_eq!(
+                s.status(s.fetched_at),
+                DocStatus::Invoice(InvoiceStatus::Sent),
+                "{answer}"
+            );
+        }
     }
 
     #[test]

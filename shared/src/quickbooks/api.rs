@@ -218,8 +218,11 @@ impl QboApi<'_> {
         Ok(reply)
     }
 
+    /// Every answer is read through `wire::parse`: amounts keep their digits (no `f64` on the way).
     fn decode<T: DeserializeOwned>(reply: &Reply) -> Result<T, QboError> {
-        serde_json::from_slice(&reply.body).map_err(|_| garbled(reply))
+        super::wire::parse(&reply.body)
+            .and_then(serde_json::from_value)
+            .map_err(|_| garbled(reply))
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, QboError> {
@@ -281,7 +284,7 @@ impl QboApi<'_> {
         url.query_pairs_mut().append_pair("requestid", request_id);
         let reply = self
             .call(reqwest::Method::POST, &url, "application/json", |b| {
-                b.json(body)
+                b.json(&super::wire::Wire(body))
             })
             .await?;
         Self::entity_of(&reply, entity)
