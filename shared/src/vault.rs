@@ -20,6 +20,13 @@ pub enum VaultError {
     Shape { id: String, detail: String },
 }
 
+/// A vault that fails is our infrastructure failing: logged in full, answered generically.
+impl From<VaultError> for crate::error::AppError {
+    fn from(e: VaultError) -> Self {
+        crate::error::AppError::internal("token vault", e)
+    }
+}
+
 /// An OAuth token set. `Debug` never prints a token.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenSet {

@@ -393,7 +393,7 @@ async fn twenty_five_concurrent_callers_share_one_refresh() {
     }
     let calls = (0..25).map(|i| {
         let app = apps[i % apps.len()].clone();
-        tokio::spawn(async move { app.tokens.access_token(&app, &qbo_grant(US)).await })
+        tokio::spawn(async move { app.tokens.access_token(&qbo_grant(US)).await })
     });
     let mut tokens = std::collections::BTreeSet::new();
     for call in calls {
@@ -430,11 +430,7 @@ async fn rotated_refresh_tokens_are_stored_and_the_old_one_is_never_used_again()
     w.qbo
         .with_state(|s| s.rotation_age = chrono::Duration::zero());
     w.expire_access_token(US).await;
-    w.app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap();
+    w.app.tokens.access_token(&qbo_grant(US)).await.unwrap();
     let new =
         w.h.vault
             .read(&qbo_grant(US).secret_id())
@@ -469,12 +465,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     w.qbo
         .with_state(|s| s.grants.values_mut().for_each(|g| g.revoked = true));
     w.expire_access_token(US).await;
-    let err = w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap_err();
+    let err = w.app.tokens.access_token(&qbo_grant(US)).await.unwrap_err();
     assert!(matches!(err, TokenError::ReconnectNeeded(_)), "{err}");
     assert_eq!(w.list().await[0]["status"], "reconnect_needed");
     // Later requests, from any process, get the same clear answer without asking Intuit again.
@@ -503,12 +494,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     let (status, page) = w.connect(&reconnect, US).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(w.list().await[0]["status"], "active");
-    assert!(w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .is_ok());
+    assert!(w.app.tokens.access_token(&qbo_grant(US)).await.is_ok());
 }
 
 #[tokio::test]
@@ -546,12 +532,7 @@ async fn disconnect_revokes_at_intuit_and_deletes_the_secret() {
         "disconnected",
         "kept as history"
     );
-    let err = w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap_err();
+    let err = w.app.tokens.access_token(&qbo_grant(US)).await.unwrap_err();
     assert!(matches!(err, TokenError::NotConnected(_)), "{err}");
 }
 
@@ -697,7 +678,7 @@ async fn hubspot_tokens_are_refreshed_the_same_safe_way() {
     let calls = (0..10).map(|_| {
         let app = w.app.clone();
         let grant = grant.clone();
-        tokio::spawn(async move { app.tokens.access_token(&app, &grant).await })
+        tokio::spawn(async move { app.tokens.access_token(&grant).await })
     });
     for call in calls {
         call.await.unwrap().expect("a token");

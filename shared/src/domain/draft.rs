@@ -3,7 +3,8 @@
 //! and the JSON body QuickBooks takes. Pure: the card and the workflow actions share it.
 
 use super::money::{self, MAX_AMOUNT};
-use super::pricing::Discount;
+// The lines a draft is made from are defined with their pricing, which reads them without knowing drafts.
+pub use super::pricing::SourceLine;
 use super::text::{code_point, control_character};
 use crate::quickbooks::entities::{amount, Customer, DocType, Item};
 use crate::quickbooks::CompanyProfile;
@@ -12,22 +13,6 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use thiserror::Error;
-
-/// A line as HubSpot has it (a deal's or a quote's line item).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceLine {
-    pub name: String,
-    pub sku: Option<String>,
-    pub description: Option<String>,
-    pub quantity: Decimal,
-    pub unit_price: Decimal,
-    /// HubSpot's net `amount`, after the discount (domain/pricing.rs).
-    #[serde(default)]
-    pub amount: Option<Decimal>,
-    #[serde(default)]
-    pub discount: Option<Discount>,
-}
 
 fn same_text(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
@@ -285,6 +270,22 @@ pub enum DraftError {
     DueBeforeDate,
     #[error("the message to the customer may have at most 1000 characters")]
     MessageTooLong,
+}
+
+impl From<DraftError> for crate::error::AppError {
+    fn from(e: DraftError) -> Self {
+        use crate::error::ErrorCode;
+        let code = match e {
+            DraftError::TaxCodeRequired { .. } => ErrorCode::TaxCodeRequired,
+            DraftError::NoLines => ErrorCode::NoLineItems,
+            DraftError::AmountOutOfRange { .. } | DraftError::TotalOutOfRange => {
+                ErrorCode::AmountOutOfRange
+            }
+            DraftError::ControlCharacter { .. } => ErrorCode::InvalidText,
+            _ => ErrorCode::BadRequest,
+        };
+        crate::error::AppError::refused(code, e.to_string())
+    }
 }
 
 impl Draft {

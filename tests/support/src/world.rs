@@ -7,8 +7,7 @@ use hubspot_sim::HubSpotSim;
 use qbo_sim::QboSim;
 use shared::connections::{Connection, Environment, Status};
 use shared::installs::Install;
-use shared::quickbooks::api::{base_for, Auth};
-use shared::quickbooks::QboApi;
+use shared::quickbooks::api::Auth;
 use shared::tokens::Grant;
 use shared::{App, TokenSet};
 
@@ -91,23 +90,20 @@ impl World {
         world.reissue_tokens().await;
         // What the install does: our deal properties exist in the account.
         let token = world.hubspot.issue_access_token();
-        shared::hubspot::HubSpotApi {
-            http: &world.app.http,
-            base: &world.app.config.hubspot_api_base,
-            access_token: &token,
-        }
-        .ensure_deal_properties()
-        .await
-        .expect("deal properties");
+        world
+            .app
+            .hubspot_api(&token)
+            .ensure_deal_properties()
+            .await
+            .expect("deal properties");
         for realm in [US, UK, CA] {
             let token = world.qbo.issue_access_token(realm);
-            let api = QboApi {
-                http: &world.app.http,
-                base: base_for(&world.app.config, Environment::Production),
-                realm_id: realm,
-                auth: Auth::Token(&token),
-            };
-            let profile = api.company_profile().await.expect("company profile");
+            let profile = world
+                .app
+                .qbo_api(Environment::Production, realm, Auth::Token(&token))
+                .company_profile()
+                .await
+                .expect("company profile");
             Connection {
                 portal_id: PORTAL,
                 realm_id: realm.into(),
