@@ -443,11 +443,7 @@ async fn rotated_refresh_tokens_are_stored_and_the_old_one_is_never_used_again()
     // Later refreshes, from any process, present the new token only.
     w.expire_access_token(US).await;
     let sibling = w.sibling().await;
-    sibling
-        .tokens
-        .access_token(&sibling, &qbo_grant(US))
-        .await
-        .unwrap();
+    sibling.tokens.access_token(&qbo_grant(US)).await.unwrap();
     let refreshes = w.refreshes();
     assert_eq!(refreshes.len(), 2);
     assert!(
@@ -474,7 +470,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     let again = shared::AppError::from(
         sibling
             .tokens
-            .access_token(&sibling, &qbo_grant(US))
+            .access_token(&qbo_grant(US))
             .await
             .unwrap_err(),
     );
