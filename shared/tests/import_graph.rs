@@ -213,7 +213,7 @@ impl Crate {
     fn defining_module(&self, path: &[String], depth: usize) -> ModPath {
         let module_len = (0..=path.len())
             .rev()
-            .find(|&n| self.modules.contains(&path[..n].to_vec()))
+            .find(|&n| self.modules.contains(&path[..n]))
             .unwrap_or(0);
         let module = path[..module_len].to_vec();
         if depth < 8 {
