@@ -132,10 +132,7 @@ pub async fn finish_hubspot_install(
         .map_err(|e| AppError::upstream("HubSpot", e))?;
 
     let grant = Grant::HubSpot { portal_id };
-    app.vault
-        .write(&grant.secret_id(), &answer.token_set(now))
-        .await?;
-    app.tokens.forget(&grant);
+    app.tokens.keep(&grant, &answer.token_set(now)).await?;
     let install = Install {
         portal_id,
         installed_at: now,
@@ -258,10 +255,7 @@ pub async fn finish_quickbooks_connect(
         portal_id,
         realm_id: realm_id.to_string(),
     };
-    app.vault
-        .write(&grant.secret_id(), &answer.token_set(now))
-        .await?;
-    app.tokens.forget(&grant);
+    app.tokens.keep(&grant, &answer.token_set(now)).await?;
     let key = connection_key(portal_id, realm_id);
     let previous: Option<Connection> = app.store.get(&key, now.timestamp()).await?;
     let connection = Connection {
@@ -313,8 +307,7 @@ pub async fn disconnect(
             .await
             .map_err(|e| AppError::upstream("Intuit OAuth", e))?;
     }
-    app.vault.delete(&grant.secret_id()).await?;
-    app.tokens.forget(&grant);
+    app.tokens.discard(&grant).await?;
     connection.status = Status::Disconnected;
     connection.save(&app.store, now.timestamp()).await?;
     Ok(connection)

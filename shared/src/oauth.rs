@@ -258,12 +258,7 @@ fn token_answer(service: &'static str, reply: &Reply) -> Result<TokenAnswer, OAu
         .unwrap_or_default();
     let detail = parsed
         .and_then(|e| e.error_description.or(e.message))
-        .unwrap_or_else(|| {
-            String::from_utf8_lossy(&reply.body)
-                .chars()
-                .take(200)
-                .collect()
-        });
+        .unwrap_or_else(|| reply.snippet());
     if code == "invalid_grant" {
         return Err(OAuthError::InvalidGrant { service, detail });
     }

@@ -153,6 +153,20 @@ impl TokenBroker {
         self.cells.lock().expect("token cells lock").remove(grant);
     }
 
+    /// Keeps the set a finished connect or install was granted, in place of anything held before.
+    pub async fn keep(&self, grant: &Grant, tokens: &TokenSet) -> Result<(), VaultError> {
+        self.vault.write(&grant.secret_id(), tokens).await?;
+        self.forget(grant);
+        Ok(())
+    }
+
+    /// Deletes a disconnected grant's tokens, here and in the vault.
+    pub async fn discard(&self, grant: &Grant) -> Result<(), VaultError> {
+        self.vault.delete(&grant.secret_id()).await?;
+        self.forget(grant);
+        Ok(())
+    }
+
     /// A usable access token for `grant`.
     pub async fn access_token(&self, grant: &Grant) -> Result<String, TokenError> {
         let cell = self.cell(grant);

@@ -296,10 +296,7 @@ pub(super) fn check(reply: &Reply) -> Result<(), HubSpotError> {
 fn garbled(reply: &Reply) -> HubSpotError {
     HubSpotError::Garbled {
         status: reply.status.as_u16(),
-        snippet: String::from_utf8_lossy(&reply.body)
-            .chars()
-            .take(200)
-            .collect(),
+        snippet: reply.snippet(),
     }
 }
 

@@ -186,10 +186,7 @@ pub fn garbled(reply: &Reply) -> QboError {
     QboError::Garbled {
         status: reply.status.as_u16(),
         tid: reply.header("intuit_tid").unwrap_or("-").to_string(),
-        snippet: String::from_utf8_lossy(&reply.body)
-            .chars()
-            .take(200)
-            .collect(),
+        snippet: reply.snippet(),
     }
 }
 

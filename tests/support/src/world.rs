@@ -124,29 +124,21 @@ impl World {
     /// their expiry); the app's in-process copies are dropped.
     pub async fn reissue_tokens(&self) {
         let hubspot = Grant::HubSpot { portal_id: PORTAL };
-        self.h
-            .vault
-            .write(
-                &hubspot.secret_id(),
-                &tokens(self.hubspot.issue_access_token()),
-            )
+        self.app
+            .tokens
+            .keep(&hubspot, &tokens(self.hubspot.issue_access_token()))
             .await
             .expect("hubspot tokens");
-        self.app.tokens.forget(&hubspot);
         for realm in [US, UK, CA] {
             let grant = Grant::QuickBooks {
                 portal_id: PORTAL,
                 realm_id: realm.into(),
             };
-            self.h
-                .vault
-                .write(
-                    &grant.secret_id(),
-                    &tokens(self.qbo.issue_access_token(realm)),
-                )
+            self.app
+                .tokens
+                .keep(&grant, &tokens(self.qbo.issue_access_token(realm)))
                 .await
                 .expect("qbo tokens");
-            self.app.tokens.forget(&grant);
         }
     }
 
@@ -162,12 +154,11 @@ impl World {
             refresh_token: refresh,
             ..tokens(access)
         };
-        self.h
-            .vault
-            .write(&grant.secret_id(), &tokens)
+        self.app
+            .tokens
+            .keep(&grant, &tokens)
             .await
             .expect("qbo tokens");
-        self.app.tokens.forget(&grant);
     }
 
     /// The QuickBooks documents of one kind in a company, straight from the simulator's state.
