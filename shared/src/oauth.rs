@@ -62,7 +62,8 @@ impl OAuthClient {
         service: &'static str,
         http: Outbound,
         endpoints: Endpoints,
-        (client_id, client_secret): (&str, &str),
+        client_id: &str,
+        client_secret: &str,
         auth: ClientAuth,
     ) -> Self {
         Self {
@@ -271,4 +272,76 @@ fn token_answer(service: &'static str, reply: &Reply) -> Result<TokenAnswer, OAu
             format!("{code}: {detail}")
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(auth: ClientAuth) -> OAuthClient {
+        let url = |s: &str| Url::parse(s).unwrap();
+        OAuthClient::new(
+            "Test OAuth",
+            Outbound::new(),
+            Endpoints {
+                authorize: url("https://auth.example/consent?client_id=the-id&scope=a+b"),
+                token: url("https://auth.example/token"),
+                revoke: None,
+            },
+            "the-id",
+            "the-secret",
+            auth,
+        )
+    }
+
+    #[test]
+    fn the_client_secret_travels_in_the_body_only_when_the_provider_wants_it_there() {
+        let own = [("grant_type", "refresh_token"), ("refresh_token", "r1")];
+        assert_eq!(
+            client(ClientAuth::InBody).fields(&own),
+            [
+                ("client_id", "the-id"),
+                ("client_secret", "the-secret"),
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "r1"),
+            ]
+        );
+        assert_eq!(client(ClientAuth::Basic).fields(&own), own);
+        let http = reqwest::Client::new();
+        let basic = client(ClientAuth::Basic)
+            .authenticated(http.post("https://auth.example/token"))
+            .build()
+            .unwrap();
+        let header = basic.headers()["authorization"].to_str().unwrap();
+        // base64("the-id:the-secret")
+        assert_eq!(header, "Basic dGhlLWlkOnRoZS1zZWNyZXQ=");
+        let in_body = client(ClientAuth::InBody)
+            .authenticated(http.post("https://auth.example/token"))
+            .build()
+            .unwrap();
+        assert!(in_body.headers().get("authorization").is_none());
+    }
+
+    #[test]
+    fn the_consent_url_keeps_the_providers_parameters_and_adds_the_round_trip() {
+        let url = client(ClientAuth::Basic).authorize_url("https://app.example/cb", "s1");
+        let url = Url::parse(&url).unwrap();
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(
+            pairs,
+            [
+                pair("client_id", "the-id"),
+                pair("scope", "a b"),
+                pair("redirect_uri", "https://app.example/cb"),
+                pair("state", "s1"),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn revoking_where_the_provider_has_no_endpoint_is_an_error_not_a_silent_success() {
+        let err = client(ClientAuth::InBody).revoke("t").await.unwrap_err();
+        assert!(matches!(err, OAuthError::NoRevocation { .. }), "{err}");
+    }
 }

@@ -22,10 +22,8 @@ pub fn client(http: &Outbound, config: &Config, credentials: &AppCredentials) ->
             token,
             revoke: None,
         },
-        (
-            &credentials.hubspot_client_id,
-            &credentials.hubspot_client_secret,
-        ),
+        &credentials.hubspot_client_id,
+        &credentials.hubspot_client_secret,
         ClientAuth::InBody,
     )
 }

@@ -20,10 +20,8 @@ pub fn client(http: &Outbound, config: &Config, credentials: &AppCredentials) ->
             token: config.intuit_token_url.clone(),
             revoke: Some(config.intuit_revoke_url.clone()),
         },
-        (
-            &credentials.intuit_client_id,
-            &credentials.intuit_client_secret,
-        ),
+        &credentials.intuit_client_id,
+        &credentials.intuit_client_secret,
         ClientAuth::Basic,
     )
 }
