@@ -4,12 +4,10 @@
 
 use crate::connections::{Connection, Environment, Status};
 use crate::error::AppError;
-use crate::hubspot::{HubSpotApi, HubSpotOAuth};
 use crate::ids::{RealmId, StateNonce};
 use crate::installs::Install;
 use crate::oauth::OAuthError;
-use crate::quickbooks::api::{base_for, Auth};
-use crate::quickbooks::{IntuitOAuth, QboApi};
+use crate::quickbooks::api::Auth;
 use crate::store::keys;
 use crate::tokens::Grant;
 use crate::App;
@@ -66,19 +64,12 @@ async fn take_state(app: &App, nonce: &str, now: DateTime<Utc>) -> Result<OAuthS
         .ok_or_else(refused)
 }
 
-fn upstream(service: &'static str, e: impl std::fmt::Display) -> AppError {
-    AppError::Upstream {
-        service,
-        detail: e.to_string(),
-    }
-}
-
 fn oauth_error(e: OAuthError) -> AppError {
     match e {
         OAuthError::InvalidGrant { .. } => AppError::BadRequest(
             "the authorization code was refused (expired or already used); start again".into(),
         ),
-        other => upstream("OAuth", other),
+        other => AppError::upstream("OAuth", other),
     }
 }
 
@@ -89,12 +80,10 @@ pub async fn hubspot_install_url(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let state = new_state(app, &OAuthState::HubSpotInstall, now).await?;
-    let oauth = HubSpotOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    Ok(oauth.authorize_url(&format!("{base}{HUBSPOT_CALLBACK}"), &state))
+    Ok(app
+        .oauth
+        .hubspot
+        .authorize_url(&format!("{base}{HUBSPOT_CALLBACK}"), &state))
 }
 
 /// What a finished install tells the user, with the links to connect QuickBooks.
@@ -120,36 +109,26 @@ pub async fn finish_hubspot_install(
             "this link does not belong to a HubSpot install; start again".into(),
         ));
     }
-    let oauth = HubSpotOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    let answer = oauth
+    let answer = app
+        .oauth
+        .hubspot
         .exchange_code(code, &format!("{base}{HUBSPOT_CALLBACK}"))
         .await
         .map_err(oauth_error)?;
     let portal_id = answer
         .hub_id
-        .ok_or_else(|| upstream("HubSpot OAuth", "the token answer has no hub_id"))?;
-    let api = HubSpotApi {
-        http: &app.http,
-        base: &app.config.hubspot_api_base,
-        access_token: &answer.access_token,
-    };
+        .ok_or_else(|| AppError::upstream("HubSpot OAuth", "the token answer has no hub_id"))?;
+    let api = app.hubspot_api(&answer.access_token);
     let account = api
         .account_details()
         .await
-        .map_err(|e| upstream("HubSpot", e))?;
+        .map_err(|e| AppError::upstream("HubSpot", e))?;
     api.ensure_deal_properties()
         .await
-        .map_err(|e| upstream("HubSpot", e))?;
+        .map_err(|e| AppError::upstream("HubSpot", e))?;
 
     let grant = Grant::HubSpot { portal_id };
-    app.vault
-        .write(&grant.secret_id(), &answer.token_set(now))
-        .await?;
-    app.tokens.forget(&grant);
+    app.tokens.keep(&grant, &answer.token_set(now)).await?;
     let install = Install {
         portal_id,
         installed_at: now,
@@ -200,12 +179,10 @@ pub async fn quickbooks_connect_url(
         now,
     )
     .await?;
-    let oauth = IntuitOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    Ok(oauth.authorize_url(&format!("{base}{QUICKBOOKS_CALLBACK}"), &state))
+    Ok(app
+        .oauth
+        .intuit
+        .authorize_url(&format!("{base}{QUICKBOOKS_CALLBACK}"), &state))
 }
 
 /// A reconnect URL for a company the portal already has.
@@ -255,34 +232,23 @@ pub async fn finish_quickbooks_connect(
             "you signed in to a different QuickBooks company than the one to reconnect; start again and pick the same company".into(),
         ));
     }
-    let oauth = IntuitOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    let answer = oauth
+    let answer = app
+        .oauth
+        .intuit
         .exchange_code(code, &format!("{base}{QUICKBOOKS_CALLBACK}"))
         .await
         .map_err(oauth_error)?;
-    let api = QboApi {
-        http: &app.http,
-        base: base_for(&app.config, environment),
-        realm_id: &realm_id,
-        auth: Auth::Token(&answer.access_token),
-    };
-    let profile = api
+    let profile = app
+        .qbo_api(environment, &realm_id, Auth::Token(&answer.access_token))
         .company_profile()
         .await
-        .map_err(|e| upstream("QuickBooks", e))?;
+        .map_err(|e| AppError::upstream("QuickBooks", e))?;
 
     let grant = Grant::QuickBooks {
         portal_id,
         realm_id: realm_id.clone(),
     };
-    app.vault
-        .write(&grant.secret_id(), &answer.token_set(now))
-        .await?;
-    app.tokens.forget(&grant);
+    app.tokens.keep(&grant, &answer.token_set(now)).await?;
     let key = keys::connection(portal_id.into(), &realm_id);
     let previous: Option<Connection> = app.store.get(&key, now.timestamp()).await?;
     let connection = Connection {
@@ -332,18 +298,13 @@ pub async fn disconnect(
         realm_id: connection.realm_id.clone(),
     };
     if let Some(tokens) = app.vault.read(&grant.secret_id()).await? {
-        let oauth = IntuitOAuth {
-            http: &app.http,
-            config: &app.config,
-            credentials: &app.credentials,
-        };
-        oauth
+        app.oauth
+            .intuit
             .revoke(&tokens.refresh_token)
             .await
-            .map_err(|e| upstream("Intuit OAuth", e))?;
+            .map_err(|e| AppError::upstream("Intuit OAuth", e))?;
     }
-    app.vault.delete(&grant.secret_id()).await?;
-    app.tokens.forget(&grant);
+    app.tokens.discard(&grant).await?;
     connection.status = Status::Disconnected;
     connection.save(&app.store, now.timestamp()).await?;
     Ok(connection)

@@ -4,15 +4,13 @@
 use crate::ids::RealmId;
 use crate::quickbooks::CompanyProfile;
 use crate::store::{keys, Extras, Put, Store, StoreError};
+use crate::tokens::{Grant, GrantRecords, Standing};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Environment {
-    Production,
-    Sandbox,
-}
+/// Which QuickBooks a company lives in; a connection keeps it.
+pub use crate::quickbooks::api::Environment;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -66,6 +64,61 @@ impl Connection {
         store
             .scan_index_prefix(keys::REALM_INDEX_PREFIX, now_epoch)
             .await
+    }
+}
+
+/// The connections as the token broker asks them about a grant (C4). A HubSpot grant has no record here:
+/// it is usable until HubSpot refuses it, and a dead one means reinstalling, not reconnecting.
+pub struct ConnectionRecords {
+    store: Store,
+}
+
+impl ConnectionRecords {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+#[async_trait]
+impl GrantRecords for ConnectionRecords {
+    async fn standing(&self, grant: &Grant) -> Result<Standing, StoreError> {
+        let Grant::QuickBooks {
+            portal_id,
+            realm_id,
+        } = grant
+        else {
+            return Ok(Standing::Usable);
+        };
+        let key = keys::connection((*portal_id).into(), realm_id);
+        let connection = self
+            .store
+            .get::<Connection>(&key, Utc::now().timestamp())
+            .await?;
+        Ok(match connection.map(|c| c.status) {
+            Some(Status::Active) => Standing::Usable,
+            Some(Status::ReconnectNeeded) => Standing::ReconnectNeeded,
+            Some(Status::Disconnected) | None => Standing::NotConnected,
+        })
+    }
+
+    async fn mark_reconnect_needed(&self, grant: &Grant) -> Result<(), StoreError> {
+        let Grant::QuickBooks {
+            portal_id,
+            realm_id,
+        } = grant
+        else {
+            return Ok(());
+        };
+        let now = Utc::now().timestamp();
+        let key = keys::connection((*portal_id).into(), realm_id);
+        if let Some(mut c) = self.store.get::<Connection>(&key, now).await? {
+            if c.status == Status::Active {
+                c.status = Status::ReconnectNeeded;
+                c.save(&self.store, now).await?;
+                tracing::warn!(portal_id, realm_id = %realm_id, "QuickBooks grant is dead: reconnect needed");
+            }
+        }
+        Ok(())
     }
 }
 

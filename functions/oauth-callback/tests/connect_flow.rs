@@ -394,7 +394,7 @@ async fn twenty_five_concurrent_callers_share_one_refresh() {
     }
     let calls = (0..25).map(|i| {
         let app = apps[i % apps.len()].clone();
-        tokio::spawn(async move { app.tokens.access_token(&app, &qbo_grant(US)).await })
+        tokio::spawn(async move { app.tokens.access_token(&qbo_grant(US)).await })
     });
     let mut tokens = std::collections::BTreeSet::new();
     for call in calls {
@@ -431,11 +431,7 @@ async fn rotated_refresh_tokens_are_stored_and_the_old_one_is_never_used_again()
     w.qbo
         .with_state(|s| s.rotation_age = chrono::Duration::zero());
     w.expire_access_token(US).await;
-    w.app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap();
+    w.app.tokens.access_token(&qbo_grant(US)).await.unwrap();
     let new =
         w.h.vault
             .read(&qbo_grant(US).secret_id())
@@ -448,11 +444,7 @@ async fn rotated_refresh_tokens_are_stored_and_the_old_one_is_never_used_again()
     // Later refreshes, from any process, present the new token only.
     w.expire_access_token(US).await;
     let sibling = w.sibling().await;
-    sibling
-        .tokens
-        .access_token(&sibling, &qbo_grant(US))
-        .await
-        .unwrap();
+    sibling.tokens.access_token(&qbo_grant(US)).await.unwrap();
     let refreshes = w.refreshes();
     assert_eq!(refreshes.len(), 2);
     assert!(
@@ -470,12 +462,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     w.qbo
         .with_state(|s| s.grants.values_mut().for_each(|g| g.revoked = true));
     w.expire_access_token(US).await;
-    let err = w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap_err();
+    let err = w.app.tokens.access_token(&qbo_grant(US)).await.unwrap_err();
     assert!(matches!(err, TokenError::ReconnectNeeded(_)), "{err}");
     assert_eq!(w.list().await[0]["status"], "reconnect_needed");
     // Later requests, from any process, get the same clear answer without asking Intuit again.
@@ -484,7 +471,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     let again = shared::AppError::from(
         sibling
             .tokens
-            .access_token(&sibling, &qbo_grant(US))
+            .access_token(&qbo_grant(US))
             .await
             .unwrap_err(),
     );
@@ -504,12 +491,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     let (status, page) = w.connect(&reconnect, US).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(w.list().await[0]["status"], "active");
-    assert!(w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .is_ok());
+    assert!(w.app.tokens.access_token(&qbo_grant(US)).await.is_ok());
 }
 
 #[tokio::test]
@@ -547,12 +529,7 @@ async fn disconnect_revokes_at_intuit_and_deletes_the_secret() {
         "disconnected",
         "kept as history"
     );
-    let err = w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap_err();
+    let err = w.app.tokens.access_token(&qbo_grant(US)).await.unwrap_err();
     assert!(matches!(err, TokenError::NotConnected(_)), "{err}");
 }
 
@@ -698,7 +675,7 @@ async fn hubspot_tokens_are_refreshed_the_same_safe_way() {
     let calls = (0..10).map(|_| {
         let app = w.app.clone();
         let grant = grant.clone();
-        tokio::spawn(async move { app.tokens.access_token(&app, &grant).await })
+        tokio::spawn(async move { app.tokens.access_token(&grant).await })
     });
     for call in calls {
         call.await.unwrap().expect("a token");

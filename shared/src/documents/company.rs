@@ -5,7 +5,7 @@ use crate::connections::{Connection, Status};
 use crate::hubspot::HubSpotApi;
 use crate::ids::RealmId;
 use crate::installs::Install;
-use crate::quickbooks::api::{base_for, Auth};
+use crate::quickbooks::api::Auth;
 use crate::quickbooks::QboApi;
 use crate::store::keys;
 use crate::tokens::Grant;
@@ -46,7 +46,7 @@ impl Company {
             portal_id,
             realm_id,
         };
-        let token = app.tokens.access_token(app, &grant).await?;
+        let token = app.tokens.access_token(&grant).await?;
         Ok(Self {
             connection,
             grant,
@@ -55,16 +55,15 @@ impl Company {
     }
 
     pub fn api<'a>(&'a self, app: &'a App) -> QboApi<'a> {
-        QboApi {
-            http: &app.http,
-            base: base_for(&app.config, self.connection.environment),
-            realm_id: &self.connection.realm_id,
-            auth: Auth::Grant {
-                app,
+        app.qbo_api(
+            self.connection.environment,
+            &self.connection.realm_id,
+            Auth::Grant {
+                tokens: &app.tokens,
                 grant: &self.grant,
                 held: &self.token,
             },
-        }
+        )
     }
 
     pub fn realm_id(&self) -> &RealmId {
@@ -83,16 +82,12 @@ impl HubSpot {
         let install = Install::require(&app.store, portal_id, Utc::now().timestamp()).await?;
         let token = app
             .tokens
-            .access_token(app, &Grant::HubSpot { portal_id })
+            .access_token(&Grant::HubSpot { portal_id })
             .await?;
         Ok(Self { install, token })
     }
 
     pub fn api<'a>(&'a self, app: &'a App) -> HubSpotApi<'a> {
-        HubSpotApi {
-            http: &app.http,
-            base: &app.config.hubspot_api_base,
-            access_token: &self.token,
-        }
+        app.hubspot_api(&self.token)
     }
 }

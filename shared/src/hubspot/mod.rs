@@ -5,7 +5,6 @@ pub mod crm;
 pub mod oauth;
 
 pub use api::{HubSpotApi, HubSpotError};
-pub use oauth::HubSpotOAuth;
 
 /// Required scopes: the card's objects (deals, contacts, companies) read/write, what documents are drafted
 /// from (line items, products, quotes, a deal's payments for paid invoices), our deal properties, and workflow callbacks (hubspot-api.md §3b, §4, §5).

@@ -39,6 +39,13 @@ pub enum StoreError {
     },
 }
 
+/// Storage that fails is our infrastructure failing: logged in full, answered generically.
+impl From<StoreError> for crate::error::AppError {
+    fn from(e: StoreError) -> Self {
+        crate::error::AppError::internal("storage", e)
+    }
+}
+
 impl StoreError {
     fn aws<E, R>(op: &'static str, err: SdkError<E, R>) -> Self
     where
