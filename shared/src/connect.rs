@@ -2,14 +2,13 @@
 //! (C2, C3, B5). Browser round trips carry a single-use `state` (10 minutes) that binds the callback to
 //! what started it: an install, or a connect for one portal, environment and (for a reconnect) company.
 
-use crate::connections::{connection_key, Connection, Environment, Status};
+use crate::connections::{Connection, Environment, Status};
 use crate::error::AppError;
-use crate::hubspot::{HubSpotApi, HubSpotOAuth};
+use crate::ids::{RealmId, StateNonce};
 use crate::installs::Install;
 use crate::oauth::OAuthError;
-use crate::quickbooks::api::{base_for, Auth};
-use crate::quickbooks::{IntuitOAuth, QboApi};
-use crate::store::Key;
+use crate::quickbooks::api::Auth;
+use crate::store::keys;
 use crate::tokens::Grant;
 use crate::App;
 use chrono::{DateTime, Utc};
@@ -27,31 +26,28 @@ enum OAuthState {
         portal_id: u64,
         environment: Environment,
         /// Set for a reconnect: the callback must come back with this company.
-        realm_id: Option<String>,
+        realm_id: Option<RealmId>,
     },
 }
 
-fn state_key(nonce: &str) -> Key {
-    Key::new(format!("STATE#{nonce}"), "STATE")
-}
-
 async fn new_state(app: &App, state: &OAuthState, now: DateTime<Utc>) -> Result<String, AppError> {
-    let nonce = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let nonce = StateNonce::random();
     let now_s = now.timestamp();
     if !app
         .store
-        .put_single_use(&state_key(&nonce), state, now_s + STATE_TTL_S, now_s)
+        .put_single_use(
+            &keys::oauth_state(&nonce),
+            state,
+            now_s + STATE_TTL_S,
+            now_s,
+        )
         .await?
     {
         return Err(AppError::Conflict(
             "could not create a unique OAuth state; try again".into(),
         ));
     }
-    Ok(nonce)
+    Ok(nonce.to_string())
 }
 
 /// Takes the state once; unknown, used and expired states are all the same refusal.
@@ -61,20 +57,11 @@ async fn take_state(app: &App, nonce: &str, now: DateTime<Utc>) -> Result<OAuthS
             "this sign-in link has expired or was already used; start again".into(),
         )
     };
-    if nonce.is_empty() || nonce.len() > 128 || !nonce.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(refused());
-    }
+    let nonce = StateNonce::parse(nonce).map_err(|_| refused())?;
     app.store
-        .take_once(&state_key(nonce), now.timestamp())
+        .take_once(&keys::oauth_state(&nonce), now.timestamp())
         .await?
         .ok_or_else(refused)
-}
-
-fn upstream(service: &'static str, e: impl std::fmt::Display) -> AppError {
-    AppError::Upstream {
-        service,
-        detail: e.to_string(),
-    }
 }
 
 fn oauth_error(e: OAuthError) -> AppError {
@@ -82,7 +69,7 @@ fn oauth_error(e: OAuthError) -> AppError {
         OAuthError::InvalidGrant { .. } => AppError::BadRequest(
             "the authorization code was refused (expired or already used); start again".into(),
         ),
-        other => upstream("OAuth", other),
+        other => AppError::upstream("OAuth", other),
     }
 }
 
@@ -93,12 +80,10 @@ pub async fn hubspot_install_url(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let state = new_state(app, &OAuthState::HubSpotInstall, now).await?;
-    let oauth = HubSpotOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    Ok(oauth.authorize_url(&format!("{base}{HUBSPOT_CALLBACK}"), &state))
+    Ok(app
+        .oauth
+        .hubspot
+        .authorize_url(&format!("{base}{HUBSPOT_CALLBACK}"), &state))
 }
 
 /// What a finished install tells the user, with the links to connect QuickBooks.
@@ -124,36 +109,26 @@ pub async fn finish_hubspot_install(
             "this link does not belong to a HubSpot install; start again".into(),
         ));
     }
-    let oauth = HubSpotOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    let answer = oauth
+    let answer = app
+        .oauth
+        .hubspot
         .exchange_code(code, &format!("{base}{HUBSPOT_CALLBACK}"))
         .await
         .map_err(oauth_error)?;
     let portal_id = answer
         .hub_id
-        .ok_or_else(|| upstream("HubSpot OAuth", "the token answer has no hub_id"))?;
-    let api = HubSpotApi {
-        http: &app.http,
-        base: &app.config.hubspot_api_base,
-        access_token: &answer.access_token,
-    };
+        .ok_or_else(|| AppError::upstream("HubSpot OAuth", "the token answer has no hub_id"))?;
+    let api = app.hubspot_api(&answer.access_token);
     let account = api
         .account_details()
         .await
-        .map_err(|e| upstream("HubSpot", e))?;
+        .map_err(|e| AppError::upstream("HubSpot", e))?;
     api.ensure_deal_properties()
         .await
-        .map_err(|e| upstream("HubSpot", e))?;
+        .map_err(|e| AppError::upstream("HubSpot", e))?;
 
     let grant = Grant::HubSpot { portal_id };
-    app.vault
-        .write(&grant.secret_id(), &answer.token_set(now))
-        .await?;
-    app.tokens.forget(&grant);
+    app.tokens.keep(&grant, &answer.token_set(now)).await?;
     let install = Install {
         portal_id,
         installed_at: now,
@@ -190,7 +165,7 @@ pub async fn quickbooks_connect_url(
     base: &str,
     portal_id: u64,
     environment: Environment,
-    realm_id: Option<String>,
+    realm_id: Option<RealmId>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     Install::require(&app.store, portal_id, now.timestamp()).await?;
@@ -204,12 +179,10 @@ pub async fn quickbooks_connect_url(
         now,
     )
     .await?;
-    let oauth = IntuitOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    Ok(oauth.authorize_url(&format!("{base}{QUICKBOOKS_CALLBACK}"), &state))
+    Ok(app
+        .oauth
+        .intuit
+        .authorize_url(&format!("{base}{QUICKBOOKS_CALLBACK}"), &state))
 }
 
 /// A reconnect URL for a company the portal already has.
@@ -226,7 +199,7 @@ pub async fn quickbooks_reconnect_url(
         base,
         portal_id,
         connection.environment,
-        Some(realm_id.to_string()),
+        Some(connection.realm_id),
         now,
     )
     .await
@@ -252,49 +225,35 @@ pub async fn finish_quickbooks_connect(
             "this link does not belong to a QuickBooks connect; start again".into(),
         ));
     };
-    if realm_id.is_empty() || realm_id.len() > 32 || !realm_id.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::BadRequest(
-            "the callback has no valid realmId".into(),
-        ));
-    }
-    if expected.as_deref().is_some_and(|r| r != realm_id) {
+    let realm_id = RealmId::parse(realm_id)
+        .map_err(|_| AppError::BadRequest("the callback has no valid realmId".into()))?;
+    if expected.as_ref().is_some_and(|r| *r != realm_id) {
         return Err(AppError::BadRequest(
             "you signed in to a different QuickBooks company than the one to reconnect; start again and pick the same company".into(),
         ));
     }
-    let oauth = IntuitOAuth {
-        http: &app.http,
-        config: &app.config,
-        credentials: &app.credentials,
-    };
-    let answer = oauth
+    let answer = app
+        .oauth
+        .intuit
         .exchange_code(code, &format!("{base}{QUICKBOOKS_CALLBACK}"))
         .await
         .map_err(oauth_error)?;
-    let api = QboApi {
-        http: &app.http,
-        base: base_for(&app.config, environment),
-        realm_id,
-        auth: Auth::Token(&answer.access_token),
-    };
-    let profile = api
+    let profile = app
+        .qbo_api(environment, &realm_id, Auth::Token(&answer.access_token))
         .company_profile()
         .await
-        .map_err(|e| upstream("QuickBooks", e))?;
+        .map_err(|e| AppError::upstream("QuickBooks", e))?;
 
     let grant = Grant::QuickBooks {
         portal_id,
-        realm_id: realm_id.to_string(),
+        realm_id: realm_id.clone(),
     };
-    app.vault
-        .write(&grant.secret_id(), &answer.token_set(now))
-        .await?;
-    app.tokens.forget(&grant);
-    let key = connection_key(portal_id, realm_id);
+    app.tokens.keep(&grant, &answer.token_set(now)).await?;
+    let key = keys::connection(portal_id.into(), &realm_id);
     let previous: Option<Connection> = app.store.get(&key, now.timestamp()).await?;
     let connection = Connection {
         portal_id,
-        realm_id: realm_id.to_string(),
+        realm_id,
         profile,
         environment,
         status: Status::Active,
@@ -312,8 +271,12 @@ async fn existing_connection(
     now: DateTime<Utc>,
 ) -> Result<Connection, AppError> {
     Install::require(&app.store, portal_id, now.timestamp()).await?;
+    let realm_id = RealmId::parse(realm_id)?;
     app.store
-        .get(&connection_key(portal_id, realm_id), now.timestamp())
+        .get(
+            &keys::connection(portal_id.into(), &realm_id),
+            now.timestamp(),
+        )
         .await?
         .ok_or_else(|| {
             AppError::NotFound(format!(
@@ -332,21 +295,16 @@ pub async fn disconnect(
     let mut connection = existing_connection(app, portal_id, realm_id, now).await?;
     let grant = Grant::QuickBooks {
         portal_id,
-        realm_id: realm_id.to_string(),
+        realm_id: connection.realm_id.clone(),
     };
     if let Some(tokens) = app.vault.read(&grant.secret_id()).await? {
-        let oauth = IntuitOAuth {
-            http: &app.http,
-            config: &app.config,
-            credentials: &app.credentials,
-        };
-        oauth
+        app.oauth
+            .intuit
             .revoke(&tokens.refresh_token)
             .await
-            .map_err(|e| upstream("Intuit OAuth", e))?;
+            .map_err(|e| AppError::upstream("Intuit OAuth", e))?;
     }
-    app.vault.delete(&grant.secret_id()).await?;
-    app.tokens.forget(&grant);
+    app.tokens.discard(&grant).await?;
     connection.status = Status::Disconnected;
     connection.save(&app.store, now.timestamp()).await?;
     Ok(connection)

@@ -1,17 +1,16 @@
 //! QuickBooks companies connected to a HubSpot account (`PORTAL#{portalId}` / `QBO#{realmId}`), with the
 //! reverse look-up `REALM#{realmId}` in `gsi1` for webhooks and the sync.
 
+use crate::ids::RealmId;
 use crate::quickbooks::CompanyProfile;
-use crate::store::{Extras, Key, Put, Store, StoreError};
+use crate::store::{keys, Extras, Put, Store, StoreError};
+use crate::tokens::{Grant, GrantRecords, Standing};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Environment {
-    Production,
-    Sandbox,
-}
+/// Which QuickBooks a company lives in; a connection keeps it.
+pub use crate::quickbooks::api::Environment;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -26,7 +25,7 @@ pub enum Status {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Connection {
     pub portal_id: u64,
-    pub realm_id: String,
+    pub realm_id: RealmId,
     /// Name, country, currency and the preferences that shape documents, read at connect time.
     pub profile: CompanyProfile,
     pub environment: Environment,
@@ -36,22 +35,13 @@ pub struct Connection {
     pub last_success_at: Option<DateTime<Utc>>,
 }
 
-pub fn connection_key(portal_id: u64, realm_id: &str) -> Key {
-    Key::new(format!("PORTAL#{portal_id}"), format!("QBO#{realm_id}"))
-}
-
-const REALM_PREFIX: &str = "REALM#";
-
 impl Connection {
     pub async fn save(&self, store: &Store, now_epoch: i64) -> Result<(), StoreError> {
         let extras = Extras {
-            gsi1: Some(Key::new(
-                format!("{REALM_PREFIX}{}", self.realm_id),
-                format!("PORTAL#{}", self.portal_id),
-            )),
+            gsi1: Some(keys::realm_index(&self.realm_id, self.portal_id.into())),
             expires_at: None,
         };
-        let key = connection_key(self.portal_id, &self.realm_id);
+        let key = keys::connection(self.portal_id.into(), &self.realm_id);
         store
             .put(&key, self, &extras, Put::Always, now_epoch)
             .await?;
@@ -65,13 +55,70 @@ impl Connection {
         now_epoch: i64,
     ) -> Result<Vec<Connection>, StoreError> {
         store
-            .query_prefix(&format!("PORTAL#{portal_id}"), "QBO#", now_epoch)
+            .query_prefix(&keys::connections_of(portal_id.into()), now_epoch)
             .await
     }
 
     /// Every connection of every HubSpot account (the sync's work list).
     pub async fn list_all(store: &Store, now_epoch: i64) -> Result<Vec<Connection>, StoreError> {
-        store.scan_index_prefix(REALM_PREFIX, now_epoch).await
+        store
+            .scan_index_prefix(keys::REALM_INDEX_PREFIX, now_epoch)
+            .await
+    }
+}
+
+/// The connections as the token broker asks them about a grant (C4). A HubSpot grant has no record here:
+/// it is usable until HubSpot refuses it, and a dead one means reinstalling, not reconnecting.
+pub struct ConnectionRecords {
+    store: Store,
+}
+
+impl ConnectionRecords {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+#[async_trait]
+impl GrantRecords for ConnectionRecords {
+    async fn standing(&self, grant: &Grant) -> Result<Standing, StoreError> {
+        let Grant::QuickBooks {
+            portal_id,
+            realm_id,
+        } = grant
+        else {
+            return Ok(Standing::Usable);
+        };
+        let key = keys::connection((*portal_id).into(), realm_id);
+        let connection = self
+            .store
+            .get::<Connection>(&key, Utc::now().timestamp())
+            .await?;
+        Ok(match connection.map(|c| c.status) {
+            Some(Status::Active) => Standing::Usable,
+            Some(Status::ReconnectNeeded) => Standing::ReconnectNeeded,
+            Some(Status::Disconnected) | None => Standing::NotConnected,
+        })
+    }
+
+    async fn mark_reconnect_needed(&self, grant: &Grant) -> Result<(), StoreError> {
+        let Grant::QuickBooks {
+            portal_id,
+            realm_id,
+        } = grant
+        else {
+            return Ok(());
+        };
+        let now = Utc::now().timestamp();
+        let key = keys::connection((*portal_id).into(), realm_id);
+        if let Some(mut c) = self.store.get::<Connection>(&key, now).await? {
+            if c.status == Status::Active {
+                c.status = Status::ReconnectNeeded;
+                c.save(&self.store, now).await?;
+                tracing::warn!(portal_id, realm_id = %realm_id, "QuickBooks grant is dead: reconnect needed");
+            }
+        }
+        Ok(())
     }
 }
 
@@ -79,7 +126,7 @@ impl Connection {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanySummary {
-    pub realm_id: String,
+    pub realm_id: RealmId,
     pub name: String,
     pub environment: Environment,
     pub status: Status,

@@ -1,8 +1,15 @@
 //! The errors every feature can end in, each with a stable code and the HTTP status a handler answers with.
 //! Messages say what failed and what to do; they never contain a token or a secret.
 
+//!
+//! A leaf: every other layer's error converts itself into an [`AppError`] next to its own type (a `From`
+//! impl beside `TokenError`, `QboError`, `HubSpotError`, …), so this module names none of them.
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+/// What an upstream or internal failure was caused by, kept whole so a log can walk its chain.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 /// Stable, machine-readable codes. The card and the workflow-action definitions map them to readable text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,10 +120,13 @@ pub enum AppError {
     UnknownPortal(u64),
     #[error("{0}")]
     Conflict(String),
-    #[error("{service} failed: {detail}")]
+    /// HubSpot or Intuit could not be reached or answered what we cannot read. The cause can carry an
+    /// internal URL, a `requestid` or the upstream's own answer: logged, never shown.
+    #[error("{service} failed: {source}")]
     Upstream {
         service: &'static str,
-        detail: String,
+        #[source]
+        source: Cause,
     },
     #[error("{0}")]
     ReconnectNeeded(String),
@@ -127,10 +137,13 @@ pub enum AppError {
     /// A refusal with its own code (tax code required, item not matched, …).
     #[error("{message}")]
     Refused { code: ErrorCode, message: String },
-    #[error("storage failed: {0}")]
-    Store(#[from] crate::store::StoreError),
-    #[error("token vault failed: {0}")]
-    Vault(#[from] crate::vault::VaultError),
+    /// Our own infrastructure failed (`what`: storage, the token vault); logged in full, answered generically.
+    #[error("{what} failed: {source}")]
+    Internal {
+        what: &'static str,
+        #[source]
+        source: Cause,
+    },
 }
 
 impl AppError {
@@ -148,7 +161,7 @@ impl AppError {
             AppError::Throttled(_) => ErrorCode::Throttled,
             AppError::Refused { code, .. } => *code,
             AppError::Upstream { .. } => ErrorCode::Upstream,
-            AppError::Store(_) | AppError::Vault(_) => ErrorCode::Internal,
+            AppError::Internal { .. } => ErrorCode::Internal,
         }
     }
 
@@ -156,7 +169,6 @@ impl AppError {
     /// error details never leak to a browser.
     pub fn public_message(&self) -> String {
         match self {
-            // The detail can carry an internal URL, a `requestid` or the upstream's own answer: logged only.
             AppError::Upstream { service, .. } => format!(
                 "{service} could not be reached or gave an answer that could not be read; it has been logged, try again shortly"
             ),
@@ -168,26 +180,6 @@ impl AppError {
     }
 }
 
-const RECONNECT: &str =
-    "QuickBooks refused this company's authorization (revoked or expired); reconnect it in the app settings";
-
-/// What a feature answers when it cannot get a token: the user can act on every one of these.
-impl From<crate::tokens::TokenError> for AppError {
-    fn from(e: crate::tokens::TokenError) -> Self {
-        use crate::tokens::TokenError;
-        match e {
-            TokenError::ReconnectNeeded(_) => AppError::ReconnectNeeded(RECONNECT.into()),
-            TokenError::NotConnected(_) => {
-                AppError::NotFound("this company is not connected; connect it in the app settings".into())
-            }
-            TokenError::Busy(_) => AppError::Busy("another request is renewing this company's authorization; try again in a few seconds".into()),
-            TokenError::OAuth(e) => AppError::Upstream { service: "OAuth", detail: e.to_string() },
-            TokenError::Vault(e) => AppError::Vault(e),
-            TokenError::Store(e) => AppError::Store(e),
-        }
-    }
-}
-
 impl AppError {
     pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Refused {
@@ -195,144 +187,27 @@ impl AppError {
             message: message.into(),
         }
     }
-}
 
-/// QuickBooks' answers as the user reads them; what each one means is decided in `quickbooks::fault`.
-impl From<crate::quickbooks::QboError> for AppError {
-    fn from(e: crate::quickbooks::QboError) -> Self {
-        use crate::quickbooks::{FaultKind, QboError};
-        let kind = e.kind();
-        match e {
-            QboError::Renewal(e) => e.into(),
-            _ if kind == FaultKind::Throttled => AppError::Throttled(
-                "QuickBooks is throttling this company; nothing was written, try again in a minute"
-                    .into(),
-            ),
-            _ if kind == FaultKind::ReconnectNeeded => AppError::ReconnectNeeded(RECONNECT.into()),
-            QboError::Fault {
-                message, detail, ..
-            } => {
-                let text = match detail.filter(|d| !d.is_empty()) {
-                    Some(detail) => format!("{message}: {detail}"),
-                    None => message,
-                };
-                let code = match kind {
-                    FaultKind::DuplicateDocNumber => ErrorCode::DuplicateDocNumber,
-                    FaultKind::TaxCodeRequired => ErrorCode::TaxCodeRequired,
-                    FaultKind::ItemNotFound => ErrorCode::ItemNotFound,
-                    FaultKind::StaleObject => ErrorCode::Conflict,
-                    _ => ErrorCode::Rejected,
-                };
-                AppError::refused(code, format!("QuickBooks refused it: {text}"))
-            }
-            other => AppError::Upstream {
-                service: "QuickBooks",
-                detail: other.to_string(),
-            },
+    pub fn upstream(service: &'static str, source: impl Into<Cause>) -> Self {
+        AppError::Upstream {
+            service,
+            source: source.into(),
         }
     }
-}
 
-/// HubSpot's answers as the admin reads them: transient ones are retried (503 to a workflow, so HubSpot
-/// redelivers), final ones get a code of their own and a plain message; HubSpot's own text is logged only.
-impl From<crate::hubspot::HubSpotError> for AppError {
-    fn from(e: crate::hubspot::HubSpotError) -> Self {
-        use crate::hubspot::HubSpotError;
-        if let HubSpotError::Throttled { .. } = e {
-            return AppError::Throttled(e.to_string());
+    pub fn internal(what: &'static str, source: impl Into<Cause>) -> Self {
+        AppError::Internal {
+            what,
+            source: source.into(),
         }
-        if e.is_transient() {
-            return AppError::Upstream {
-                service: "HubSpot",
-                detail: e.to_string(),
-            };
-        }
-        tracing::warn!(error = %e, "HubSpot refused a call");
-        let (code, message) = match e.status() {
-            Some(401 | 403) => (
-                ErrorCode::HubSpotAccessDenied,
-                "HubSpot refused the app access to this account's records (the app's authorization was revoked or lacks a permission it needs); reinstall the app in HubSpot, then try again",
-            ),
-            Some(404) => (
-                ErrorCode::HubSpotNotFound,
-                "a HubSpot record this needs no longer exists (deleted or merged); check the record and its associations, then try again",
-            ),
-            _ => (
-                ErrorCode::HubSpotRejected,
-                "HubSpot turned down a request of the integration, and retrying will not change that; the integration's logs have HubSpot's reason",
-            ),
-        };
-        AppError::refused(code, message)
     }
-}
 
-impl From<crate::domain::draft::DraftError> for AppError {
-    fn from(e: crate::domain::draft::DraftError) -> Self {
-        use crate::domain::draft::DraftError;
-        let code = match e {
-            DraftError::TaxCodeRequired { .. } => ErrorCode::TaxCodeRequired,
-            DraftError::NoLines => ErrorCode::NoLineItems,
-            DraftError::AmountOutOfRange { .. } | DraftError::TotalOutOfRange => {
-                ErrorCode::AmountOutOfRange
-            }
-            DraftError::ControlCharacter { .. } => ErrorCode::InvalidText,
-            _ => ErrorCode::BadRequest,
-        };
-        AppError::refused(code, e.to_string())
-    }
-}
-
-impl From<crate::domain::pricing::OutOfRange> for AppError {
-    fn from(e: crate::domain::pricing::OutOfRange) -> Self {
-        AppError::refused(ErrorCode::AmountOutOfRange, e.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::outbound::OutboundError;
-    use crate::quickbooks::QboError;
-
-    /// What the caller is shown never carries an internal URL, a `requestid` or what the upstream answered.
-    #[test]
-    fn upstream_detail_is_logged_not_shown() {
-        let url = "http://127.0.0.1:40111/v3/company/9130/invoice/131/send?minorversion=75&requestid=5f2c";
-        let truncated = r#"{"Invoice":{"Id":"131","Line":[{"Amount":150.00,"Desc"#;
-        for err in [
-            AppError::from(QboError::Transport(OutboundError::Unreachable {
-                service: "QuickBooks",
-                detail: format!("builder error for url ({url})"),
-            })),
-            AppError::from(QboError::Garbled {
-                status: 200,
-                tid: "1-abc".into(),
-                snippet: truncated.into(),
-            }),
-            AppError::from(crate::hubspot::HubSpotError::Api {
-                status: 400,
-                category: "VALIDATION_ERROR".into(),
-                message: format!("Property values were not valid: see {url}"),
-            }),
-        ] {
-            let shown = err.public_message();
-            for leak in [
-                "http://",
-                "requestid",
-                "127.0.0.1",
-                truncated,
-                "Property values",
-            ] {
-                assert!(!shown.contains(leak), "{shown:?} shows {leak:?}");
-            }
-            match err.code() {
-                ErrorCode::Upstream => assert!(
-                    err.to_string().contains("failed"),
-                    "the log keeps the detail: {err}"
-                ),
-                // A final HubSpot refusal logs HubSpot's own text where it is converted (above).
-                code => assert_eq!(code, ErrorCode::HubSpotRejected),
-            }
-        }
+    /// A QuickBooks company whose grant is dead, however that was found out (a refresh refused, or an API
+    /// call answered "application authorization failed").
+    pub fn reconnect_needed() -> Self {
+        AppError::ReconnectNeeded(
+            "QuickBooks refused this company's authorization (revoked or expired); reconnect it in the app settings"
+                .into(),
+        )
     }
 }

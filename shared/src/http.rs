@@ -1,9 +1,14 @@
-//! What the three HTTP Lambdas share: reading a request's body and public URL, verifying HubSpot's signature,
-//! and answering JSON (errors as `{ "error": { "code", "message" } }`).
+//! What the three HTTP Lambdas share: reading a request's body and public URL, the one way in for a request
+//! HubSpot signed (`signed`), the route table each function declares (`routes`), and answering JSON (errors as
+//! `{ "error": { "code", "message" } }`).
 
-use crate::error::{AppError, ErrorCode};
-use crate::verify::hubspot::{self, SignedHeaders};
-use crate::verify::hubspot_v2::{self, LegacyHeaders};
+mod routes;
+mod signed;
+
+pub use routes::{Found, NoRoute, Params, Route, Routes};
+pub use signed::{Signature, SignedRequest, VerifiedCaller};
+
+use crate::error::AppError;
 use crate::Config;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -81,56 +86,6 @@ pub fn public_url(config: &Config, req: &Request) -> Result<String, AppError> {
     Ok(format!("{}{}", public_base(config, req)?, path_and_query))
 }
 
-/// Verifies `X-HubSpot-Signature-v3` against the app's client secret.
-pub fn verify_hubspot(
-    config: &Config,
-    client_secret: &str,
-    req: &Request,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    hubspot::verify_v3(
-        client_secret,
-        req.method().as_str(),
-        &public_url(config, req)?,
-        body_bytes(req)?,
-        SignedHeaders {
-            signature: header(hubspot::SIGNATURE_HEADER),
-            timestamp: header(hubspot::TIMESTAMP_HEADER),
-        },
-        now_ms,
-    )
-    .map_err(|e| AppError::Unauthorized(format!("HubSpot signature check failed: {e}")))
-}
-
-/// Verifies a workflow action execution: with `X-HubSpot-Signature-v3` when HubSpot sent one (a bad v3 is
-/// refused whatever else came with it); without, with the legacy v2 `X-HubSpot-Signature` the custom-action
-/// guide still documents. v2 has no timestamp; an execution's `callbackId` makes a replay a no-op.
-pub fn verify_hubspot_execution(
-    config: &Config,
-    client_secret: &str,
-    req: &Request,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    if req.headers().contains_key(hubspot::SIGNATURE_HEADER)
-        || !req.headers().contains_key(hubspot_v2::SIGNATURE_HEADER)
-    {
-        return verify_hubspot(config, client_secret, req, now_ms);
-    }
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    hubspot_v2::verify_v2(
-        client_secret,
-        req.method().as_str(),
-        &public_url(config, req)?,
-        body_bytes(req)?,
-        LegacyHeaders {
-            signature: header(hubspot_v2::SIGNATURE_HEADER),
-            version: header(hubspot_v2::VERSION_HEADER),
-        },
-    )
-    .map_err(|e| AppError::Unauthorized(format!("HubSpot signature (v2) check failed: {e}")))
-}
-
 /// Notes the HubSpot account a request comes from in its span (only after its signature was verified).
 pub fn record_portal(portal_id: u64) {
     tracing::Span::current().record("portal_id", portal_id);
@@ -142,60 +97,6 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
-}
-
-/// The parameters `hubspot.fetch` appends to the URL it signs (hubspot-api.md §3b).
-pub const HUBSPOT_APPENDED: [&str; 4] = ["userId", "portalId", "userEmail", "appId"];
-
-/// The portal of a signed `hubspot.fetch` call. HubSpot appends `portalId` to the URL the card asked for and
-/// signs the result, so a URL the card (or whoever steers it) chose can already carry a `portalId` of its own,
-/// and the signature covers both. A query that names any of HubSpot's parameters twice is refused outright;
-/// otherwise the portal is the last `portalId`, the one HubSpot appended.
-pub fn signed_portal_id(req: &Request) -> Result<u64, AppError> {
-    let pairs: Vec<(String, String)> = req
-        .uri()
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
-    for name in HUBSPOT_APPENDED {
-        if pairs.iter().filter(|(k, _)| k == name).count() > 1 {
-            return Err(AppError::refused(
-                ErrorCode::DuplicateParameter,
-                format!("the query names {name} more than once; HubSpot adds it itself, so a request must not carry its own"),
-            ));
-        }
-    }
-    let raw = pairs
-        .into_iter()
-        .rev()
-        .find_map(|(k, v)| (k == "portalId").then_some(v))
-        .ok_or_else(|| AppError::BadRequest("the portalId query parameter is missing".into()))?;
-    let portal_id: u64 = raw.parse().map_err(|_| {
-        AppError::BadRequest(format!("portalId {raw:?} is not a HubSpot account id"))
-    })?;
-    record_portal(portal_id);
-    Ok(portal_id)
-}
-
-/// The answer for a path this function does not serve, or a method a path does not take.
-pub fn no_route(req: &Request, allowed: &[&str]) -> AppError {
-    if allowed.is_empty() {
-        AppError::NotFound(format!(
-            "no route for {} {}",
-            req.method(),
-            req.uri().path()
-        ))
-    } else {
-        AppError::MethodNotAllowed(format!(
-            "{} (allowed: {})",
-            req.method(),
-            allowed.join(", ")
-        ))
-    }
 }
 
 /// Runs a handler body in a span that every log line of the request carries (method, path, and the portal and

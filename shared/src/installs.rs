@@ -1,7 +1,7 @@
 //! HubSpot installs (`PORTAL#{portalId}` / `INSTALL`): a portal exists for us only once it installed the app.
 
 use crate::error::AppError;
-use crate::store::{Key, Store, StoreError};
+use crate::store::{keys, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -13,13 +13,9 @@ pub struct Install {
     pub company_currency: String,
 }
 
-fn install_key(portal_id: u64) -> Key {
-    Key::new(format!("PORTAL#{portal_id}"), "INSTALL")
-}
-
 impl Install {
     pub async fn save(&self, store: &Store, now_epoch: i64) -> Result<(), StoreError> {
-        let key = install_key(self.portal_id);
+        let key = keys::install(self.portal_id.into());
         store.save(&key, self, now_epoch).await
     }
 
@@ -30,7 +26,7 @@ impl Install {
         now_epoch: i64,
     ) -> Result<Install, AppError> {
         store
-            .get(&install_key(portal_id), now_epoch)
+            .get(&keys::install(portal_id.into()), now_epoch)
             .await?
             .ok_or(AppError::UnknownPortal(portal_id))
     }

@@ -14,6 +14,7 @@ pub mod email;
 pub mod error;
 pub mod http;
 pub mod hubspot;
+pub mod ids;
 pub mod installs;
 pub mod oauth;
 pub mod outbound;

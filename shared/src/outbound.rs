@@ -56,6 +56,14 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The start of the body as text, for a log line about an answer that could not be read.
+    pub fn snippet(&self) -> String {
+        String::from_utf8_lossy(&self.body)
+            .chars()
+            .take(200)
+            .collect()
+    }
 }
 
 /// Whether a request may be sent twice. A POST that creates something is `Once` unless the upstream

@@ -1,7 +1,8 @@
 //! A HubSpot account's behaviour settings for the workflow actions and the card (W4, W5, B4),
 //! `PORTAL#{portalId}` / `SETTINGS`.
 
-use crate::store::{Key, Store, StoreError};
+use crate::ids::{QboId, RealmId};
+use crate::store::{keys, Store, StoreError};
 use crate::AppError;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -29,10 +30,10 @@ pub struct Settings {
     pub unmatched_item: UnmatchedItem,
     /// The default item per QuickBooks company (realm id → item id).
     #[serde(default)]
-    pub default_items: BTreeMap<String, String>,
+    pub default_items: BTreeMap<RealmId, QboId>,
     /// The income account new items post to, per QuickBooks company (realm id → account id).
     #[serde(default)]
-    pub income_accounts: BTreeMap<String, String>,
+    pub income_accounts: BTreeMap<RealmId, QboId>,
 }
 
 impl Default for Settings {
@@ -46,15 +47,11 @@ impl Default for Settings {
     }
 }
 
-fn settings_key(portal_id: u64) -> Key {
-    Key::new(format!("PORTAL#{portal_id}"), "SETTINGS")
-}
-
 impl Settings {
     /// The account's settings, or the defaults before anyone changed them.
     pub async fn load(store: &Store, portal_id: u64) -> Result<Self, StoreError> {
         Ok(store
-            .get(&settings_key(portal_id), Utc::now().timestamp())
+            .get(&keys::settings(portal_id.into()), Utc::now().timestamp())
             .await?
             .unwrap_or_default())
     }
@@ -84,20 +81,15 @@ impl Settings {
     }
 
     pub fn validate(&self) -> Result<(), AppError> {
-        let bad = |what: &str| Err(AppError::BadRequest(what.to_string()));
-        let digits =
-            |s: &str| !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit());
-        for (field, map, what) in [
-            ("defaultItems", &self.default_items, "an item id"),
-            ("incomeAccounts", &self.income_accounts, "an account id"),
+        // The ids themselves were checked when the settings were parsed.
+        for (field, map) in [
+            ("defaultItems", &self.default_items),
+            ("incomeAccounts", &self.income_accounts),
         ] {
             if map.len() > 100 {
-                return bad(&format!("{field}: at most 100 companies"));
-            }
-            if map.iter().any(|(realm, id)| !digits(realm) || !digits(id)) {
-                return bad(&format!(
-                    "{field} maps a QuickBooks company id to {what}, both digits"
-                ));
+                return Err(AppError::BadRequest(format!(
+                    "{field}: at most 100 companies"
+                )));
             }
         }
         Ok(())
@@ -122,7 +114,7 @@ impl Settings {
                     other => other,
                 })?;
             let accounts = crate::documents::items::income_accounts(app, &company).await?;
-            if !accounts.iter().any(|a| &a.id == account_id) {
+            if !accounts.iter().any(|a| a.id == account_id.as_str()) {
                 return Err(AppError::BadRequest(format!(
                     "account {account_id} is not an income account of {}; choose one from the list",
                     company.connection.profile.name
@@ -135,7 +127,11 @@ impl Settings {
     pub async fn save(&self, store: &Store, portal_id: u64) -> Result<(), AppError> {
         self.validate()?;
         store
-            .save(&settings_key(portal_id), self, Utc::now().timestamp())
+            .save(
+                &keys::settings(portal_id.into()),
+                self,
+                Utc::now().timestamp(),
+            )
             .await?;
         Ok(())
     }

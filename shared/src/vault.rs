@@ -2,7 +2,9 @@
 //! `<TOKEN_SECRET_PREFIX><id>` so IAM can grant exactly that prefix. Secrets Manager has no compare-and-swap;
 //! writers serialise through a DynamoDB lease (see DESIGN.md, token refresh).
 
+use aws_sdk_secretsmanager::config::http::HttpResponse;
 use aws_sdk_secretsmanager::error::{DisplayErrorContext, SdkError};
+use aws_sdk_secretsmanager::operation::put_secret_value::PutSecretValueError;
 use aws_sdk_secretsmanager::Client;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,13 @@ pub enum VaultError {
     },
     #[error("secret {id} does not hold a token set: {detail}")]
     Shape { id: String, detail: String },
+}
+
+/// A vault that fails is our infrastructure failing: logged in full, answered generically.
+impl From<VaultError> for crate::error::AppError {
+    fn from(e: VaultError) -> Self {
+        crate::error::AppError::internal("token vault", e)
+    }
 }
 
 /// An OAuth token set. `Debug` never prints a token.
@@ -89,15 +98,8 @@ impl Vault {
             id: name.clone(),
             detail: e.to_string(),
         })?;
-        match self
-            .client
-            .put_secret_value()
-            .secret_id(&name)
-            .secret_string(&body)
-            .send()
-            .await
-        {
-            Ok(_) => return Ok(()),
+        match self.put_version(&name, &body).await {
+            Ok(()) => return Ok(()),
             Err(SdkError::ServiceError(e)) if e.err().is_resource_not_found_exception() => {}
             Err(e) => return Err(aws("PutSecretValue", name, e)),
         }
@@ -115,16 +117,26 @@ impl Vault {
             Ok(_) => Ok(()),
             // A sibling created it between our two calls: store ours as the newest version.
             Err(SdkError::ServiceError(e)) if e.err().is_resource_exists_exception() => self
-                .client
-                .put_secret_value()
-                .secret_id(&name)
-                .secret_string(&body)
-                .send()
+                .put_version(&name, &body)
                 .await
-                .map(|_| ())
                 .map_err(|e| aws("PutSecretValue", name, e)),
             Err(e) => Err(aws("CreateSecret", name, e)),
         }
+    }
+
+    /// Stores `body` as the newest version of an existing secret.
+    async fn put_version(
+        &self,
+        name: &str,
+        body: &str,
+    ) -> Result<(), SdkError<PutSecretValueError, HttpResponse>> {
+        self.client
+            .put_secret_value()
+            .secret_id(name)
+            .secret_string(body)
+            .send()
+            .await
+            .map(|_| ())
     }
 
     /// Deletes the secret at once (no recovery window): a disconnected grant must not linger. Deleting a secret

@@ -1,7 +1,8 @@
 //! The store against moto's DynamoDB, on a table built from template.yaml.
 
 use serde::{Deserialize, Serialize};
-use shared::store::{idempotency_key, Claim, Extras, Key, Put};
+use shared::store::keys::idempotency as idempotency_key;
+use shared::store::{Claim, Extras, Key, KeyPrefix, Put};
 use test_support::Harness;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -11,6 +12,14 @@ struct Doc {
 }
 
 const NOW: i64 = 1_800_000_000;
+
+/// A generic partition prefix: these tests are about the store, not about the app's key shapes.
+fn prefix(pk: &str, sk_prefix: &str) -> KeyPrefix {
+    KeyPrefix {
+        pk: pk.into(),
+        sk_prefix: sk_prefix.into(),
+    }
+}
 
 fn doc(name: &str, version: u32) -> Doc {
     Doc {
@@ -93,7 +102,7 @@ async fn expired_items_are_absent_even_before_ttl_removes_them() {
     assert_eq!(h.store.get::<Doc>(&key, NOW + 11).await.unwrap(), None);
     assert!(h
         .store
-        .query_prefix::<Doc>("PORTAL#1", "LOG#", NOW + 11)
+        .query_prefix::<Doc>(&prefix("PORTAL#1", "LOG#"), NOW + 11)
         .await
         .unwrap()
         .is_empty());
@@ -141,7 +150,11 @@ async fn query_by_prefix_and_by_index() {
         .await
         .unwrap();
 
-    let conns: Vec<Doc> = h.store.query_prefix("PORTAL#7", "QBO#", NOW).await.unwrap();
+    let conns: Vec<Doc> = h
+        .store
+        .query_prefix(&prefix("PORTAL#7", "QBO#"), NOW)
+        .await
+        .unwrap();
     assert_eq!(
         conns.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
         ["c0", "c1", "c2"]
@@ -292,7 +305,7 @@ async fn concurrent_lease_attempts_have_one_winner() {
 #[tokio::test]
 async fn idempotency_claim_complete_and_replay() {
     let h = Harness::new().await;
-    let key = idempotency_key(62515, "ap-1-2-3");
+    let key = idempotency_key(62515.into(), "ap-1-2-3");
     let now_ms = NOW * 1000;
     let day = 86_400;
 
@@ -353,7 +366,7 @@ async fn idempotency_claim_complete_and_replay() {
 async fn a_dead_claim_is_taken_over_and_an_abandoned_one_is_free() {
     let h = Harness::new().await;
     let now_ms = NOW * 1000;
-    let key = idempotency_key(1, "crashed");
+    let key = idempotency_key(1.into(), "crashed");
     assert_eq!(
         h.store
             .claim::<Doc>(&key, 1_000, 3600, now_ms)
@@ -370,7 +383,7 @@ async fn a_dead_claim_is_taken_over_and_an_abandoned_one_is_free() {
         "the first worker's in-progress window ran out"
     );
 
-    let key = idempotency_key(1, "transient");
+    let key = idempotency_key(1.into(), "transient");
     assert_eq!(
         h.store
             .claim::<Doc>(&key, 60_000, 3600, now_ms)
@@ -404,7 +417,7 @@ async fn a_dead_claim_is_taken_over_and_an_abandoned_one_is_free() {
 #[tokio::test]
 async fn concurrent_claims_have_one_owner() {
     let h = Harness::new().await;
-    let key = idempotency_key(5, "callback-x");
+    let key = idempotency_key(5.into(), "callback-x");
     let claims = (0..25).map(|_| {
         let store = h.store.clone();
         let key = key.clone();

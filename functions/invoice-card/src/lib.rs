@@ -9,8 +9,10 @@ use shared::connections::company_summaries;
 use shared::documents::card::{self, CardCreate, DocRef, InvoiceSearch, Source};
 use shared::documents::links::{Record, RecordType};
 use shared::documents::preview;
+use shared::http::{self, Found, Route, Routes, VerifiedCaller};
+use shared::ids::QboId;
 use shared::quickbooks::entities::DocType;
-use shared::{http, outbound, App, AppError};
+use shared::{outbound, App, AppError};
 use std::time::Duration;
 
 /// How long a card request may spend waiting out the APIs' rate limits: well inside the card's fetch
@@ -23,36 +25,78 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_ht
     http::respond(&req, outbound::within(THROTTLE_BUDGET, routed)).await
 }
 
+/// What serves a card path: the PDF link, which carries its own signature (preview.rs), or a route of the
+/// card's API, called through `hubspot.fetch` and signed by HubSpot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Card {
+    Pdf,
+    Api(Api),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Api {
+    Companies,
+    Record,
+    Draft,
+    Customers,
+    Items,
+    Create,
+    Send,
+    SearchInvoices,
+    Link,
+    Preview,
+}
+
+static ROUTES: Routes<Card> = Routes::new(&[
+    Route::get("/card/pdf", Card::Pdf),
+    Route::get("/card/companies", Card::Api(Api::Companies)),
+    Route::get(
+        "/card/records/{objectType}/{objectId}",
+        Card::Api(Api::Record),
+    ),
+    Route::get("/card/draft", Card::Api(Api::Draft)),
+    Route::get("/card/customers", Card::Api(Api::Customers)),
+    Route::get("/card/items", Card::Api(Api::Items)),
+    Route::post("/card/documents", Card::Api(Api::Create)),
+    Route::post("/card/documents/send", Card::Api(Api::Send)),
+    Route::get("/card/invoices/search", Card::Api(Api::SearchInvoices)),
+    Route::post("/card/links", Card::Api(Api::Link)),
+    Route::get("/card/preview", Card::Api(Api::Preview)),
+]);
+
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
-    let now = Utc::now();
-    let path = req.uri().path().to_string();
-    let method = req.method().as_str();
-    if path == "/card/pdf" {
-        return match method {
-            "GET" => pdf(app, req, now.timestamp()).await,
-            _ => Err(http::no_route(req, &["GET"])),
-        };
-    }
-    // Verify before routing: an unsigned caller learns nothing, not even which paths exist.
-    http::verify_hubspot(
-        &app.config,
-        &app.credentials.hubspot_client_secret,
-        req,
-        now.timestamp_millis(),
-    )?;
-    let portal_id = http::signed_portal_id(req)?;
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    match (method, segments.as_slice()) {
-        ("GET", ["card", "companies"]) => {
+    let api = match ROUTES.resolve(req) {
+        Ok(Found {
+            handler: Card::Pdf, ..
+        }) => return pdf(app, req, Utc::now().timestamp()).await,
+        Err(miss) if miss.path_handler() == Some(Card::Pdf) => return Ok(miss.answer()),
+        Ok(Found {
+            handler: Card::Api(api),
+            params,
+        }) => Ok((api, params)),
+        Err(miss) => Err(miss),
+    };
+    // Verified before a 404 or 405: an unsigned caller learns nothing, not even which paths exist.
+    let caller = VerifiedCaller::of_fetch(app, req)?;
+    let (api, params) = match api {
+        Ok(found) => found,
+        Err(miss) => return Ok(miss.answer()),
+    };
+    let (portal_id, now) = (caller.portal_id, caller.now);
+    match api {
+        Api::Companies => {
             let companies = company_summaries(&app.store, portal_id, now.timestamp()).await?;
             ok(&serde_json::json!({ "companies": companies }))
         }
-        ("GET", ["card", "records", object_type, object_id]) => {
-            let record = Record::new(RecordType::parse_card(object_type)?, object_id)?;
+        Api::Record => {
+            let record = Record::new(
+                RecordType::parse_card(params.get("objectType")?)?,
+                params.get("objectId")?,
+            )?;
             let force = http::query_param(req, "refresh").is_some_and(|v| v == "1" || v == "true");
             ok(&card::record_documents(app, portal_id, &record, force).await?)
         }
-        ("GET", ["card", "draft"]) => {
+        Api::Draft => {
             let record = record_from_query(req)?;
             let source = match http::query_param(req, "source").as_deref() {
                 None | Some("deal") | Some("record") => Source::Record,
@@ -66,19 +110,19 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
             let realm = http::required_param(req, "realmId")?;
             ok(&card::draft_proposal(app, portal_id, &realm, &record, source).await?)
         }
-        ("GET", ["card", "customers"]) => {
+        Api::Customers => {
             let realm = http::required_param(req, "realmId")?;
             let q = http::query_param(req, "q").unwrap_or_default();
             let customers = card::search_customers(app, portal_id, &realm, &q).await?;
             ok(&serde_json::json!({ "customers": customers }))
         }
-        ("GET", ["card", "items"]) => {
+        Api::Items => {
             let realm = http::required_param(req, "realmId")?;
             let q = http::query_param(req, "q").unwrap_or_default();
             let items = card::search_items(app, portal_id, &realm, &q).await?;
             ok(&serde_json::json!({ "items": items }))
         }
-        ("POST", ["card", "documents"]) => {
+        Api::Create => {
             let create: CardCreate = http::json_body(req)?;
             let (fresh, document) = card::create_from_card(app, portal_id, create).await?;
             Ok(http::json(
@@ -86,7 +130,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                 &serde_json::json!({ "document": document }),
             ))
         }
-        ("POST", ["card", "documents", "send"]) => {
+        Api::Send => {
             let send: SendRequest = http::json_body(req)?;
             let record = match (&send.object_type, &send.object_id) {
                 (Some(t), Some(id)) => Some(Record::new(RecordType::parse_card(t)?, id)?),
@@ -109,7 +153,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
             .await?;
             ok(&serde_json::json!({ "document": document }))
         }
-        ("GET", ["card", "invoices", "search"]) => {
+        Api::SearchInvoices => {
             let realm = http::required_param(req, "realmId")?;
             let search = InvoiceSearch {
                 number: http::query_param(req, "number"),
@@ -120,7 +164,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
             let invoices = card::search_invoices(app, portal_id, &realm, &search).await?;
             ok(&serde_json::json!({ "invoices": invoices }))
         }
-        ("POST", ["card", "links"]) => {
+        Api::Link => {
             let link: LinkRequest = http::json_body(req)?;
             let record = Record::new(RecordType::parse_card(&link.object_type)?, &link.object_id)?;
             ok(
@@ -128,7 +172,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                     .await?,
             )
         }
-        ("GET", ["card", "preview"]) => {
+        Api::Preview => {
             let realm = http::required_param(req, "realmId")?;
             let id = http::required_param(req, "id")?;
             let doc_type: DocType =
@@ -138,11 +182,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                             "type must be invoice, estimate or sales_receipt".into(),
                         )
                     })?;
-            if !id.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(AppError::BadRequest(format!(
-                    "{id:?} is not a QuickBooks document id"
-                )));
-            }
+            let id = QboId::parse(&id)?;
             let token = preview::sign(
                 &app.credentials.hubspot_client_secret,
                 portal_id,
@@ -157,13 +197,6 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
             );
             ok(&serde_json::json!({ "url": url, "expiresInSeconds": preview::LINK_TTL_S }))
         }
-        (_, ["card", "companies" | "draft" | "customers" | "items" | "preview"])
-        | (_, ["card", "records", _, _])
-        | (_, ["card", "invoices", "search"]) => Err(http::no_route(req, &["GET"])),
-        (_, ["card", "documents" | "links"]) | (_, ["card", "documents", "send"]) => {
-            Err(http::no_route(req, &["POST"]))
-        }
-        _ => Err(http::no_route(req, &[])),
     }
 }
 
@@ -175,7 +208,7 @@ fn ok<T: serde::Serialize>(value: &T) -> Result<Response<Body>, AppError> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SendRequest {
     realm_id: String,
-    id: String,
+    id: QboId,
     #[serde(default)]
     send_to: Option<String>,
     /// The record the card shows the invoice on, so its snapshot and the deal follow at once.

@@ -164,3 +164,39 @@ async fn without_a_custom_domain_the_api_gateway_domain_is_what_is_signed() {
     );
     assert_eq!(json_of(handle(&app, wrong).await.unwrap()).0, 401);
 }
+
+#[tokio::test]
+async fn a_wrong_method_names_the_allowed_ones_and_only_the_pdf_link_is_answered_unsigned() {
+    let h = Harness::new().await;
+    let app = h.app(&[]).await;
+    for (method, path, allow) in [
+        ("DELETE", COMPANIES, "GET"),
+        ("GET", "/card/documents?portalId=62515", "POST"),
+        ("PUT", "/card/records/deals/401?portalId=62515", "GET"),
+    ] {
+        let res = handle(&app, signed_request(method, path, ""))
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        let (status, body) = json_of(res);
+        assert_eq!(status, 405, "{body}");
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+    }
+    // The PDF link carries its own signature, so its path is answered without HubSpot's.
+    let res = handle(&app, unsigned_request("POST", "/card/pdf?t=x", ""))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET");
+    // Every other path, known or not, is refused to an unsigned caller before a 404 or 405 says it exists.
+    for (method, path) in [
+        ("DELETE", COMPANIES),
+        ("GET", "/card/nothing?portalId=62515"),
+    ] {
+        let res = handle(&app, unsigned_request(method, path, ""))
+            .await
+            .unwrap();
+        assert!(res.headers().get("allow").is_none());
+        assert_eq!(res.status(), 401, "{method} {path}");
+    }
+}

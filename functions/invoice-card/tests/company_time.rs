@@ -96,7 +96,7 @@ async fn midnight(w: &World, before: &str, after: &str, due: &str, next_day: &st
         "a minute after midnight it is late"
     );
     // The wizard's catalogue is kept a minute; QuickBooks' clock jumped, so read it again.
-    let key = shared::store::Key::new(format!("PORTAL#{PORTAL}"), format!("CATALOG#{US}"));
+    let key = shared::store::keys::catalog(PORTAL.into(), &US.parse().unwrap());
     w.app.store.delete(&key).await.unwrap();
     assert_eq!(wizard_today(w).await, next_day);
 }

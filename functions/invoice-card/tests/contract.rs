@@ -21,7 +21,7 @@ use shared::documents::card::{
 use shared::documents::create::NewCustomer;
 use shared::documents::source::QuoteInfo;
 use shared::documents::view::DocumentView;
-use shared::domain::draft::MatchedBy;
+use shared::domain::matching::MatchedBy;
 use shared::quickbooks::entities::DocType;
 use shared::ErrorCode;
 use std::fmt::Debug;
@@ -114,7 +114,7 @@ fn document(full: bool) -> DocumentView {
         number: opt(full, "1001"),
         customer_name: opt(full, "Acme Ltd"),
         total: v("402.00"),
-        balance: v("402.00"),
+        balance: opt(full, "402.00"),
         currency: v("EUR"),
         txn_date: opt(full, "2026-11-22"),
         due_date: opt(full, "2026-12-22"),

@@ -884,7 +884,7 @@ async fn an_unmatched_line_creates_its_quickbooks_item_once_when_the_settings_al
 
     Settings {
         unmatched_item: UnmatchedItem::CreateItem,
-        income_accounts: [(US.to_string(), "1".to_string())].into(),
+        income_accounts: [(US.parse().unwrap(), "1".parse().unwrap())].into(),
         ..Settings::default()
     }
     .save(&w.app.store, PORTAL)
@@ -1170,4 +1170,38 @@ async fn two_balance_invoices_at_once_bill_the_rest_once() {
         "the other waits its turn or finds nothing left: {first:?} {second:?}"
     );
     assert_eq!(count(&w, US, "Invoice"), invoices + 1);
+}
+
+#[tokio::test]
+async fn an_invoice_quickbooks_gives_no_balance_is_never_shown_paid() {
+    let w = World::new().await;
+    // Invoice 1004 is paid in full (Balance 0); QuickBooks answering without its Balance must not keep
+    // reading as "paid in full" (a missing Balance once defaulted to 0).
+    w.qbo.with_state(|s| {
+        let invoice = s.companies.get_mut(US).unwrap().find_mut("Invoice", "133");
+        invoice.unwrap().as_object_mut().unwrap().remove("Balance");
+    });
+    let (status, linked) = call(
+        &w,
+        "POST",
+        "/card/links",
+        json!({
+            "realmId": US, "objectType": "contacts", "objectId": "201",
+            "documents": [{ "type": "invoice", "id": "133" }],
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{linked}");
+    let invoice = linked["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "133")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (invoice["status"].as_str(), &invoice["balance"]),
+        (Some("sent"), &Value::Null),
+        "unknown, not paid: {invoice}"
+    );
 }

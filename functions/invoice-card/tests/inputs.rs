@@ -211,6 +211,52 @@ async fn control_characters_in_text_are_refused() {
 }
 
 #[tokio::test]
+async fn malformed_ids_are_a_400_that_names_the_id() {
+    let w = World::new().await;
+    let line = json!([{ "itemId": "1", "quantity": "1", "unitPrice": "150" }]);
+    refused(
+        &w,
+        create("key with spaces", US, line.clone()),
+        "bad_request",
+        "an idempotency key must be",
+    )
+    .await;
+    refused(
+        &w,
+        create("bad-realm", "91x0", line.clone()),
+        "bad_request",
+        "a QuickBooks company id (realmId) must be",
+    )
+    .await;
+    let mut body = create("bad-deal", US, line);
+    body["objectId"] = json!("٤٠١");
+    refused(&w, body, "bad_request", "a HubSpot record id must be").await;
+    let link = json!({ "realmId": US, "objectType": "deals", "objectId": "401",
+        "documents": [{ "type": "invoice", "id": "1e3" }] });
+    for (method, path, body) in [
+        (
+            "POST",
+            "/card/documents/send",
+            json!({ "realmId": US, "id": "12a" }),
+        ),
+        ("POST", "/card/links", link),
+        (
+            "GET",
+            &format!("/card/preview?realmId={US}&type=invoice&id=%EF%BC%91") as &str,
+            Value::Null,
+        ),
+    ] {
+        let (status, err) = call(&w, method, path, body).await;
+        assert_eq!(status, 400, "{path}: {err}");
+        let message = err["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("a QuickBooks id must be"),
+            "{path}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn discounted_line_items_are_proposed_and_created_at_their_net_value() {
     let w = World::new().await;
     let deal = w

@@ -3,7 +3,8 @@
 
 use invoice_card::handle;
 use serde_json::{json, Value};
-use shared::connections::{connection_key, Connection, Status};
+use shared::connections::{Connection, Status};
+use shared::store::keys;
 use test_support::world::{World, PORTAL, US};
 use test_support::{card_request, json_of};
 
@@ -23,7 +24,7 @@ async fn status(w: &World) -> Status {
     let c: Connection = w
         .app
         .store
-        .get(&connection_key(PORTAL, US), now)
+        .get(&keys::connection(PORTAL.into(), &US.parse().unwrap()), now)
         .await
         .unwrap()
         .unwrap();

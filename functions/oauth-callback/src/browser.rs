@@ -1,27 +1,45 @@
 //! Browser routes: every answer is a redirect or an HTML page a person can act on, never a bare error.
 
+use crate::Served;
 use chrono::Utc;
 use lambda_http::{Body, Request, Response};
 use shared::connect;
-use shared::{http, App, AppError};
+use shared::http::{self, NoRoute};
+use shared::{App, AppError};
+use tracing::Instrument;
 
-pub async fn route(app: &App, req: &Request) -> Response<Body> {
-    if req.method() != "GET" {
-        return failure(&http::no_route(req, &["GET"]));
-    }
-    let base = match http::public_base(&app.config, req) {
-        Ok(base) => base,
-        Err(e) => return failure(&e),
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Install,
+    HubSpotCallback,
+    QuickBooksCallback,
+}
+
+/// A browser leg, or the page that says there is none at this path or with this method.
+pub async fn serve(
+    app: &App,
+    req: &Request,
+    page: Result<Page, NoRoute<Served>>,
+) -> Response<Body> {
+    let answer = async {
+        let page = match page {
+            Ok(page) => page,
+            Err(miss) => return miss.with_allow(failure(&miss.error())),
+        };
+        let base = match http::public_base(&app.config, req) {
+            Ok(base) => base,
+            Err(e) => return failure(&e),
+        };
+        let result = match page {
+            Page::Install => connect::hubspot_install_url(app, &base, Utc::now())
+                .await
+                .map(|url| http::redirect(&url)),
+            Page::HubSpotCallback => hubspot_callback(app, &base, req).await,
+            Page::QuickBooksCallback => quickbooks_callback(app, &base, req).await,
+        };
+        result.unwrap_or_else(|e| failure(&e))
     };
-    let result = match req.uri().path() {
-        "/oauth/hubspot/install" => connect::hubspot_install_url(app, &base, Utc::now())
-            .await
-            .map(|url| http::redirect(&url)),
-        connect::HUBSPOT_CALLBACK => hubspot_callback(app, &base, req).await,
-        connect::QUICKBOOKS_CALLBACK => quickbooks_callback(app, &base, req).await,
-        _ => Err(http::no_route(req, &[])),
-    };
-    result.unwrap_or_else(|e| failure(&e))
+    answer.instrument(http::request_span(req)).await
 }
 
 /// The consent screen's answer: `code` and `state`, or `error` when the user declined.

@@ -1,10 +1,18 @@
 //! The signed connections API (C3): list, get a connect URL, disconnect, reconnect.
 
-use chrono::Utc;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use shared::connections::{company_summaries, CompanySummary, Environment};
-use shared::{connect, http, App, AppError};
+use shared::http::{self, Params, VerifiedCaller};
+use shared::{connect, App, AppError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connections {
+    List,
+    ConnectUrl,
+    Disconnect,
+    Reconnect,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12,31 +20,24 @@ struct ConnectRequest {
     environment: Environment,
 }
 
-pub async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
-    let now = Utc::now();
-    http::verify_hubspot(
-        &app.config,
-        &app.credentials.hubspot_client_secret,
-        req,
-        now.timestamp_millis(),
-    )?;
-    let portal_id = http::signed_portal_id(req)?;
-    let base = http::public_base(&app.config, req)?;
-    let path = req.uri().path();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    if let Some(realm_id) = segments.get(1).filter(|s| **s != "connect-url") {
-        http::record_realm(realm_id);
-    }
-    match (req.method().as_str(), segments.as_slice()) {
-        ("GET", ["connections"]) => {
+pub async fn serve(
+    app: &App,
+    req: &Request,
+    caller: VerifiedCaller,
+    call: Connections,
+    params: &Params,
+) -> Result<Response<Body>, AppError> {
+    let (portal_id, now) = (caller.portal_id, caller.now);
+    match call {
+        Connections::List => {
             let companies = company_summaries(&app.store, portal_id, now.timestamp()).await?;
             Ok(http::json(
                 200,
                 &serde_json::json!({ "companies": companies }),
             ))
         }
-        (_, ["connections"]) => Err(http::no_route(req, &["GET"])),
-        ("POST", ["connections", "connect-url"]) => {
+        Connections::ConnectUrl => {
+            let base = http::public_base(&app.config, req)?;
             let body: ConnectRequest =
                 serde_json::from_slice(http::body_bytes(req)?).map_err(|e| {
                     AppError::BadRequest(format!(
@@ -48,22 +49,27 @@ pub async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError>
                     .await?;
             Ok(http::json(200, &serde_json::json!({ "url": url })))
         }
-        ("DELETE", ["connections", realm_id]) => {
+        Connections::Disconnect => {
+            let realm_id = realm(params)?;
             let connection = connect::disconnect(app, portal_id, realm_id, now).await?;
             Ok(http::json(
                 200,
                 &serde_json::json!({ "company": CompanySummary::from(&connection) }),
             ))
         }
-        ("POST", ["connections", realm_id, "reconnect"]) => {
+        Connections::Reconnect => {
+            let realm_id = realm(params)?;
+            let base = http::public_base(&app.config, req)?;
             let url =
                 connect::quickbooks_reconnect_url(app, &base, portal_id, realm_id, now).await?;
             Ok(http::json(200, &serde_json::json!({ "url": url })))
         }
-        (_, ["connections", "connect-url"]) | (_, ["connections", _, "reconnect"]) => {
-            Err(http::no_route(req, &["POST"]))
-        }
-        (_, ["connections", _]) => Err(http::no_route(req, &["DELETE"])),
-        _ => Err(http::no_route(req, &[])),
     }
+}
+
+/// The company a request is about, noted in its span.
+fn realm(params: &Params) -> Result<&str, AppError> {
+    let realm_id = params.get("realmId")?;
+    http::record_realm(realm_id);
+    Ok(realm_id)
 }

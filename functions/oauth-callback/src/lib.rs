@@ -4,65 +4,112 @@
 
 mod browser;
 mod connections;
+mod settings;
 
+use connections::Connections;
 use lambda_http::{Body, Request, Response};
-use shared::documents::company::Company;
-use shared::documents::items::income_accounts;
-use shared::settings::Settings;
-use shared::{http, App, AppError};
+use settings::SettingsCall;
+use shared::connect::{HUBSPOT_CALLBACK, QUICKBOOKS_CALLBACK};
+use shared::http::{self, Found, NoRoute, Params, Route, Routes, VerifiedCaller};
+use shared::{App, AppError};
 
-pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
-    let path = req.uri().path();
-    if path == "/connections" || path.starts_with("/connections/") {
-        return http::respond(&req, connections::route(app, &req)).await;
-    }
-    if path == "/settings" || path.starts_with("/settings/") {
-        return http::respond(&req, settings(app, &req)).await;
-    }
-    use tracing::Instrument;
-    Ok(browser::route(app, &req)
-        .instrument(http::request_span(&req))
-        .await)
+/// What serves a path: a browser leg of OAuth (a redirect or an HTML page a person can act on), or the JSON
+/// API the settings page and the card call through `hubspot.fetch`, signed by HubSpot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Served {
+    Page(browser::Page),
+    Api(Api),
 }
 
-/// The account's behaviour settings (W4, W5, B4): `GET` reads them, `PUT` replaces them, and
-/// `GET /settings/income-accounts?realmId=` lists a company's income accounts to choose from (signed, like
-/// the connections API).
-async fn settings(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
-    http::verify_hubspot(
-        &app.config,
-        &app.credentials.hubspot_client_secret,
-        req,
-        chrono::Utc::now().timestamp_millis(),
-    )?;
-    let portal_id = http::signed_portal_id(req)?;
-    shared::installs::Install::require(&app.store, portal_id, chrono::Utc::now().timestamp())
-        .await?;
-    match (req.method().as_str(), req.uri().path()) {
-        ("GET", "/settings") => Ok(http::json(
-            200,
-            &Settings::load(&app.store, portal_id).await?,
-        )),
-        ("PUT", "/settings") => {
-            let settings = Settings::from_request(http::body_bytes(req)?)?;
-            settings.save_checked(app, portal_id).await?;
-            Ok(http::json(200, &settings))
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Api {
+    Connections(Connections),
+    Settings(SettingsCall),
+}
+
+static ROUTES: Routes<Served> = Routes::new(&[
+    Route::get(
+        "/oauth/hubspot/install",
+        Served::Page(browser::Page::Install),
+    ),
+    Route::get(
+        HUBSPOT_CALLBACK,
+        Served::Page(browser::Page::HubSpotCallback),
+    ),
+    Route::get(
+        QUICKBOOKS_CALLBACK,
+        Served::Page(browser::Page::QuickBooksCallback),
+    ),
+    Route::get(
+        "/connections",
+        Served::Api(Api::Connections(Connections::List)),
+    ),
+    Route::post(
+        "/connections/connect-url",
+        Served::Api(Api::Connections(Connections::ConnectUrl)),
+    ),
+    Route::delete(
+        "/connections/{realmId}",
+        Served::Api(Api::Connections(Connections::Disconnect)),
+    ),
+    Route::post(
+        "/connections/{realmId}/reconnect",
+        Served::Api(Api::Connections(Connections::Reconnect)),
+    ),
+    Route::get("/settings", Served::Api(Api::Settings(SettingsCall::Read))),
+    Route::put(
+        "/settings",
+        Served::Api(Api::Settings(SettingsCall::Replace)),
+    ),
+    Route::get(
+        "/settings/income-accounts",
+        Served::Api(Api::Settings(SettingsCall::IncomeAccounts)),
+    ),
+]);
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
+    let api = match ROUTES.resolve(&req) {
+        Ok(Found {
+            handler: Served::Api(api),
+            params,
+        }) => Ok((api, params)),
+        Ok(Found {
+            handler: Served::Page(page),
+            ..
+        }) => return Ok(browser::serve(app, &req, Ok(page)).await),
+        Err(miss) if is_page(&miss, &req) => return Ok(browser::serve(app, &req, Err(miss)).await),
+        Err(miss) => Err(miss),
+    };
+    http::respond(&req, signed(app, &req, api)).await
+}
+
+/// Whether a request without a route is a browser's: the path's own routes say so, and an unknown path is one
+/// unless it lies under the API's prefixes (where an unsigned caller must learn nothing, not even a 404).
+fn is_page(miss: &NoRoute<Served>, req: &Request) -> bool {
+    match miss.path_handler() {
+        Some(served) => matches!(served, Served::Page(_)),
+        None => {
+            let path = req.uri().path();
+            !["/connections", "/settings"]
+                .iter()
+                .any(|api| path == *api || path.starts_with(&format!("{api}/")))
         }
-        (_, "/settings") => Err(http::no_route(req, &["GET", "PUT"])),
-        ("GET", "/settings/income-accounts") => {
-            let realm_id = http::required_param(req, "realmId")?;
-            let company = Company::open(app, portal_id, &realm_id).await?;
-            let accounts: Vec<_> = income_accounts(app, &company)
-                .await?
-                .into_iter()
-                .map(|a| serde_json::json!({ "id": a.id, "name": a.name }))
-                .collect();
-            Ok(http::json(
-                200,
-                &serde_json::json!({ "accounts": accounts }),
-            ))
-        }
-        (_, "/settings/income-accounts") => Err(http::no_route(req, &["GET"])),
-        _ => Err(http::no_route(req, &[])),
+    }
+}
+
+/// The signed API: verified before anything else, a 404 or 405 included.
+async fn signed(
+    app: &App,
+    req: &Request,
+    api: Result<(Api, Params), NoRoute<Served>>,
+) -> Result<Response<Body>, AppError> {
+    let caller = VerifiedCaller::of_fetch(app, req)?;
+    let (api, params) = match api {
+        Ok(found) => found,
+        Err(miss) => return Ok(miss.answer()),
+    };
+    match api {
+        Api::Connections(call) => connections::serve(app, req, caller, call, &params).await,
+        Api::Settings(call) => settings::serve(app, req, caller, call).await,
     }
 }

@@ -5,8 +5,9 @@ use hubspot_sim::HubSpotSim;
 use oauth_callback::handle;
 use qbo_sim::QboSim;
 use serde_json::{json, Value};
-use shared::connections::{connection_key, Connection};
-use shared::store::Key;
+use shared::connections::Connection;
+use shared::ids::StateNonce;
+use shared::store::keys;
 use shared::tokens::{Grant, TokenError};
 use shared::App;
 use test_support::{
@@ -130,7 +131,7 @@ impl World {
     async fn expire_access_token(&self, realm: &str) {
         let id = Grant::QuickBooks {
             portal_id: PORTAL,
-            realm_id: realm.into(),
+            realm_id: realm.parse().expect("a realm id"),
         }
         .secret_id();
         let mut tokens = self.h.vault.read(&id).await.unwrap().unwrap();
@@ -181,7 +182,7 @@ fn links(page: &str) -> Vec<String> {
 fn qbo_grant(realm: &str) -> Grant {
     Grant::QuickBooks {
         portal_id: PORTAL,
-        realm_id: realm.into(),
+        realm_id: realm.parse().expect("a realm id"),
     }
 }
 
@@ -193,7 +194,7 @@ async fn install_then_connect_a_us_and_a_uk_company() {
     // The install stored the portal's currency and created our deal properties in HubSpot.
     let install: Value =
         w.h.store
-            .get(&Key::new(format!("PORTAL#{PORTAL}"), "INSTALL"), 0)
+            .get(&keys::install(PORTAL.into()), 0)
             .await
             .unwrap()
             .unwrap();
@@ -238,7 +239,7 @@ async fn install_then_connect_a_us_and_a_uk_company() {
     }
     let uk: Connection =
         w.h.store
-            .get(&connection_key(PORTAL, UK), 0)
+            .get(&keys::connection(PORTAL.into(), &UK.parse().unwrap()), 0)
             .await
             .unwrap()
             .unwrap();
@@ -308,7 +309,7 @@ async fn used_expired_and_foreign_states_are_refused_and_store_nothing() {
     let expired = json!({"kind": "quick_books_connect", "portal_id": PORTAL, "environment": "production", "realm_id": null});
     w.h.store
         .put_single_use(
-            &Key::new("STATE#expiredstate1", "STATE"),
+            &keys::oauth_state(&StateNonce::parse("expiredstate1").unwrap()),
             &expired,
             past,
             past - 600,
@@ -393,7 +394,7 @@ async fn twenty_five_concurrent_callers_share_one_refresh() {
     }
     let calls = (0..25).map(|i| {
         let app = apps[i % apps.len()].clone();
-        tokio::spawn(async move { app.tokens.access_token(&app, &qbo_grant(US)).await })
+        tokio::spawn(async move { app.tokens.access_token(&qbo_grant(US)).await })
     });
     let mut tokens = std::collections::BTreeSet::new();
     for call in calls {
@@ -430,11 +431,7 @@ async fn rotated_refresh_tokens_are_stored_and_the_old_one_is_never_used_again()
     w.qbo
         .with_state(|s| s.rotation_age = chrono::Duration::zero());
     w.expire_access_token(US).await;
-    w.app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap();
+    w.app.tokens.access_token(&qbo_grant(US)).await.unwrap();
     let new =
         w.h.vault
             .read(&qbo_grant(US).secret_id())
@@ -447,11 +444,7 @@ async fn rotated_refresh_tokens_are_stored_and_the_old_one_is_never_used_again()
     // Later refreshes, from any process, present the new token only.
     w.expire_access_token(US).await;
     let sibling = w.sibling().await;
-    sibling
-        .tokens
-        .access_token(&sibling, &qbo_grant(US))
-        .await
-        .unwrap();
+    sibling.tokens.access_token(&qbo_grant(US)).await.unwrap();
     let refreshes = w.refreshes();
     assert_eq!(refreshes.len(), 2);
     assert!(
@@ -469,12 +462,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     w.qbo
         .with_state(|s| s.grants.values_mut().for_each(|g| g.revoked = true));
     w.expire_access_token(US).await;
-    let err = w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap_err();
+    let err = w.app.tokens.access_token(&qbo_grant(US)).await.unwrap_err();
     assert!(matches!(err, TokenError::ReconnectNeeded(_)), "{err}");
     assert_eq!(w.list().await[0]["status"], "reconnect_needed");
     // Later requests, from any process, get the same clear answer without asking Intuit again.
@@ -483,7 +471,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     let again = shared::AppError::from(
         sibling
             .tokens
-            .access_token(&sibling, &qbo_grant(US))
+            .access_token(&qbo_grant(US))
             .await
             .unwrap_err(),
     );
@@ -503,12 +491,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_reconnect_heals_it() {
     let (status, page) = w.connect(&reconnect, US).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(w.list().await[0]["status"], "active");
-    assert!(w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .is_ok());
+    assert!(w.app.tokens.access_token(&qbo_grant(US)).await.is_ok());
 }
 
 #[tokio::test]
@@ -546,12 +529,7 @@ async fn disconnect_revokes_at_intuit_and_deletes_the_secret() {
         "disconnected",
         "kept as history"
     );
-    let err = w
-        .app
-        .tokens
-        .access_token(&w.app, &qbo_grant(US))
-        .await
-        .unwrap_err();
+    let err = w.app.tokens.access_token(&qbo_grant(US)).await.unwrap_err();
     assert!(matches!(err, TokenError::NotConnected(_)), "{err}");
 }
 
@@ -662,7 +640,7 @@ async fn one_company_connected_to_two_portals_stays_separate() {
             .read(
                 &Grant::QuickBooks {
                     portal_id: 777,
-                    realm_id: US.into(),
+                    realm_id: US.parse().expect("a realm id"),
                 }
                 .secret_id(),
             )
@@ -697,7 +675,7 @@ async fn hubspot_tokens_are_refreshed_the_same_safe_way() {
     let calls = (0..10).map(|_| {
         let app = w.app.clone();
         let grant = grant.clone();
-        tokio::spawn(async move { app.tokens.access_token(&app, &grant).await })
+        tokio::spawn(async move { app.tokens.access_token(&grant).await })
     });
     for call in calls {
         call.await.unwrap().expect("a token");

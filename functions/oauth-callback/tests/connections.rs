@@ -53,3 +53,40 @@ async fn forged_and_missing_signatures_get_401_and_unknown_paths_404() {
     );
     assert_eq!(status, 405);
 }
+
+#[tokio::test]
+async fn a_wrong_method_names_the_allowed_ones_in_json_and_on_pages() {
+    let h = Harness::new().await;
+    let app = h.app(&[]).await;
+    seed_portal(&h.store, 62515, &[]).await;
+    let connect_url = LIST.replace("/connections?", "/connections/connect-url?");
+    let reconnect = LIST.replace("/connections?", "/connections/9130/reconnect?");
+    for (method, path, allow) in [
+        ("POST", LIST.to_string(), "GET"),
+        // The literal segment wins: connect-url is never taken for a realm id.
+        ("DELETE", connect_url, "POST"),
+        ("GET", reconnect, "POST"),
+        (
+            "GET",
+            LIST.replace("/connections?", "/connections/9130?"),
+            "DELETE",
+        ),
+        (
+            "DELETE",
+            LIST.replace("/connections?", "/settings?"),
+            "GET, PUT",
+        ),
+    ] {
+        let res = handle(&app, signed_request(method, &path, ""))
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        assert_eq!(json_of(res).0, 405, "{method} {path}");
+    }
+    let page = handle(&app, unsigned_request("POST", "/oauth/hubspot/install", ""))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 405);
+    assert_eq!(page.headers()["allow"], "GET");
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+}

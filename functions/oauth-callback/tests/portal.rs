@@ -4,8 +4,9 @@
 
 use oauth_callback::handle;
 use serde_json::json;
-use shared::connections::{connection_key, Connection, Status};
+use shared::connections::{Connection, Status};
 use shared::settings::Settings;
+use shared::store::keys;
 use test_support::{fetched, json_of, seed_portal, signed_request, Harness};
 
 const VICTIM: u64 = 62515;
@@ -55,7 +56,10 @@ async fn a_query_naming_hubspots_parameters_twice_is_refused_on_every_route() {
     // Nothing of the other portal changed.
     let connection: Connection = h
         .store
-        .get(&connection_key(VICTIM, "9130"), 0)
+        .get(
+            &keys::connection(VICTIM.into(), &"9130".parse().unwrap()),
+            0,
+        )
         .await
         .unwrap()
         .expect("still there");

@@ -30,7 +30,7 @@ async fn settings_start_as_defaults_and_change_when_put() {
     assert!(!stored.create_customers);
     assert_eq!(stored.unmatched_item, UnmatchedItem::DefaultItem);
     assert_eq!(
-        stored.default_items.get("9130").map(String::as_str),
+        stored.default_items.get("9130").map(|id| id.as_str()),
         Some("3")
     );
     let (_, body) = json_of(handle(&app, signed_request("GET", PATH, "")).await.unwrap());
@@ -169,7 +169,7 @@ async fn income_accounts_are_offered_and_checked_against_the_companys_accounts()
     let stored = Settings::load(&w.app.store, PORTAL).await.unwrap();
     assert_eq!(stored.unmatched_item, UnmatchedItem::CreateItem);
     assert_eq!(
-        stored.income_accounts.get(US).map(String::as_str),
+        stored.income_accounts.get(US).map(|id| id.as_str()),
         Some("79")
     );
     let (status, _) = json_of(

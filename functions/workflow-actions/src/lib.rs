@@ -1,13 +1,13 @@
 //! Workflow custom actions: HubSpot POSTs signed JSON to `/actions/...`: executions of "Create QuickBooks
 //! invoice / estimate / sales receipt" and option fetches for their fields (hubspot-api.md §4).
 
-use chrono::Utc;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use shared::actions::{execute, tax_code_options, Execution};
 use shared::connections::{companies_of_installed_portal, Status};
+use shared::http::{self, Route, Routes, Signature, SignedRequest};
 use shared::quickbooks::entities::DocType;
-use shared::{http, App, AppError};
+use shared::{App, AppError};
 
 /// What every HubSpot action request carries: the portal it comes from (hubspot-api.md §4).
 #[derive(Debug, Deserialize)]
@@ -28,32 +28,52 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_ht
     http::respond(&req, route(app, &req)).await
 }
 
+/// What serves an action path: an execution of one of the three actions, or an option fetch for a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Execute(DocType),
+    CompanyOptions,
+    TaxCodeOptions,
+}
+
+static ROUTES: Routes<Action> = Routes::new(&[
+    Route::post("/actions/invoice", Action::Execute(DocType::Invoice)),
+    Route::post("/actions/estimate", Action::Execute(DocType::Estimate)),
+    Route::post(
+        "/actions/sales-receipt",
+        Action::Execute(DocType::SalesReceipt),
+    ),
+    Route::post("/actions/options/companies", Action::CompanyOptions),
+    Route::post("/actions/options/taxcodes", Action::TaxCodeOptions),
+]);
+
 async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
-    let now = Utc::now();
-    let doc_type = match req.uri().path() {
-        "/actions/invoice" => Some(DocType::Invoice),
-        "/actions/estimate" => Some(DocType::Estimate),
-        "/actions/sales-receipt" => Some(DocType::SalesReceipt),
-        _ => None,
+    let route = ROUTES.resolve(req);
+    let handler = match &route {
+        Ok(found) => Some(found.handler),
+        Err(miss) => miss.path_handler(),
     };
-    let secret = &app.credentials.hubspot_client_secret;
     // Executions may come signed v2 only (their callbackId makes a replay harmless); option fetches, which
-    // have no such guard, need v3 and its timestamp.
-    if doc_type.is_some() {
-        http::verify_hubspot_execution(&app.config, secret, req, now.timestamp_millis())?;
-    } else {
-        http::verify_hubspot(&app.config, secret, req, now.timestamp_millis())?;
-    }
+    // have no such guard, need v3 and its timestamp. Verified before a 404 or 405, like the rest.
+    let signature = match handler {
+        Some(Action::Execute(_)) => Signature::V3OrV2,
+        _ => Signature::V3,
+    };
+    let signed = SignedRequest::verify(app, req, signature)?;
     // Parsed once: the envelope names the portal, the same value then reads as the execution.
     let body: serde_json::Value = serde_json::from_slice(http::body_bytes(req)?)
         .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
     let envelope = Envelope::deserialize(&body).map_err(|e| {
         AppError::BadRequest(format!("the body is not a HubSpot action request: {e}"))
     })?;
-    let portal_id = envelope.origin.portal_id;
-    http::record_portal(portal_id);
-    match (req.method().as_str(), req.uri().path(), doc_type) {
-        ("POST", _, Some(doc_type)) => {
+    let caller = signed.caller(envelope.origin.portal_id);
+    let (portal_id, now) = (caller.portal_id, caller.now);
+    let action = match route {
+        Ok(found) => found.handler,
+        Err(miss) => return Ok(miss.answer()),
+    };
+    match action {
+        Action::Execute(doc_type) => {
             let execution = Execution::deserialize(&body).map_err(|e| {
                 AppError::BadRequest(format!("the body is not a workflow execution: {e}"))
             })?;
@@ -67,7 +87,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                 Err(e) => Err(e),
             }
         }
-        ("POST", "/actions/options/companies", _) => {
+        Action::CompanyOptions => {
             // Only companies that can take a document now; a reconnect-needed one would fail every run.
             let companies =
                 companies_of_installed_portal(&app.store, portal_id, now.timestamp()).await?;
@@ -81,7 +101,7 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                 &serde_json::json!({ "options": options, "searchable": false }),
             ))
         }
-        ("POST", "/actions/options/taxcodes", _) => {
+        Action::TaxCodeOptions => {
             // The chosen company comes with the request's other input fields.
             let realm = envelope
                 .input_fields
@@ -98,9 +118,5 @@ async fn route(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
                 &serde_json::json!({ "options": options, "searchable": false }),
             ))
         }
-        (_, "/actions/options/companies" | "/actions/options/taxcodes", _) | (_, _, Some(_)) => {
-            Err(http::no_route(req, &["POST"]))
-        }
-        _ => Err(http::no_route(req, &[])),
     }
 }

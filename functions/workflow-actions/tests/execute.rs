@@ -126,7 +126,7 @@ async fn unmatched_items_fail_unless_a_default_item_is_set() {
     // The failure is final for that execution: a redelivery answers the same, even after the setting changes.
     s.settings(Settings {
         unmatched_item: UnmatchedItem::DefaultItem,
-        default_items: [(US.to_string(), "3".to_string())].into(),
+        default_items: [(US.parse().unwrap(), "3".parse().unwrap())].into(),
         ..Settings::default()
     })
     .await;
@@ -152,7 +152,7 @@ async fn unmatched_items_fail_unless_a_default_item_is_set() {
 fn create_items_for(realm: &str, account: &str) -> Settings {
     Settings {
         unmatched_item: UnmatchedItem::CreateItem,
-        income_accounts: [(realm.to_string(), account.to_string())].into(),
+        income_accounts: [(realm.parse().unwrap(), account.parse().unwrap())].into(),
         ..Settings::default()
     }
 }
@@ -674,7 +674,7 @@ async fn bad_input_gets_a_clear_answer() {
         .await;
     assert_eq!(outputs(&body)["errorCode"], "NO_CONTACT", "{body}");
     // A company whose authorization died.
-    let key = shared::connections::connection_key(PORTAL, US);
+    let key = shared::store::keys::connection(PORTAL.into(), &US.parse().unwrap());
     let mut connection: shared::connections::Connection =
         s.w.app.store.get(&key, 0).await.unwrap().unwrap();
     connection.status = shared::connections::Status::ReconnectNeeded;

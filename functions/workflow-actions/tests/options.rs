@@ -80,3 +80,25 @@ async fn bad_input_gets_clear_4xx_answers() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_wrong_method_names_post_in_allow() {
+    let h = Harness::new().await;
+    let app = h.app(&[]).await;
+    seed_portal(&h.store, 42, &[]).await;
+    for path in [OPTIONS, "/actions/options/taxcodes", "/actions/invoice"] {
+        let res = handle(&app, signed_request("GET", path, &options_body(42)))
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["allow"], "POST", "{path}");
+        assert_eq!(json_of(res).0, 405, "{path}");
+    }
+    let res = handle(
+        &app,
+        signed_request("POST", "/actions/unknown", &options_body(42)),
+    )
+    .await
+    .unwrap();
+    assert!(res.headers().get("allow").is_none());
+    assert_eq!(res.status(), 404);
+}

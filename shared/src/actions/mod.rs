@@ -248,7 +248,7 @@ async fn has_payment(
     record: &Record,
 ) -> Result<bool, AppError> {
     let deals = match record.object_type {
-        RecordType::Deals => vec![record.object_id.clone()],
+        RecordType::Deals => vec![record.object_id.to_string()],
         _ => {
             hs.associated_ids(record.object_type.as_str(), &record.object_id, "deals")
                 .await?

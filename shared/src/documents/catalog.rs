@@ -6,7 +6,7 @@
 use super::company::Company;
 use crate::domain::snapshot::company_today;
 use crate::quickbooks::entities::{Item, TaxCode, Term};
-use crate::store::{Extras, Key, Put};
+use crate::store::{keys, Extras, Key, Put};
 use crate::{App, AppError};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,8 +36,8 @@ impl Catalog {
     }
 }
 
-fn key(portal_id: u64, realm_id: &str) -> Key {
-    Key::new(format!("PORTAL#{portal_id}"), format!("CATALOG#{realm_id}"))
+fn key(company: &Company) -> Key {
+    keys::catalog(company.connection.portal_id.into(), company.realm_id())
 }
 
 /// How long one request holds the right to read a company's cold catalogue; requests arriving meanwhile
@@ -64,14 +64,11 @@ pub async fn catalog(
     company: &Company,
     now: DateTime<Utc>,
 ) -> Result<Catalog, AppError> {
-    let key = key(company.connection.portal_id, &company.connection.realm_id);
+    let key = key(company);
     if let Some(cached) = kept(app, &key, now).await {
         return Ok(cached);
     }
-    let lease_name = format!(
-        "catalog#{}#{}",
-        company.connection.portal_id, company.connection.realm_id
-    );
+    let lease_name = keys::catalog_lease(company.connection.portal_id.into(), company.realm_id());
     let owner = uuid::Uuid::new_v4().simple().to_string();
     let lease = app
         .store
@@ -143,7 +140,7 @@ async fn read_and_keep(
 /// Drops the company's kept catalogue, after a write that changed it (a new item, B4): the next wizard then
 /// suggests the new item instead of offering to create it again.
 pub async fn forget(app: &App, company: &Company) {
-    let key = key(company.connection.portal_id, &company.connection.realm_id);
+    let key = key(company);
     // A failed delete only leaves the old list for up to a minute; creating the item again would meet 6240
     // and use the existing one.
     if let Err(e) = app.store.delete(&key).await {

@@ -1,11 +1,13 @@
 //! The two APIs a feature talks to for one HubSpot account: a connected QuickBooks company and HubSpot,
 //! each opened with a usable access token.
 
-use crate::connections::{connection_key, Connection, Status};
+use crate::connections::{Connection, Status};
 use crate::hubspot::HubSpotApi;
+use crate::ids::RealmId;
 use crate::installs::Install;
-use crate::quickbooks::api::{base_for, Auth};
+use crate::quickbooks::api::Auth;
 use crate::quickbooks::QboApi;
+use crate::store::keys;
 use crate::tokens::Grant;
 use crate::{App, AppError};
 use chrono::Utc;
@@ -18,12 +20,14 @@ pub struct Company {
 }
 
 impl Company {
-    /// The company `realm_id` of `portal_id`, if connected and healthy (C3, C4).
+    /// The company `realm_id` of `portal_id`, if connected and healthy (C3, C4). The handlers' way in, so
+    /// the realm id a request names is parsed here.
     pub async fn open(app: &App, portal_id: u64, realm_id: &str) -> Result<Self, AppError> {
+        let realm_id = RealmId::parse(realm_id)?;
         let now = Utc::now().timestamp();
         let connection: Connection = app
             .store
-            .get(&connection_key(portal_id, realm_id), now)
+            .get(&keys::connection(portal_id.into(), &realm_id), now)
             .await?
             .filter(|c: &Connection| c.status != Status::Disconnected)
             .ok_or_else(|| {
@@ -37,12 +41,12 @@ impl Company {
                 connection.profile.name
             )));
         }
-        crate::http::record_realm(realm_id);
+        crate::http::record_realm(&realm_id);
         let grant = Grant::QuickBooks {
             portal_id,
-            realm_id: realm_id.to_string(),
+            realm_id,
         };
-        let token = app.tokens.access_token(app, &grant).await?;
+        let token = app.tokens.access_token(&grant).await?;
         Ok(Self {
             connection,
             grant,
@@ -51,19 +55,18 @@ impl Company {
     }
 
     pub fn api<'a>(&'a self, app: &'a App) -> QboApi<'a> {
-        QboApi {
-            http: &app.http,
-            base: base_for(&app.config, self.connection.environment),
-            realm_id: &self.connection.realm_id,
-            auth: Auth::Grant {
-                app,
+        app.qbo_api(
+            self.connection.environment,
+            &self.connection.realm_id,
+            Auth::Grant {
+                tokens: &app.tokens,
                 grant: &self.grant,
                 held: &self.token,
             },
-        }
+        )
     }
 
-    pub fn realm_id(&self) -> &str {
+    pub fn realm_id(&self) -> &RealmId {
         &self.connection.realm_id
     }
 }
@@ -79,16 +82,12 @@ impl HubSpot {
         let install = Install::require(&app.store, portal_id, Utc::now().timestamp()).await?;
         let token = app
             .tokens
-            .access_token(app, &Grant::HubSpot { portal_id })
+            .access_token(&Grant::HubSpot { portal_id })
             .await?;
         Ok(Self { install, token })
     }
 
     pub fn api<'a>(&'a self, app: &'a App) -> HubSpotApi<'a> {
-        HubSpotApi {
-            http: &app.http,
-            base: &app.config.hubspot_api_base,
-            access_token: &self.token,
-        }
+        app.hubspot_api(&self.token)
     }
 }

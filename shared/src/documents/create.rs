@@ -191,7 +191,7 @@ pub async fn create(app: &App, portal_id: u64, order: Order<'_>) -> Result<Creat
             .and_then(|v| v.as_str())
             .map(str::to_string);
         // The invoice's balance is now zero; QuickBooks derives it from the payment.
-        document.balance = rust_decimal::Decimal::ZERO;
+        document.balance = Some(rust_decimal::Decimal::ZERO);
     }
 
     let mut snapshot = Snapshot::of(

@@ -8,6 +8,7 @@ use super::payments::note_payments;
 use super::view::open_url;
 use crate::connections::Connection;
 use crate::domain::snapshot::deal_invoice;
+use crate::ids::RecordId;
 use crate::quickbooks::entities::DocType;
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ use serde_json::json;
 pub async fn bring_up_to_date(
     app: &App,
     portal_id: u64,
-    deal_id: &str,
+    deal_id: &RecordId,
     links: &[Link],
     connections: &[Connection],
     changed: bool,
@@ -31,7 +32,15 @@ pub async fn bring_up_to_date(
     }
     let hubspot = HubSpot::open(app, portal_id).await?;
     if changed {
-        update_deal(app, &hubspot, deal_id, links, connections, Utc::now()).await?;
+        update_deal(
+            app,
+            &hubspot,
+            deal_id.as_str(),
+            links,
+            connections,
+            Utc::now(),
+        )
+        .await?;
     }
     note_payments(app, &hubspot, portal_id, deal_id, links).await?;
     Ok(())
@@ -66,7 +75,8 @@ async fn update_deal(
         .unwrap_or_default();
     let mut properties = json!({
         "qbo_invoice_amount": invoice.total.to_string(),
-        "qbo_invoice_balance": invoice.balance.to_string(),
+        // Unknown (QuickBooks gave none): the property is emptied rather than showing 0, "paid".
+        "qbo_invoice_balance": invoice.balance.map(|b| b.to_string()).unwrap_or_default(),
         "qbo_invoice_recipient": invoice.customer_name.clone().unwrap_or_default(),
         "qbo_invoice_number": invoice.number.clone().unwrap_or_default(),
         "qbo_invoice_status": invoice.status(now).label(),
@@ -78,7 +88,8 @@ async fn update_deal(
     });
     if let Some((total, balance)) = invoiced(links, &hubspot.install.company_currency) {
         properties["qbo_invoiced_total"] = json!(total.to_string());
-        properties["qbo_invoiced_balance"] = json!(balance.to_string());
+        properties["qbo_invoiced_balance"] =
+            json!(balance.map(|b| b.to_string()).unwrap_or_default());
     }
     hubspot
         .api(app)
@@ -89,13 +100,20 @@ async fn update_deal(
 
 /// What all the deal's invoices in the account's currency bill and still owe (voided ones count nothing):
 /// with deposit and balance invoices (B9) the latest invoice alone is not the deal's picture. `None` if
-/// the sums do not fit (then the deal keeps what it shows).
-fn invoiced(links: &[Link], currency: &str) -> Option<(Decimal, Decimal)> {
+/// the sums do not fit (then the deal keeps what it shows); the balance is unknown when one invoice's is.
+fn invoiced(links: &[Link], currency: &str) -> Option<(Decimal, Option<Decimal>)> {
     links
         .iter()
         .map(|l| &l.snapshot)
         .filter(|s| s.doc_type == DocType::Invoice && !s.voided && s.currency == currency)
-        .try_fold((Decimal::ZERO, Decimal::ZERO), |(total, balance), s| {
-            Some((total.checked_add(s.total)?, balance.checked_add(s.balance)?))
-        })
+        .try_fold(
+            (Decimal::ZERO, Some(Decimal::ZERO)),
+            |(total, balance), s| {
+                let balance = match (balance, s.balance) {
+                    (Some(sum), Some(own)) => Some(sum.checked_add(own)?),
+                    _ => None,
+                };
+                Some((total.checked_add(s.total)?, balance))
+            },
+        )
 }

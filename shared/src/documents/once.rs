@@ -4,7 +4,7 @@
 //! answer, never written twice), and the outcome is stored for every later repeat. Concurrent repeats
 //! wait a little for the holder's outcome rather than fail.
 
-use crate::store::idempotency_key;
+use crate::store::keys;
 use crate::store::Claim;
 use crate::{App, AppError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -52,7 +52,7 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    let record = idempotency_key(portal_id, key);
+    let record = keys::idempotency(portal_id.into(), key);
     let started = tokio::time::Instant::now();
     loop {
         let now_ms = chrono::Utc::now().timestamp_millis();

@@ -5,8 +5,9 @@
 use super::company::{Company, HubSpot};
 use super::links::Link;
 use super::view::cents;
+use crate::ids::{RealmId, RecordId};
 use crate::quickbooks::entities::{DocType, Payment};
-use crate::store::{Extras, Key, Put};
+use crate::store::{keys, Extras, Key, Put};
 use crate::{App, AppError};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -14,25 +15,18 @@ use std::collections::{BTreeMap, HashSet};
 
 #[derive(Serialize, Deserialize)]
 struct Noted {
-    realm_id: String,
+    realm_id: RealmId,
     payment_id: String,
     invoice_id: String,
 }
 
-fn prefix(deal_id: &str) -> String {
-    format!("NOTE#{deal_id}#")
-}
-
-fn marker(portal_id: u64, deal_id: &str, n: &Noted) -> Key {
-    Key::new(
-        format!("PORTAL#{portal_id}"),
-        format!(
-            "{}{}#{}#{}",
-            prefix(deal_id),
-            n.realm_id,
-            n.payment_id,
-            n.invoice_id
-        ),
+fn marker(portal_id: u64, deal_id: &RecordId, n: &Noted) -> Key {
+    keys::payment_note(
+        portal_id.into(),
+        deal_id,
+        &n.realm_id,
+        &n.payment_id,
+        &n.invoice_id,
     )
 }
 
@@ -42,7 +36,7 @@ pub async fn note_payments(
     app: &App,
     hubspot: &HubSpot,
     portal_id: u64,
-    deal_id: &str,
+    deal_id: &RecordId,
     links: &[Link],
 ) -> Result<usize, AppError> {
     let paid: Vec<&Link> = links
@@ -55,7 +49,7 @@ pub async fn note_payments(
     let now = Utc::now().timestamp();
     let noted: Vec<Noted> = app
         .store
-        .query_prefix(&format!("PORTAL#{portal_id}"), &prefix(deal_id), now)
+        .query_prefix(&keys::payment_notes_of(portal_id.into(), deal_id), now)
         .await?;
     let done: HashSet<(&str, &str, &str)> = noted
         .iter()
@@ -68,13 +62,13 @@ pub async fn note_payments(
         })
         .collect();
     // realm → [(payment, invoice link)]
-    let mut missing: BTreeMap<&str, Vec<(&str, &Link)>> = BTreeMap::new();
+    let mut missing: BTreeMap<&RealmId, Vec<(&str, &Link)>> = BTreeMap::new();
     for link in paid {
         let s = &link.snapshot;
         for payment in &s.payment_ids {
             if !done.contains(&(s.realm_id.as_str(), payment.as_str(), s.id.as_str())) {
                 missing
-                    .entry(s.realm_id.as_str())
+                    .entry(&s.realm_id)
                     .or_default()
                     .push((payment.as_str(), link));
             }
@@ -91,7 +85,7 @@ pub async fn note_payments(
             };
             let s = &link.snapshot;
             let noted = Noted {
-                realm_id: realm.into(),
+                realm_id: realm.clone(),
                 payment_id: payment_id.into(),
                 invoice_id: s.id.clone(),
             };

@@ -5,6 +5,7 @@
 use super::company::Company;
 use super::links::Link;
 use crate::domain::snapshot::Snapshot;
+use crate::ids::RealmId;
 use crate::quickbooks::entities::{DocType, Document};
 use crate::{App, AppError};
 use chrono::{DateTime, Duration, Utc};
@@ -30,7 +31,7 @@ pub async fn refresh(
     now: DateTime<Utc>,
     force: bool,
 ) -> Result<Refreshed, AppError> {
-    let mut stale: BTreeMap<(String, DocType), Vec<usize>> = BTreeMap::new();
+    let mut stale: BTreeMap<(RealmId, DocType), Vec<usize>> = BTreeMap::new();
     for (i, link) in links.iter().enumerate() {
         if force || link.snapshot.is_stale(now, MAX_AGE) {
             stale
@@ -41,7 +42,7 @@ pub async fn refresh(
     }
     let mut notices = Vec::new();
     let mut changed = false;
-    let mut companies: BTreeMap<String, Option<Company>> = BTreeMap::new();
+    let mut companies: BTreeMap<RealmId, Option<Company>> = BTreeMap::new();
     for ((realm, doc_type), positions) in stale {
         if !companies.contains_key(&realm) {
             let opened = match Company::open(app, portal_id, &realm).await {

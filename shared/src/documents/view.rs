@@ -2,6 +2,7 @@
 
 use crate::connections::Environment;
 use crate::domain::snapshot::{currency_matches, Snapshot};
+use crate::ids::RealmId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -9,7 +10,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentView {
-    pub realm_id: String,
+    pub realm_id: RealmId,
     pub company_name: String,
     #[serde(rename = "type")]
     pub doc_type: crate::quickbooks::entities::DocType,
@@ -17,7 +18,8 @@ pub struct DocumentView {
     pub number: Option<String>,
     pub customer_name: Option<String>,
     pub total: Decimal,
-    pub balance: Decimal,
+    /// `null` when QuickBooks gave no balance: unknown, not 0.
+    pub balance: Option<Decimal>,
     pub currency: String,
     pub txn_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
@@ -67,7 +69,7 @@ impl DocumentView {
             number: snapshot.number.clone(),
             customer_name: snapshot.customer_name.clone(),
             total: cents(snapshot.total),
-            balance: cents(snapshot.balance),
+            balance: snapshot.balance.map(cents),
             currency: snapshot.currency.clone(),
             txn_date: snapshot.txn_date,
             due_date: snapshot.due_date,

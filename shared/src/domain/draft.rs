@@ -5,31 +5,17 @@
 
 use super::doc_number::{self, Problem};
 use super::money::{self, MAX_AMOUNT};
-use super::pricing::Discount;
+// The lines a draft is made from are defined with their pricing, which reads them without knowing drafts.
+pub use super::pricing::SourceLine;
 use super::text::{code_point, control_character, line_control_character};
 use crate::quickbooks::entities::{amount, DocType};
+use crate::quickbooks::wire;
 use crate::quickbooks::CompanyProfile;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use thiserror::Error;
-
-/// A line as HubSpot has it (a deal's or a quote's line item).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceLine {
-    pub name: String,
-    pub sku: Option<String>,
-    pub description: Option<String>,
-    pub quantity: Decimal,
-    pub unit_price: Decimal,
-    /// HubSpot's net `amount`, after the discount (domain/pricing.rs).
-    #[serde(default)]
-    pub amount: Option<Decimal>,
-    #[serde(default)]
-    pub discount: Option<Discount>,
-}
 
 /// One line of the document to create.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,6 +74,22 @@ pub enum DraftError {
     DueBeforeDate,
     #[error("the message to the customer may have at most 1000 characters")]
     MessageTooLong,
+}
+
+impl From<DraftError> for crate::error::AppError {
+    fn from(e: DraftError) -> Self {
+        use crate::error::ErrorCode;
+        let code = match e {
+            DraftError::TaxCodeRequired { .. } => ErrorCode::TaxCodeRequired,
+            DraftError::NoLines => ErrorCode::NoLineItems,
+            DraftError::AmountOutOfRange { .. } | DraftError::TotalOutOfRange => {
+                ErrorCode::AmountOutOfRange
+            }
+            DraftError::ControlCharacter { .. } => ErrorCode::InvalidText,
+            _ => ErrorCode::BadRequest,
+        };
+        crate::error::AppError::refused(code, e.to_string())
+    }
 }
 
 impl Draft {
@@ -213,10 +215,10 @@ impl DraftError {
     }
 }
 
-/// Quantities and unit prices keep their precision (QuickBooks takes up to 7 decimals on unit prices).
+/// Quantities and unit prices keep their precision (QuickBooks takes up to 7 decimals on unit prices), on
+/// the wire too: the decimal's own digits, never an `f64`'s (quickbooks/wire.rs).
 fn amount_exact(d: Decimal) -> Value {
-    use rust_decimal::prelude::ToPrimitive;
-    json!(d.normalize().to_f64().unwrap_or_default())
+    wire::number(d.normalize())
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
 
 /// The largest quantity, unit price or amount we accept: 15 significant digits, cents included
-/// (9,999,999,999,999.99). QuickBooks takes amounts as JSON numbers, which we write from an `f64`
-/// (quickbooks/entities.rs, `amount`); an `f64` keeps every decimal of up to 15 significant digits exactly,
-/// so within this bound the cents QuickBooks reads are the cents we meant. No real sale comes near it.
+/// (9,999,999,999,999.99). No real sale comes near it, and within it a product of two factors stays far
+/// inside a decimal. Amounts are written with their exact digits, whatever their size (quickbooks/wire.rs):
+/// a unit price keeps its 7 decimals next to 13 integer digits.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_319, 232_830, 0, false, 2);
 
 /// Whether a quantity, price or amount is inside [`MAX_AMOUNT`] (either sign).

@@ -12,11 +12,26 @@
 //! company's discount preference and a discount account; and outside the US each line's tax code must apply
 //! to the net amount, which a per-line net price gives directly (quickbooks-api.md §2, §10).
 
-use super::draft::SourceLine;
 use super::money::{in_range, line_amount, to_cents, MAX_AMOUNT};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+/// A line as HubSpot has it (a deal's or a quote's line item).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceLine {
+    pub name: String,
+    pub sku: Option<String>,
+    pub description: Option<String>,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    /// HubSpot's net `amount`, after the discount.
+    #[serde(default)]
+    pub amount: Option<Decimal>,
+    #[serde(default)]
+    pub discount: Option<Discount>,
+}
 
 /// A HubSpot unit discount.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +59,12 @@ pub struct Priced {
 #[error("line item {name:?} has a quantity, price, discount or amount out of range (at most {MAX_AMOUNT}); correct it in HubSpot")]
 pub struct OutOfRange {
     pub name: String,
+}
+
+impl From<OutOfRange> for crate::error::AppError {
+    fn from(e: OutOfRange) -> Self {
+        crate::error::AppError::refused(crate::error::ErrorCode::AmountOutOfRange, e.to_string())
+    }
 }
 
 /// The line at its net value, the discount named in the description.

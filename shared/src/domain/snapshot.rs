@@ -2,6 +2,7 @@
 //! which one the deal's properties show (I1, I2, I11, I12).
 
 use super::status::{InvoiceFacts, InvoiceStatus};
+use crate::ids::RealmId;
 use crate::quickbooks::entities::{DocType, Document};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -9,14 +10,16 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
-    pub realm_id: String,
+    pub realm_id: RealmId,
     pub doc_type: DocType,
     pub id: String,
     pub number: Option<String>,
     pub customer_id: String,
     pub customer_name: Option<String>,
     pub total: Decimal,
-    pub balance: Decimal,
+    /// `None` when QuickBooks gave none: unknown, never "paid" (domain/status.rs).
+    #[serde(default)]
+    pub balance: Option<Decimal>,
     pub currency: String,
     pub txn_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
@@ -39,7 +42,7 @@ impl Snapshot {
     /// `company_time` is the answer's `time`; `home_currency` stands in when the document carries none
     /// (single-currency companies).
     pub fn of(
-        realm_id: &str,
+        realm_id: &RealmId,
         doc_type: DocType,
         doc: &Document,
         home_currency: &str,
@@ -47,7 +50,7 @@ impl Snapshot {
         fetched_at: DateTime<Utc>,
     ) -> Self {
         Self {
-            realm_id: realm_id.to_string(),
+            realm_id: realm_id.clone(),
             doc_type,
             id: doc.id.clone(),
             number: doc.doc_number.clone(),
@@ -194,14 +197,14 @@ mod tests {
     fn snap(id: &str, currency: &str, updated_min: i64) -> Snapshot {
         let t0 = DateTime::parse_from_rfc3339("2026-11-22T09:00:00-08:00").unwrap();
         Snapshot {
-            realm_id: "1".into(),
+            realm_id: "1".parse().unwrap(),
             doc_type: DocType::Invoice,
             id: id.into(),
             number: Some(id.into()),
             customer_id: "58".into(),
             customer_name: None,
             total: dec!(100),
-            balance: dec!(100),
+            balance: Some(dec!(100)),
             currency: currency.into(),
             txn_date: None,
             due_date: NaiveDate::from_ymd_opt(2026, 11, 22),
@@ -250,6 +253,33 @@ mod tests {
         assert_eq!(s.status(later), DocStatus::Invoice(InvoiceStatus::Overdue));
         assert!(s.is_stale(later, Duration::minutes(5)));
         assert!(!s.is_stale(read + Duration::minutes(4), Duration::minutes(5)));
+    }
+
+    #[test]
+    fn an_invoice_without_a_balance_is_not_paid() {
+        for answer in [
+            r#"{"Id":"7","TotalAmt":250.0,"EmailStatus":"EmailSent"}"#,
+            r#"{"Id":"7","TotalAmt":250.0,"Balance":null,"EmailStatus":"EmailSent"}"#,
+        ] {
+            let doc: Document =
+                serde_json::from_value(crate::quickbooks::wire::parse(answer.as_bytes()).unwrap())
+                    .unwrap();
+            let t0 = DateTime::parse_from_rfc3339("2026-11-22T09:00:00-08:00").unwrap();
+            let s = Snapshot::of(
+                &"1".parse().unwrap(),
+                DocType::Invoice,
+                &doc,
+                "USD",
+                t0,
+                t0.to_utc(),
+            );
+            assert_eq!(s.balance, None, "{answer}");
+            assert_eq!(
+                s.status(s.fetched_at),
+                DocStatus::Invoice(InvoiceStatus::Sent),
+                "{answer}"
+            );
+        }
     }
 
     #[test]

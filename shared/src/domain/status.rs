@@ -8,6 +8,9 @@
 //! 5. **sent**: `EmailStatus` is `EmailSent`.
 //! 6. **awaiting send**: everything else (`NotSet`, `NeedToSend`); a zero-total invoice that is not voided
 //!    has nothing to pay and stays here until sent.
+//!
+//! An unknown `Balance` (QuickBooks left it out or null) says nothing about payment: rules 2–4 need it, so
+//! such an invoice is never shown paid, partly paid or overdue, only sent or awaiting send.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -28,7 +31,8 @@ pub enum InvoiceStatus {
 #[derive(Clone, Debug)]
 pub struct InvoiceFacts {
     pub total: Decimal,
-    pub balance: Decimal,
+    /// `None` when unknown: never taken as 0, which would read "paid in full".
+    pub balance: Option<Decimal>,
     pub due_date: Option<NaiveDate>,
     pub email_sent: bool,
     pub voided: bool,
@@ -37,14 +41,14 @@ pub struct InvoiceFacts {
 impl InvoiceStatus {
     /// `today` is the company's local date (QuickBooks due dates are company-local).
     pub fn derive(f: &InvoiceFacts, today: NaiveDate) -> Self {
-        let owed = f.balance > Decimal::ZERO;
+        let owed = f.balance.map(|b| b > Decimal::ZERO);
         if f.voided {
             InvoiceStatus::Voided
-        } else if !owed && f.total > Decimal::ZERO {
+        } else if owed == Some(false) && f.total > Decimal::ZERO {
             InvoiceStatus::PaidInFull
-        } else if owed && f.due_date.is_some_and(|d| d < today) {
+        } else if owed == Some(true) && f.due_date.is_some_and(|d| d < today) {
             InvoiceStatus::Overdue
-        } else if owed && f.balance < f.total {
+        } else if owed == Some(true) && f.balance < Some(f.total) {
             InvoiceStatus::PartiallyPaid
         } else if f.email_sent {
             InvoiceStatus::Sent
@@ -94,7 +98,7 @@ mod tests {
     ) -> InvoiceFacts {
         InvoiceFacts {
             total,
-            balance,
+            balance: Some(balance),
             due_date: due.map(|(m, d)| NaiveDate::from_ymd_opt(2026, m, d).unwrap()),
             email_sent: sent,
             voided,
@@ -177,6 +181,26 @@ mod tests {
             status(facts(dec!(0), dec!(0), None, true, false)),
             InvoiceStatus::Sent
         );
+    }
+
+    #[test]
+    fn an_unknown_balance_is_never_paid() {
+        let unknown = |due: Option<(u32, u32)>, sent: bool| InvoiceFacts {
+            balance: None,
+            ..facts(dec!(100), dec!(0), due, sent, false)
+        };
+        assert_eq!(status(unknown(None, true)), InvoiceStatus::Sent);
+        assert_eq!(status(unknown(None, false)), InvoiceStatus::AwaitingSend);
+        assert_eq!(
+            status(unknown(Some((1, 1)), true)),
+            InvoiceStatus::Sent,
+            "not known to be owed, so not overdue either"
+        );
+        let voided = InvoiceFacts {
+            balance: None,
+            ..facts(dec!(0), dec!(0), None, true, true)
+        };
+        assert_eq!(status(voided), InvoiceStatus::Voided);
     }
 
     #[test]

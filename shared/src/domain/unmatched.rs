@@ -8,7 +8,7 @@ use crate::settings::{Settings, UnmatchedItem};
 /// (B4); `None` when they do not, or name no account for this company.
 pub fn new_item_account<'a>(settings: &'a Settings, realm_id: &str) -> Option<&'a str> {
     match settings.unmatched_item {
-        UnmatchedItem::CreateItem => settings.income_accounts.get(realm_id).map(String::as_str),
+        UnmatchedItem::CreateItem => settings.income_accounts.get(realm_id).map(|a| a.as_str()),
         UnmatchedItem::Fail | UnmatchedItem::DefaultItem => None,
     }
 }
@@ -35,7 +35,7 @@ impl<'a> Unmatched<'a> {
             UnmatchedItem::DefaultItem => settings
                 .default_items
                 .get(realm_id)
-                .and_then(|id| items.iter().find(|i| &i.id == id))
+                .and_then(|id| items.iter().find(|i| i.id == id.as_str()))
                 .map_or(Unmatched::Refuse, Unmatched::DefaultItem),
             UnmatchedItem::CreateItem => new_item_account(settings, realm_id)
                 .map_or(Unmatched::NoIncomeAccount, |income_account| {
@@ -65,8 +65,8 @@ mod tests {
     fn settings(unmatched_item: UnmatchedItem) -> Settings {
         Settings {
             unmatched_item,
-            default_items: [("9130".to_string(), "7".to_string())].into(),
-            income_accounts: [("9130".to_string(), "79".to_string())].into(),
+            default_items: [("9130".parse().unwrap(), "7".parse().unwrap())].into(),
+            income_accounts: [("9130".parse().unwrap(), "79".parse().unwrap())].into(),
             ..Settings::default()
         }
     }

@@ -1,5 +1,6 @@
 //! The HubSpot APIs we call with an install's access token (hubspot-api.md §5, §6).
 
+use crate::error::{AppError, ErrorCode};
 use crate::outbound::{Outbound, Repeat, Reply};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -55,6 +56,35 @@ impl HubSpotError {
             None => true,
             Some(status) => status < 400 || matches!(status, 423 | 429 | 477) || status >= 500,
         }
+    }
+}
+
+/// HubSpot's answers as the admin reads them: transient ones are retried (503 to a workflow, so HubSpot
+/// redelivers), final ones get a code of their own and a plain message; HubSpot's own text is logged only.
+impl From<HubSpotError> for AppError {
+    fn from(e: HubSpotError) -> Self {
+        if let HubSpotError::Throttled { .. } = e {
+            return AppError::Throttled(e.to_string());
+        }
+        if e.is_transient() {
+            return AppError::upstream(SERVICE, e);
+        }
+        tracing::warn!(error = %e, "HubSpot refused a call");
+        let (code, message) = match e.status() {
+            Some(401 | 403) => (
+                ErrorCode::HubSpotAccessDenied,
+                "HubSpot refused the app access to this account's records (the app's authorization was revoked or lacks a permission it needs); reinstall the app in HubSpot, then try again",
+            ),
+            Some(404) => (
+                ErrorCode::HubSpotNotFound,
+                "a HubSpot record this needs no longer exists (deleted or merged); check the record and its associations, then try again",
+            ),
+            _ => (
+                ErrorCode::HubSpotRejected,
+                "HubSpot turned down a request of the integration, and retrying will not change that; the integration's logs have HubSpot's reason",
+            ),
+        };
+        AppError::refused(code, message)
     }
 }
 
@@ -266,10 +296,7 @@ pub(super) fn check(reply: &Reply) -> Result<(), HubSpotError> {
 fn garbled(reply: &Reply) -> HubSpotError {
     HubSpotError::Garbled {
         status: reply.status.as_u16(),
-        snippet: String::from_utf8_lossy(&reply.body)
-            .chars()
-            .take(200)
-            .collect(),
+        snippet: reply.snippet(),
     }
 }
 

@@ -6,7 +6,6 @@ pub mod crm;
 pub mod oauth;
 
 pub use api::{HubSpotApi, HubSpotError};
-pub use oauth::HubSpotOAuth;
 
 /// Required scopes: the card's objects (deals, contacts, companies) read/write, what documents are drafted
 /// from (line items, products, quotes, a deal's payments for paid invoices), our deal properties, workflow

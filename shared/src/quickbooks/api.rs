@@ -2,10 +2,9 @@
 //! `minorversion=75` on every call, `intuit_tid` logged.
 
 use super::fault::{fault_of, garbled, FaultKind, QboError};
-use crate::connections::Environment;
+use crate::config::Config;
 use crate::outbound::{Outbound, Repeat, Reply};
-use crate::tokens::Grant;
-use crate::{App, Config};
+use crate::tokens::{Grant, TokenBroker};
 use chrono::{DateTime, FixedOffset};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -27,7 +26,7 @@ pub enum Auth<'a> {
     /// A connected company's grant. QuickBooks can refuse a token we believe valid (revoked early, clock
     /// skew): the call then renews it once under the refresh lease and is retried once (issue 10, item 5).
     Grant {
-        app: &'a App,
+        tokens: &'a TokenBroker,
         grant: &'a Grant,
         /// The token in use, shared by every call made for the same company in this request.
         held: &'a std::sync::Mutex<String>,
@@ -44,6 +43,14 @@ impl Auth<'_> {
                 .clone(),
         }
     }
+}
+
+/// Production, or Intuit's sandbox (a developer's test companies, on their own host).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    Production,
+    Sandbox,
 }
 
 /// The API host of an environment.
@@ -160,7 +167,12 @@ impl QboApi<'_> {
         let Some(fault) = fault_of(&reply) else {
             return Ok(reply);
         };
-        let Auth::Grant { app, grant, held } = &self.auth else {
+        let Auth::Grant {
+            tokens,
+            grant,
+            held,
+        } = &self.auth
+        else {
             return Err(fault);
         };
         match fault.kind() {
@@ -170,7 +182,7 @@ impl QboApi<'_> {
                     "QuickBooks refused a live access token; renewing it once"
                 );
                 // Boxed: the renewal is rare and large; inline it would bloat every call's future.
-                let renewed = Box::pin(app.tokens.renew(app, grant, &token)).await?;
+                let renewed = Box::pin(tokens.renew(grant, &token)).await?;
                 *held
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = renewed.clone();
@@ -181,7 +193,7 @@ impl QboApi<'_> {
                 }
             }
             FaultKind::ReconnectNeeded => {
-                if let Err(e) = Box::pin(app.tokens.authorization_revoked(app, grant)).await {
+                if let Err(e) = Box::pin(tokens.authorization_revoked(grant)).await {
                     tracing::error!(error = %e, "could not mark the company reconnect needed");
                 }
                 Err(fault)
@@ -218,8 +230,11 @@ impl QboApi<'_> {
         Ok(reply)
     }
 
+    /// Every answer is read through `wire::parse`: amounts keep their digits (no `f64` on the way).
     fn decode<T: DeserializeOwned>(reply: &Reply) -> Result<T, QboError> {
-        serde_json::from_slice(&reply.body).map_err(|_| garbled(reply))
+        super::wire::parse(&reply.body)
+            .and_then(serde_json::from_value)
+            .map_err(|_| garbled(reply))
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, QboError> {
@@ -298,7 +313,7 @@ impl QboApi<'_> {
         url.query_pairs_mut().append_pair("requestid", request_id);
         let reply = self
             .call(reqwest::Method::POST, &url, "application/json", |b| {
-                b.json(body)
+                b.json(&super::wire::Wire(body))
             })
             .await?;
         Self::entity_of(&reply, entity)

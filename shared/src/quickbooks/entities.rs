@@ -1,10 +1,10 @@
 //! The QuickBooks entities we read, with only the fields we use (quickbooks-api.md §2). Unknown fields are
 //! ignored; fields QuickBooks leaves out (empty arrays, unset dates) default.
 
+use super::wire;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::str::FromStr;
 
 /// The sales documents this integration creates and lists (I3, B2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -87,8 +87,10 @@ pub struct Document {
     pub due_date: Option<NaiveDate>,
     #[serde(rename = "TotalAmt", default, deserialize_with = "money")]
     pub total: Decimal,
-    #[serde(rename = "Balance", default, deserialize_with = "money")]
-    pub balance: Decimal,
+    /// What is still owed; `None` when QuickBooks left it out or null (estimates have none): unknown, never
+    /// read as 0, which would mean "paid in full".
+    #[serde(rename = "Balance", default, deserialize_with = "money_if_given")]
+    pub balance: Option<Decimal>,
     #[serde(rename = "CurrencyRef", default)]
     pub currency: Option<Ref>,
     #[serde(rename = "CustomerRef", default)]
@@ -121,10 +123,11 @@ impl Document {
         self.total.checked_sub(self.tax.total_tax)
     }
 
-    /// A void zeroes the amounts and notes it (quickbooks-api.md §2, How "deleted" works).
+    /// A void zeroes the amounts and notes it (quickbooks-api.md §2, How "deleted" works); a document
+    /// without a balance (an estimate) is judged by its total and note.
     pub fn is_voided(&self) -> bool {
         self.total.is_zero()
-            && self.balance.is_zero()
+            && self.balance.is_none_or(|b| b.is_zero())
             && self
                 .private_note
                 .as_deref()
@@ -248,27 +251,25 @@ impl Payment {
     }
 }
 
-/// Amounts arrive as `275`, `275.0` or `19.99`; read the JSON text so no float rounding creeps in.
+/// Amounts arrive as `275`, `275.0` or `19.99` (quickbooks-api.md §2); `api.rs` reads answers with
+/// `wire::parse`, so a fraction reaches us as its text, never through an `f64`. A missing or null amount is 0.
 fn money<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    match value {
-        serde_json::Value::Null => Ok(Decimal::ZERO),
-        serde_json::Value::Number(n) => {
-            Decimal::from_str(&n.to_string()).map_err(serde::de::Error::custom)
-        }
-        serde_json::Value::String(s) => {
-            Decimal::from_str(s.trim()).map_err(serde::de::Error::custom)
-        }
-        other => Err(serde::de::Error::custom(format!("an amount, not {other}"))),
+    money_if_given(d).map(Option::unwrap_or_default)
+}
+
+/// An amount that may be unknown: missing or null is `None`.
+fn money_if_given<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        value => wire::decimal(&value)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("an amount, not {value}"))),
     }
 }
 
-/// An amount as QuickBooks takes it: a JSON number. Shortest-form float printing keeps two-decimal money
-/// exact on the wire (`19.99` stays `19.99`).
+/// An amount as QuickBooks takes it: a JSON number, to the cent, with exactly the decimal's digits.
 pub fn amount(d: Decimal) -> serde_json::Value {
-    use rust_decimal::prelude::ToPrimitive;
-    let cents = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    serde_json::json!(cents.to_f64().unwrap_or_default())
+    wire::number(crate::domain::money::to_cents(d))
 }
 
 #[cfg(test)]
@@ -283,7 +284,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.total, dec!(19.99));
-        assert_eq!(doc.balance, dec!(5));
+        assert_eq!(doc.balance, Some(dec!(5)));
         assert!(doc.meta.last_updated.is_some());
         assert_eq!(amount(dec!(19.99)).to_string(), "19.99");
         assert_eq!(amount(dec!(402.005)).to_string(), "402.01");

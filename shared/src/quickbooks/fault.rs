@@ -2,6 +2,7 @@
 //! and the XML throttle fault that comes even to JSON clients; and what each one means ([`QboError::kind`]),
 //! decided here only, so that no caller reads codes or texts of its own.
 
+use crate::error::{AppError, ErrorCode};
 use crate::outbound::{OutboundError, Reply};
 use crate::tokens::TokenError;
 use serde::Deserialize;
@@ -99,6 +100,38 @@ impl QboError {
     }
 }
 
+/// QuickBooks' answers as the user reads them, by what [`QboError::kind`] says each one means.
+impl From<QboError> for AppError {
+    fn from(e: QboError) -> Self {
+        let kind = e.kind();
+        match e {
+            QboError::Renewal(e) => e.into(),
+            _ if kind == FaultKind::Throttled => AppError::Throttled(
+                "QuickBooks is throttling this company; nothing was written, try again in a minute"
+                    .into(),
+            ),
+            _ if kind == FaultKind::ReconnectNeeded => AppError::reconnect_needed(),
+            QboError::Fault {
+                message, detail, ..
+            } => {
+                let text = match detail.filter(|d| !d.is_empty()) {
+                    Some(detail) => format!("{message}: {detail}"),
+                    None => message,
+                };
+                let code = match kind {
+                    FaultKind::DuplicateDocNumber => ErrorCode::DuplicateDocNumber,
+                    FaultKind::TaxCodeRequired => ErrorCode::TaxCodeRequired,
+                    FaultKind::ItemNotFound => ErrorCode::ItemNotFound,
+                    FaultKind::StaleObject => ErrorCode::Conflict,
+                    _ => ErrorCode::Rejected,
+                };
+                AppError::refused(code, format!("QuickBooks refused it: {text}"))
+            }
+            other => AppError::upstream("QuickBooks", other),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct Envelope {
     #[serde(rename = "Fault", alias = "fault")]
@@ -153,10 +186,7 @@ pub fn garbled(reply: &Reply) -> QboError {
     QboError::Garbled {
         status: reply.status.as_u16(),
         tid: reply.header("intuit_tid").unwrap_or("-").to_string(),
-        snippet: String::from_utf8_lossy(&reply.body)
-            .chars()
-            .take(200)
-            .collect(),
+        snippet: reply.snippet(),
     }
 }
 

@@ -4,10 +4,10 @@ pub mod api;
 pub mod entities;
 pub mod fault;
 pub mod oauth;
+pub mod wire;
 
 pub use api::{CompanyProfile, QboApi, Stamped};
 pub use fault::{FaultKind, QboError};
-pub use oauth::IntuitOAuth;
 
 /// Accounting scope: all this integration needs (quickbooks-api.md §1, Scopes).
 pub const SCOPE: &str = "com.intuit.quickbooks.accounting";

@@ -30,10 +30,6 @@ pub struct IdempotencyRecord<T> {
     pub outcome: Option<T>,
 }
 
-pub fn idempotency_key(portal_id: u64, key: &str) -> Key {
-    Key::new(format!("IDEMP#{portal_id}#{key}"), "IDEMP")
-}
-
 impl Store {
     /// Claims `key` for `in_progress_ms` (about the Lambda's remaining time). The record lives `keep_s` seconds.
     /// A claim whose in-progress time ran out (the worker died) can be taken over.

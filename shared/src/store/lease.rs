@@ -1,7 +1,7 @@
 //! Leases (`LOCK#{name}`): one holder at a time, until it releases or its time runs out. Used to serialise
 //! token refreshes across Lambdas and to keep two sync runs off the same company.
 
-use super::{num, Key, Store, StoreError};
+use super::{keys, num, Store, StoreError};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
@@ -14,10 +14,6 @@ pub struct Lease {
     pub until_ms: i64,
 }
 
-fn lease_key(name: &str) -> Key {
-    Key::new(format!("LOCK#{name}"), "LOCK")
-}
-
 impl Store {
     /// Takes the lease if it is free or its holder's time has run out. `None` means someone else holds it.
     pub async fn acquire_lease(
@@ -28,7 +24,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<Option<Lease>, StoreError> {
         let until_ms = now_ms + duration_ms;
-        let mut item = lease_key(name).to_item();
+        let mut item = keys::lease(name).to_item();
         item.insert("owner".into(), AttributeValue::S(owner.into()));
         item.insert("until_ms".into(), num(until_ms));
         // Let TTL tidy up long after the lease is meaningless; correctness relies on until_ms alone.
@@ -62,7 +58,7 @@ impl Store {
             .client
             .delete_item()
             .table_name(&self.table)
-            .set_key(Some(lease_key(&lease.name).to_item()))
+            .set_key(Some(keys::lease(&lease.name).to_item()))
             .condition_expression("#owner = :owner")
             .set_expression_attribute_names(Some(HashMap::from([(
                 "#owner".to_string(),

@@ -2,13 +2,17 @@
 //! (`gsi1pk`/`gsi1sk`) for reverse look-ups. Values are serde types stored as native DynamoDB attributes.
 //!
 //! TTL deletion is lazy (up to ~48 h), so every read and condition here compares the expiry itself.
+//!
+//! Every key the app writes is built in `keys.rs`; `Key::new` itself stays generic for the store's own tests.
 
 mod batch;
 mod idempotency;
+pub mod keys;
 mod lease;
 mod single_use;
 
-pub use idempotency::{idempotency_key, Claim, IdempotencyRecord};
+pub use idempotency::{Claim, IdempotencyRecord};
+pub use keys::KeyPrefix;
 pub use lease::Lease;
 
 use aws_sdk_dynamodb::error::SdkError;
@@ -34,6 +38,13 @@ pub enum StoreError {
         sk: String,
         detail: String,
     },
+}
+
+/// Storage that fails is our infrastructure failing: logged in full, answered generically.
+impl From<StoreError> for crate::error::AppError {
+    fn from(e: StoreError) -> Self {
+        crate::error::AppError::internal("storage", e)
+    }
 }
 
 impl StoreError {
@@ -194,18 +205,17 @@ impl Store {
         Ok(())
     }
 
-    /// All live items of one partition whose sort key starts with `sk_prefix`, following pagination.
+    /// All live items of one partition whose sort key starts with the prefix, following pagination.
     pub async fn query_prefix<T: DeserializeOwned>(
         &self,
-        pk: &str,
-        sk_prefix: &str,
+        prefix: &KeyPrefix,
         now_epoch: i64,
     ) -> Result<Vec<T>, StoreError> {
         let condition = "pk = :pk AND begins_with(sk, :prefix)";
         self.query(
             None,
             condition,
-            &[(":pk", pk), (":prefix", sk_prefix)],
+            &[(":pk", &prefix.pk), (":prefix", &prefix.sk_prefix)],
             now_epoch,
         )
         .await

@@ -4,21 +4,11 @@
 //! only copes with one of the two fails here, as it would against QuickBooks.
 
 use crate::faults::Fault;
-use rust_decimal::prelude::ToPrimitive;
+use crate::wire;
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::{json, Value};
-use std::str::FromStr;
+use serde_json::Value;
 
-/// A JSON number or numeric string as a decimal, read from its text (no float on the way).
-pub fn decimal(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Number(n) => Decimal::from_str(&n.to_string())
-            .or_else(|_| Decimal::from_scientific(&n.to_string()))
-            .ok(),
-        Value::String(s) => Decimal::from_str(s.trim()).ok(),
-        _ => None,
-    }
-}
+pub use crate::wire::decimal;
 
 /// The largest amount, quantity or price the simulator takes. Not a documented QuickBooks limit: the
 /// simulator's own, so that every product and sum it computes over a company's records stays far inside a
@@ -54,25 +44,22 @@ pub fn money(d: Decimal) -> Decimal {
 
 /// A line amount: `275` when whole, `275.5` otherwise.
 pub fn line_amount(d: Decimal) -> Value {
-    match d.to_i64().filter(|_| d.fract().is_zero()) {
-        Some(whole) => json!(whole),
-        None => to_json(d),
-    }
+    wire::number(&d.normalize().to_string())
 }
 
 /// A total or balance: always with a fraction (`275.0`).
 pub fn total_amount(d: Decimal) -> Value {
-    to_json(d)
-}
-
-/// JSON has one number type; serde_json writes it from an `f64`, exact for any amount in cents below 2^53.
-fn to_json(d: Decimal) -> Value {
-    json!(d.to_f64().unwrap_or_default())
+    let text = d.normalize().to_string();
+    match text.contains('.') {
+        true => wire::number(&text),
+        false => wire::number(&format!("{text}.0")),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn whole_lines_are_integers_and_totals_are_not() {
@@ -86,5 +73,16 @@ mod tests {
         assert!(amount(&json!("79228162514264337593543950335"), "Qty").is_err());
         assert!(amount(&json!(1e20), "Qty").is_err());
         assert_eq!(amount(&json!(2), "Qty").unwrap(), Some(Decimal::TWO));
+    }
+
+    #[test]
+    fn amounts_keep_digits_an_f64_would_round() {
+        let price = Decimal::from_str_exact("1000000000000.1234567").unwrap();
+        let stored = line_amount(price);
+        assert_eq!(decimal(&stored), Some(price));
+        assert_eq!(amount(&stored, "UnitPrice").unwrap(), Some(price));
+        let total = Decimal::from_str_exact("9999999999999.99").unwrap();
+        assert_eq!(decimal(&total_amount(total)), Some(total));
+        assert_eq!(total_amount(Decimal::new(27500, 2)).to_string(), "275.0");
     }
 }

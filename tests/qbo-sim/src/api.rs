@@ -6,6 +6,7 @@ use crate::clock::Moment;
 use crate::faults::{self, Fault};
 use crate::rules::Options;
 use crate::state::{Company, Sim};
+use crate::wire;
 use crate::writes::{self, Operation};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -108,13 +109,16 @@ pub async fn company(
 }
 
 fn envelope(entity: &str, record: &Value, at: &Moment) -> Response {
-    Json(json!({ entity: record, "time": at.time() })).into_response()
+    wire::answer(
+        StatusCode::OK,
+        &json!({ entity: record, "time": at.time() }),
+    )
 }
 
 /// An answer body with its `time`, or the fault.
 fn respond(result: Result<Value, Fault>, at: &Moment) -> Response {
     match result {
-        Ok(body) => Json(body).into_response(),
+        Ok(body) => wire::answer(StatusCode::OK, &body),
         Err(fault) => fault.response(at),
     }
 }
@@ -141,7 +145,7 @@ fn replayed(
             Err(fault) => (fault.status, fault.envelope(at)),
         },
     );
-    (status, Json(body)).into_response()
+    wire::answer(status, &body)
 }
 
 /// `POST …/{entity}`: a create, or an update when the body has an `Id`; `operation=update|delete|void`,
@@ -161,7 +165,7 @@ fn write(
         allow_duplicate_doc_numbers: include.eq_ignore_ascii_case("allowduplicatedocnum"),
     };
     replayed(company, params, at, |company| {
-        let body: Value = serde_json::from_str(body)
+        let body = wire::parse(body)
             .map_err(|e| Fault::invalid_body(format!("The request body is not JSON: {e}")))?;
         let op = match params.get("operation").map(String::as_str) {
             Some("delete") => Operation::Delete,

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 pub const MAX_ITEMS: usize = 30;
 
 pub fn response(company: &mut Company, body: &str, at: &Moment) -> Result<Value, Fault> {
-    let request: Value = serde_json::from_str(body)
+    let request = crate::wire::parse(body)
         .map_err(|e| Fault::invalid_body(format!("The batch is not JSON: {e}")))?;
     let items = request["BatchItemRequest"]
         .as_array()

@@ -18,6 +18,7 @@ mod pdf;
 mod query;
 mod rules;
 mod state;
+mod wire;
 mod writes;
 
 pub use calls::Calls;

@@ -8,7 +8,7 @@ use crate::amounts::decimal;
 use crate::clock::{parse_instant, Moment};
 use crate::faults::Fault;
 use crate::state::Company;
-use axum::response::IntoResponse;
+use crate::wire::is_number;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
@@ -350,7 +350,7 @@ fn condition(p: &mut Parser, entity: &str) -> Result<Condition, Fault> {
 fn field_value<'a>(record: &'a Value, field: &str) -> Option<&'a Value> {
     let v = field.split('.').try_fold(record, |v, part| v.get(part))?;
     match v {
-        Value::Object(o) => o.get("value").or_else(|| o.get("Address")),
+        Value::Object(o) if !is_number(v) => o.get("value").or_else(|| o.get("Address")),
         other => Some(other),
     }
 }
@@ -363,8 +363,8 @@ fn compare(field: &str, value: &Value, literal: &Literal, zone: Tz) -> Option<Or
             Some(parse_instant(s, zone)?.cmp(&parse_instant(l, zone)?))
         }
         (Value::Bool(b), Literal::Bool(l)) => Some(b.cmp(l)),
-        (Value::Number(_), Literal::Number(l)) => Some(decimal(value)?.cmp(l)),
-        (Value::Number(_), Literal::Text(l)) => {
+        (v, Literal::Number(l)) if is_number(v) => Some(decimal(value)?.cmp(l)),
+        (v, Literal::Text(l)) if is_number(v) => {
             Some(decimal(value)?.cmp(&Decimal::from_str(l).ok()?))
         }
         (Value::String(s), Literal::Text(l)) if field == "Id" => {
@@ -494,7 +494,7 @@ pub fn answer(company: &Company, statement: &str, at: &Moment) -> axum::response
     match response(company, statement) {
         Ok(mut body) => {
             body["time"] = json!(at.time());
-            axum::Json(body).into_response()
+            crate::wire::answer(axum::http::StatusCode::OK, &body)
         }
         Err(fault) => fault.response(at),
     }

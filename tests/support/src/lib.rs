@@ -209,7 +209,7 @@ pub async fn seed_portal(
     for (realm, name, status) in companies {
         Connection {
             portal_id,
-            realm_id: realm.to_string(),
+            realm_id: realm.parse().expect("a realm id"),
             profile: shared::quickbooks::CompanyProfile {
                 name: name.to_string(),
                 country: "US".into(),

@@ -7,8 +7,7 @@ use hubspot_sim::HubSpotSim;
 use qbo_sim::QboSim;
 use shared::connections::{Connection, Environment, Status};
 use shared::installs::Install;
-use shared::quickbooks::api::{base_for, Auth};
-use shared::quickbooks::QboApi;
+use shared::quickbooks::api::Auth;
 use shared::tokens::Grant;
 use shared::{App, TokenSet};
 
@@ -91,26 +90,23 @@ impl World {
         world.reissue_tokens().await;
         // What the install does: our deal properties exist in the account.
         let token = world.hubspot.issue_access_token();
-        shared::hubspot::HubSpotApi {
-            http: &world.app.http,
-            base: &world.app.config.hubspot_api_base,
-            access_token: &token,
-        }
-        .ensure_deal_properties()
-        .await
-        .expect("deal properties");
+        world
+            .app
+            .hubspot_api(&token)
+            .ensure_deal_properties()
+            .await
+            .expect("deal properties");
         for realm in [US, UK, CA] {
             let token = world.qbo.issue_access_token(realm);
-            let api = QboApi {
-                http: &world.app.http,
-                base: base_for(&world.app.config, Environment::Production),
-                realm_id: realm,
-                auth: Auth::Token(&token),
-            };
-            let profile = api.company_profile().await.expect("company profile");
+            let profile = world
+                .app
+                .qbo_api(Environment::Production, realm, Auth::Token(&token))
+                .company_profile()
+                .await
+                .expect("company profile");
             Connection {
                 portal_id: PORTAL,
-                realm_id: realm.into(),
+                realm_id: realm.parse().expect("a realm id"),
                 profile,
                 environment: Environment::Production,
                 status: Status::Active,
@@ -128,29 +124,21 @@ impl World {
     /// their expiry); the app's in-process copies are dropped.
     pub async fn reissue_tokens(&self) {
         let hubspot = Grant::HubSpot { portal_id: PORTAL };
-        self.h
-            .vault
-            .write(
-                &hubspot.secret_id(),
-                &tokens(self.hubspot.issue_access_token()),
-            )
+        self.app
+            .tokens
+            .keep(&hubspot, &tokens(self.hubspot.issue_access_token()))
             .await
             .expect("hubspot tokens");
-        self.app.tokens.forget(&hubspot);
         for realm in [US, UK, CA] {
             let grant = Grant::QuickBooks {
                 portal_id: PORTAL,
-                realm_id: realm.into(),
+                realm_id: realm.parse().expect("a realm id"),
             };
-            self.h
-                .vault
-                .write(
-                    &grant.secret_id(),
-                    &tokens(self.qbo.issue_access_token(realm)),
-                )
+            self.app
+                .tokens
+                .keep(&grant, &tokens(self.qbo.issue_access_token(realm)))
                 .await
                 .expect("qbo tokens");
-            self.app.tokens.forget(&grant);
         }
     }
 
@@ -160,18 +148,17 @@ impl World {
         let (access, refresh) = self.qbo.issue_grant(realm);
         let grant = Grant::QuickBooks {
             portal_id: PORTAL,
-            realm_id: realm.into(),
+            realm_id: realm.parse().expect("a realm id"),
         };
         let tokens = TokenSet {
             refresh_token: refresh,
             ..tokens(access)
         };
-        self.h
-            .vault
-            .write(&grant.secret_id(), &tokens)
+        self.app
+            .tokens
+            .keep(&grant, &tokens)
             .await
             .expect("qbo tokens");
-        self.app.tokens.forget(&grant);
     }
 
     /// The QuickBooks documents of one kind in a company, straight from the simulator's state.

@@ -40,7 +40,7 @@ export const record = {
       "updatedAt": "2026-11-22T17:00:00Z"
     },
     {
-      "balance": "402.00",
+      "balance": null,
       "companyName": "Sandbox US",
       "currency": "EUR",
       "currencyMismatch": false,

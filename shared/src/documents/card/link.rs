@@ -69,7 +69,7 @@ pub async fn link_existing(
                 portal_id,
                 record: record.clone(),
                 snapshot: Snapshot::of(
-                    realm_id,
+                    company.realm_id(),
                     doc_type,
                     doc,
                     &company.connection.profile.home_currency,

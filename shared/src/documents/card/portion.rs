@@ -53,7 +53,7 @@ pub(super) async fn apply_portion(
     let ids: Vec<&str> = links
         .iter()
         .map(|l| &l.snapshot)
-        .filter(|s| s.realm_id == company.realm_id() && s.doc_type == DocType::Invoice)
+        .filter(|s| &s.realm_id == company.realm_id() && s.doc_type == DocType::Invoice)
         .map(|s| s.id.as_str())
         .collect();
     let mut billed = rust_decimal::Decimal::ZERO;

@@ -118,7 +118,7 @@ impl Current {
             )
             .await
             {
-                tracing::warn!(error = %e, deal_id, "deal properties not updated");
+                tracing::warn!(error = %e, %deal_id, "deal properties not updated");
                 self.notices.push(format!(
                     "The deal was not fully updated from QuickBooks ({}); it will be on the next refresh",
                     e.public_message()

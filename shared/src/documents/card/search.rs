@@ -178,7 +178,7 @@ pub async fn search_invoices(
         .iter()
         .map(|d| {
             let s = Snapshot::of(
-                realm_id,
+                company.realm_id(),
                 DocType::Invoice,
                 d,
                 &profile.home_currency,

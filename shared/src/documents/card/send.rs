@@ -54,7 +54,7 @@ pub async fn send_invoice(
     let install = crate::installs::Install::require(&app.store, portal_id, now.timestamp()).await?;
     let profile = &company.connection.profile;
     let snapshot = Snapshot::of(
-        realm_id,
+        company.realm_id(),
         DocType::Invoice,
         &sent.value,
         &profile.home_currency,
@@ -76,7 +76,7 @@ pub async fn send_invoice(
                 if let Err(e) =
                     bring_up_to_date(app, portal_id, deal_id, &links, &connections, true).await
                 {
-                    tracing::warn!(error = %e, deal_id, "deal not updated after send");
+                    tracing::warn!(error = %e, %deal_id, "deal not updated after send");
                 }
             }
         }
