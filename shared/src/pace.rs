@@ -58,7 +58,11 @@ impl Pacer {
                 let now = Instant::now();
                 let mut wait = Duration::ZERO;
                 for w in windows.iter_mut() {
-                    while w.sent.front().is_some_and(|t| now.duration_since(*t) >= w.limit.per) {
+                    while w
+                        .sent
+                        .front()
+                        .is_some_and(|t| now.duration_since(*t) >= w.limit.per)
+                    {
                         w.sent.pop_front();
                     }
                     if w.sent.len() >= w.limit.calls {
@@ -98,8 +102,16 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn no_window_ever_holds_more_calls_than_its_limit() {
         let pacer = Arc::new(Pacer::new(&[
-            Limit { service: "Q", calls: 10, per: Duration::from_secs(1) },
-            Limit { service: "Q", calls: 25, per: Duration::from_secs(60) },
+            Limit {
+                service: "Q",
+                calls: 10,
+                per: Duration::from_secs(1),
+            },
+            Limit {
+                service: "Q",
+                calls: 25,
+                per: Duration::from_secs(60),
+            },
         ]));
         let start = Instant::now();
         let mut at = Vec::new();
@@ -115,11 +127,18 @@ mod tests {
         })
         .await;
         for (i, t) in at.iter().enumerate() {
-            let in_last_second = at[..=i].iter().filter(|s| *t - **s < Duration::from_secs(1)).count();
+            let in_last_second = at[..=i]
+                .iter()
+                .filter(|s| *t - **s < Duration::from_secs(1))
+                .count();
             assert!(in_last_second <= 10, "call {i} at {t:?}");
         }
         assert!(at[24] < Duration::from_secs(3), "{:?}", at[24]);
-        assert!(at[25] >= Duration::from_secs(60), "the 26th waits for the minute: {:?}", at[25]);
+        assert!(
+            at[25] >= Duration::from_secs(60),
+            "the 26th waits for the minute: {:?}",
+            at[25]
+        );
     }
 
     #[tokio::test]

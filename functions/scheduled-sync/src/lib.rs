@@ -57,7 +57,9 @@ pub async fn handle(
             body: r.body.unwrap_or_default(),
         })
         .collect();
-    let stop_at = deadline.checked_sub(PAGE_MARGIN).unwrap_or_else(Instant::now);
+    let stop_at = deadline
+        .checked_sub(PAGE_MARGIN)
+        .unwrap_or_else(Instant::now);
     let retry = worker::work(app, queue, deliveries, stop_at).await;
     let mut answer = SqsBatchResponse::default();
     answer.batch_item_failures = retry

@@ -22,15 +22,38 @@ async fn a_tick_queues_one_job_per_active_company_and_nothing_else() {
     };
     assert_eq!(planned.queued, 0);
 
-    seed_portal(&h.store, 1, &[("10", "A", Status::Active), ("11", "B", Status::ReconnectNeeded)]).await;
-    seed_portal(&h.store, 2, &[("10", "A again", Status::Active), ("12", "C", Status::Disconnected)]).await;
+    seed_portal(
+        &h.store,
+        1,
+        &[
+            ("10", "A", Status::Active),
+            ("11", "B", Status::ReconnectNeeded),
+        ],
+    )
+    .await;
+    seed_portal(
+        &h.store,
+        2,
+        &[
+            ("10", "A again", Status::Active),
+            ("12", "C", Status::Disconnected),
+        ],
+    )
+    .await;
     let Answer::Planned(planned) = handle(&app, &q.jobs(), common::scheduled_event(), deadline)
         .await
         .unwrap()
     else {
         panic!("a scheduled event plans")
     };
-    assert_eq!((planned.queued, planned.reconnect_needed, planned.disconnected), (2, 1, 1));
+    assert_eq!(
+        (
+            planned.queued,
+            planned.reconnect_needed,
+            planned.disconnected
+        ),
+        (2, 1, 1)
+    );
 
     let mut jobs = Vec::new();
     while q
@@ -48,8 +71,16 @@ async fn a_tick_queues_one_job_per_active_company_and_nothing_else() {
     assert_eq!(
         jobs,
         [
-            Job { portal_id: 1, realm_id: "10".into(), objects: None },
-            Job { portal_id: 2, realm_id: "10".into(), objects: None },
+            Job {
+                portal_id: 1,
+                realm_id: "10".parse().unwrap(),
+                objects: None
+            },
+            Job {
+                portal_id: 2,
+                realm_id: "10".parse().unwrap(),
+                objects: None
+            },
         ]
     );
 }

@@ -11,7 +11,11 @@ use test_support::world::{World, PORTAL, UK, US};
 const BUDGET: Duration = Duration::from_secs(600);
 
 /// The live records of a HubSpot object with a property set, by that property's value.
-fn hubspot_by(w: &World, object: &str, property: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+fn hubspot_by(
+    w: &World,
+    object: &str,
+    property: &str,
+) -> BTreeMap<String, BTreeMap<String, String>> {
     w.hubspot.with_state(|s| {
         s.objects
             .get(object)
@@ -44,9 +48,14 @@ async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_
     for realm in [US, UK] {
         let contacts = hubspot_by(&w, "contacts", "qbo_customer_key");
         // An inactive customer is not brought in; had it been synced before, it would be marked inactive.
-        for c in qbo_records(&w, realm, "Customer").into_iter().filter(|c| c["Active"] != false) {
+        for c in qbo_records(&w, realm, "Customer")
+            .into_iter()
+            .filter(|c| c["Active"] != false)
+        {
             let key = format!("{realm}:{}", c["Id"].as_str().unwrap());
-            let email = c.pointer("/PrimaryEmailAddr/Address").and_then(Value::as_str);
+            let email = c
+                .pointer("/PrimaryEmailAddr/Address")
+                .and_then(Value::as_str);
             let found = contacts.get(&key).is_some()
                 || email.is_some_and(|e| {
                     hubspot_by(&w, "contacts", "email").contains_key(&e.to_lowercase())
@@ -54,15 +63,22 @@ async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_
             assert!(found, "customer {key} has no contact");
         }
         let products = hubspot_by(&w, "products", "qbo_item_key");
-        for i in qbo_records(&w, realm, "Item").into_iter().filter(|i| i["Active"] != false) {
+        for i in qbo_records(&w, realm, "Item")
+            .into_iter()
+            .filter(|i| i["Active"] != false)
+        {
             let key = format!("{realm}:{}", i["Id"].as_str().unwrap());
-            let p = products.get(&key).unwrap_or_else(|| panic!("item {key} has no product"));
+            let p = products
+                .get(&key)
+                .unwrap_or_else(|| panic!("item {key} has no product"));
             assert_eq!(p.get("name").map(String::as_str), i["Name"].as_str());
         }
         let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
         for i in qbo_records(&w, realm, "Invoice") {
             let key = format!("{realm}:{}", i["Id"].as_str().unwrap());
-            let inv = invoices.get(&key).unwrap_or_else(|| panic!("invoice {key} missing"));
+            let inv = invoices
+                .get(&key)
+                .unwrap_or_else(|| panic!("invoice {key} missing"));
             assert_eq!(inv["hs_invoice_billable"], "false");
             assert!(!inv["qbo_invoice_status"].is_empty());
         }
@@ -77,7 +93,10 @@ async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert_eq!(qbo_calls.len(), 3, "{qbo_calls:#?}");
-    assert!(qbo_calls.iter().all(|c| c.contains("/cdc")), "{qbo_calls:#?}");
+    assert!(
+        qbo_calls.iter().all(|c| c.contains("/cdc")),
+        "{qbo_calls:#?}"
+    );
     let hubspot_calls: Vec<String> = w.hubspot.requests()[hubspot_before..]
         .iter()
         .map(|r| format!("{} {}", r.method, r.path))
@@ -104,7 +123,9 @@ async fn changes_in_quickbooks_reach_hubspot_on_the_next_run_with_one_cdc_call()
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
 
-    let renamed = qbo_pick(&w, US, "Customer", |c| c["Active"] != false && c["GivenName"].is_string());
+    let renamed = qbo_pick(&w, US, "Customer", |c| {
+        c["Active"] != false && c["GivenName"].is_string()
+    });
     let mut rename = ids(&renamed);
     rename["GivenName"] = "Grace".into();
     w.qbo_post(US, "customer", rename).await;
@@ -114,11 +135,19 @@ async fn changes_in_quickbooks_reach_hubspot_on_the_next_run_with_one_cdc_call()
     w.qbo_post(US, "item", reprice).await;
     let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
     let voided = qbo_pick(&w, US, "Invoice", open);
-    w.qbo_post(US, "invoice?operation=void", serde_json::json!({"Id": voided["Id"], "SyncToken": voided["SyncToken"]}))
-        .await;
+    w.qbo_post(
+        US,
+        "invoice?operation=void",
+        serde_json::json!({"Id": voided["Id"], "SyncToken": voided["SyncToken"]}),
+    )
+    .await;
     let deleted = qbo_pick(&w, US, "Invoice", |i| open(i) && i["Id"] != voided["Id"]);
-    w.qbo_post(US, "invoice?operation=delete", serde_json::json!({"Id": deleted["Id"], "SyncToken": deleted["SyncToken"]}))
-        .await;
+    w.qbo_post(
+        US,
+        "invoice?operation=delete",
+        serde_json::json!({"Id": deleted["Id"], "SyncToken": deleted["SyncToken"]}),
+    )
+    .await;
 
     let qbo_before = w.qbo.requests().len();
     common::tick(&w.app, &q, BUDGET).await;
@@ -131,12 +160,21 @@ async fn changes_in_quickbooks_reach_hubspot_on_the_next_run_with_one_cdc_call()
 
     let key = |r: &Value| format!("{US}:{}", r["Id"].as_str().unwrap());
     let contacts = hubspot_by(&w, "contacts", "qbo_customer_key");
-    let email = renamed.pointer("/PrimaryEmailAddr/Address").and_then(Value::as_str);
+    let email = renamed
+        .pointer("/PrimaryEmailAddr/Address")
+        .and_then(Value::as_str);
     let contact = contacts.get(&key(&renamed)).cloned().or_else(|| {
-        email.and_then(|e| hubspot_by(&w, "contacts", "email").get(&e.to_lowercase()).cloned())
+        email.and_then(|e| {
+            hubspot_by(&w, "contacts", "email")
+                .get(&e.to_lowercase())
+                .cloned()
+        })
     });
     assert_eq!(contact.unwrap()["firstname"], "Grace");
-    assert_eq!(hubspot_by(&w, "products", "qbo_item_key")[&key(&item)]["price"], "1234567.125");
+    assert_eq!(
+        hubspot_by(&w, "products", "qbo_item_key")[&key(&item)]["price"],
+        "1234567.125"
+    );
     let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
     assert_eq!(invoices[&key(&voided)]["qbo_invoice_status"], "Voided");
     assert_eq!(invoices[&key(&deleted)]["qbo_invoice_status"], "Deleted");
@@ -157,8 +195,11 @@ fn synced_state(w: &World) -> BTreeMap<String, BTreeMap<String, BTreeMap<String,
                 .into_iter()
                 .map(|(k, mut props)| {
                     props.retain(|name, _| {
-                        !(name.contains("date") || name.starts_with("hs_object") || name.starts_with("hs_created")
-                            || name.starts_with("hs_last") || name.starts_with("hs_updated"))
+                        !(name.contains("date")
+                            || name.starts_with("hs_object")
+                            || name.starts_with("hs_created")
+                            || name.starts_with("hs_last")
+                            || name.starts_with("hs_updated"))
                     });
                     (k, props)
                 })
@@ -192,12 +233,19 @@ async fn an_existing_contact_is_matched_by_email_and_a_customer_without_one_stil
     let customer = qbo_pick(&w, US, "Customer", |c| {
         c["Active"] != false && c.pointer("/PrimaryEmailAddr/Address").is_some()
     });
-    let email = customer.pointer("/PrimaryEmailAddr/Address").and_then(Value::as_str).unwrap();
+    let email = customer
+        .pointer("/PrimaryEmailAddr/Address")
+        .and_then(Value::as_str)
+        .unwrap();
     // The customer's e-mail on a contact HubSpot already has (the demo account may hold one).
     let seeded = w.hubspot.with_state(|s| {
         s.objects["contacts"]
             .values()
-            .find(|r| r.properties.get("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+            .find(|r| {
+                r.properties
+                    .get("email")
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            })
             .map(|r| r.id.to_string())
     });
     let existing = match seeded {
@@ -207,8 +255,12 @@ async fn an_existing_contact_is_matched_by_email_and_a_customer_without_one_stil
             w.hubspot_create("contacts", contact).await
         }
     };
-    w.qbo_post(US, "customer", serde_json::json!({"DisplayName": "No Mail Ltd", "CompanyName": "No Mail Ltd"}))
-        .await;
+    w.qbo_post(
+        US,
+        "customer",
+        serde_json::json!({"DisplayName": "No Mail Ltd", "CompanyName": "No Mail Ltd"}),
+    )
+    .await;
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
 
@@ -216,17 +268,37 @@ async fn an_existing_contact_is_matched_by_email_and_a_customer_without_one_stil
         s.objects["contacts"]
             .values()
             .filter(|r| r.archived_at.is_none())
-            .filter(|r| r.properties.get("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+            .filter(|r| {
+                r.properties
+                    .get("email")
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            })
             .map(|r| r.id.to_string())
             .collect()
     });
     assert_eq!(with_email, [existing.clone()], "matched, not duplicated");
-    let contact = w.hubspot.with_state(|s| s.objects["contacts"][&existing.parse::<u64>().unwrap()].properties.clone());
+    let contact = w.hubspot.with_state(|s| {
+        s.objects["contacts"][&existing.parse::<u64>().unwrap()]
+            .properties
+            .clone()
+    });
     assert!(contact["qbo_customer_key"].starts_with(US), "{contact:#?}");
-    let ids = shared::sync::idmap::IdMap { store: &w.app.store, portal_id: PORTAL, realm_id: US };
+    let realm = US.parse().unwrap();
+    let ids = shared::sync::idmap::IdMap {
+        store: &w.app.store,
+        portal_id: PORTAL,
+        realm_id: &realm,
+    };
     let id = customer["Id"].as_str().unwrap();
-    let mapped = ids.find(shared::sync::SyncObject::Contacts, &[id]).await.unwrap();
-    assert_eq!(mapped.get(id), Some(&existing), "the customer's contact is the one HubSpot had");
+    let mapped = ids
+        .find(shared::sync::SyncObject::Contacts, &[id])
+        .await
+        .unwrap();
+    assert_eq!(
+        mapped.get(id),
+        Some(&existing),
+        "the customer's contact is the one HubSpot had"
+    );
 
     let no_mail = hubspot_by(&w, "contacts", "company")
         .remove("No Mail Ltd")
@@ -245,13 +317,27 @@ async fn a_record_hubspot_refuses_is_kept_with_its_reason_and_applied_once_fixed
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
 
-    let failures = shared::sync::failures::Failures { store: &w.app.store, portal_id: PORTAL, realm_id: US };
+    let realm = US.parse().unwrap();
+    let failures = shared::sync::failures::Failures {
+        store: &w.app.store,
+        portal_id: PORTAL,
+        realm_id: &realm,
+    };
     let failed = failures.list().await.unwrap();
     assert_eq!(failed.len(), 1, "{failed:#?}");
-    assert_eq!(failed[0].qbo_id, created["Customer"]["Id"].as_str().unwrap());
-    assert!(failed[0].reason.contains("HubSpot refused it"), "{}", failed[0].reason);
+    assert_eq!(
+        failed[0].qbo_id,
+        created["Customer"]["Id"].as_str().unwrap()
+    );
+    assert!(
+        failed[0].reason.contains("HubSpot refused it"),
+        "{}",
+        failed[0].reason
+    );
     // Everything else arrived.
-    assert!(hubspot_by(&w, "invoices", "qbo_invoice_key").len() >= qbo_records(&w, US, "Invoice").len());
+    assert!(
+        hubspot_by(&w, "invoices", "qbo_invoice_key").len() >= qbo_records(&w, US, "Invoice").len()
+    );
 
     let mut fix = ids(&created["Customer"]);
     fix["PrimaryEmailAddr"] = serde_json::json!({"Address": "typo@example.com"});
@@ -273,9 +359,24 @@ async fn throttling_and_garbled_answers_from_both_sides_delay_the_sync_but_lose_
     let fault = |path: &str, kind: Value, count: u32| serde_json::json!({"path_contains": path, "kind": kind, "count": count});
     let throttled = serde_json::json!({"type": "status", "status": 429,
         "body": "{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\",\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}"});
-    w.control(&w.hubspot.base_url(), "/_sim/faults", fault("/batch/upsert", throttled, 3)).await;
-    w.control(&w.qbo.base_url(), "/_sim/faults", fault("/query", serde_json::json!({"type": "malformed_json"}), 2)).await;
-    w.control(&w.hubspot.base_url(), "/_sim/faults", fault("/associations", serde_json::json!({"type": "truncated"}), 1)).await;
+    w.control(
+        &w.hubspot.base_url(),
+        "/_sim/faults",
+        fault("/batch/upsert", throttled, 3),
+    )
+    .await;
+    w.control(
+        &w.qbo.base_url(),
+        "/_sim/faults",
+        fault("/query", serde_json::json!({"type": "malformed_json"}), 2),
+    )
+    .await;
+    w.control(
+        &w.hubspot.base_url(),
+        "/_sim/faults",
+        fault("/associations", serde_json::json!({"type": "truncated"}), 1),
+    )
+    .await;
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
     // Failed deliveries come back after the visibility timeout.
@@ -293,19 +394,39 @@ async fn a_company_that_needs_reconnecting_stops_its_sync_without_a_retry_loop()
     w.without_rate_limits().await;
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
-    w.control(&w.qbo.base_url(), "/_sim/revoke", serde_json::json!({"realm_id": US, "refresh_tokens": true})).await;
+    w.control(
+        &w.qbo.base_url(),
+        "/_sim/revoke",
+        serde_json::json!({"realm_id": US, "refresh_tokens": true}),
+    )
+    .await;
     w.reissue_tokens().await;
-    w.control(&w.qbo.base_url(), "/_sim/revoke", serde_json::json!({"realm_id": US, "refresh_tokens": true})).await;
+    w.control(
+        &w.qbo.base_url(),
+        "/_sim/revoke",
+        serde_json::json!({"realm_id": US, "refresh_tokens": true}),
+    )
+    .await;
     common::tick(&w.app, &q, BUDGET).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(common::drain(&w.app, &q, BUDGET).await, 0, "nothing comes back");
+    assert_eq!(
+        common::drain(&w.app, &q, BUDGET).await,
+        0,
+        "nothing comes back"
+    );
     assert_eq!(q.waiting(&q.dead_letters_url).await.unwrap(), 0);
     let connection: shared::connections::Connection = w
         .app
         .store
-        .get(&shared::connections::connection_key(PORTAL, US), chrono::Utc::now().timestamp())
+        .get(
+            &shared::store::keys::connection(PORTAL.into(), &US.parse().unwrap()),
+            chrono::Utc::now().timestamp(),
+        )
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(connection.status, shared::connections::Status::ReconnectNeeded);
+    assert_eq!(
+        connection.status,
+        shared::connections::Status::ReconnectNeeded
+    );
 }

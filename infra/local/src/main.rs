@@ -133,7 +133,10 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
     // back after 30 s; the fifth failure goes to the dead-letter queue).
     let queue = Arc::new(LocalQueue::create(&sdk, SYNC_QUEUE, 30, 5).await?);
     let app = Arc::new(app);
-    println!("  sqs (moto)  {}   polled like Lambda's event source → functions/scheduled-sync", queue.url);
+    println!(
+        "  sqs (moto)  {}   polled like Lambda's event source → functions/scheduled-sync",
+        queue.url
+    );
     tasks.spawn(scheduler::poll(app.clone(), queue.clone()));
     for schedule in schedules {
         anyhow::ensure!(
@@ -156,10 +159,16 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
     println!("{}", try_line(&public_base, upstreams.sims.is_some()));
     println!("Ctrl-C stops everything.");
 
-    let server = axum::serve(listener, gateway::router(Gateway { app: (*app).clone(), routes }))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        });
+    let server = axum::serve(
+        listener,
+        gateway::router(Gateway {
+            app: (*app).clone(),
+            routes,
+        }),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
     let result = server.await.context("gateway failed");
     tasks.shutdown().await;
     result

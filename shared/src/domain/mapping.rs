@@ -275,20 +275,32 @@ mod tests {
 
     #[test]
     fn numbers_stay_exact_and_dates_are_midnight_utc() {
-        let record: Value =
-            serde_json::from_str(r#"{"TotalAmt": 1000000000000.1234567, "TxnDate": "2026-03-01", "Balance": 0}"#)
-                .unwrap();
+        let record: Value = serde_json::from_str(
+            r#"{"TotalAmt": 1000000000000.1234567, "TxnDate": "2026-03-01", "Balance": 0}"#,
+        )
+        .unwrap();
         let p = project(&record, &defaults(SyncObject::Invoices)).unwrap();
         assert_eq!(p["hs_invoice_date"], "1772323200000");
         assert_eq!(p["qbo_balance"], "0");
-        assert!(p["qbo_total"].starts_with("1000000000000.12"), "{}", p["qbo_total"]);
+        assert!(
+            p["qbo_total"].starts_with("1000000000000.12"),
+            "{}",
+            p["qbo_total"]
+        );
     }
 
     #[test]
     fn a_wrongly_typed_field_is_the_record_s_error_not_a_guess() {
-        let e = project(&json!({"TotalAmt": "lots"}), &defaults(SyncObject::Invoices)).unwrap_err();
+        let e = project(
+            &json!({"TotalAmt": "lots"}),
+            &defaults(SyncObject::Invoices),
+        )
+        .unwrap_err();
         assert!(matches!(e, MappingError::WrongType { ref field, .. } if field == "TotalAmt"));
-        let e = project(&json!({"TxnDate": "01/03/2026"}), &defaults(SyncObject::Invoices));
+        let e = project(
+            &json!({"TxnDate": "01/03/2026"}),
+            &defaults(SyncObject::Invoices),
+        );
         assert!(e.is_err());
         let huge = "x".repeat(MAX_TEXT + 1);
         let e = project(&json!({"Name": huge}), &defaults(SyncObject::Products)).unwrap_err();

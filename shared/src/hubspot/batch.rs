@@ -80,10 +80,12 @@ impl HubSpotApi<'_> {
     }
 
     /// Updates records by HubSpot id (each input's `key`).
-    pub async fn batch_update(&self, object: &str, inputs: &[Input]) -> Result<Outcome, HubSpotError> {
-        let body_of = |i: usize, input: &Input| {
-            json!({ "id": input.key, "objectWriteTraceId": trace(i), "properties": input.properties })
-        };
+    pub async fn batch_update(
+        &self,
+        object: &str,
+        inputs: &[Input],
+    ) -> Result<Outcome, HubSpotError> {
+        let body_of = |i: usize, input: &Input| json!({ "id": input.key, "objectWriteTraceId": trace(i), "properties": input.properties });
         self.write_batches(object, "update", inputs, body_of, |w| Some(w.id.clone()))
             .await
     }
@@ -104,15 +106,21 @@ impl HubSpotApi<'_> {
             });
             let reply = self.call(Method::POST, &path, Some(&body)).await?;
             let answer: BatchAnswer = match reply.status.as_u16() {
-                200 | 201 | 207 => serde_json::from_slice(&reply.body).map_err(|_| {
-                    HubSpotError::Garbled {
+                200 | 201 | 207 => {
+                    serde_json::from_slice(&reply.body).map_err(|_| HubSpotError::Garbled {
                         status: reply.status.as_u16(),
-                        snippet: String::from_utf8_lossy(&reply.body).chars().take(200).collect(),
-                    }
-                })?,
+                        snippet: String::from_utf8_lossy(&reply.body)
+                            .chars()
+                            .take(200)
+                            .collect(),
+                    })?
+                }
                 // A refusal of the whole batch (a 400 naming one input) fails each input with its reason.
                 400 | 409 => {
-                    let reason = check(&reply).err().map(|e| e.to_string()).unwrap_or_default();
+                    let reason = check(&reply)
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_default();
                     outcome
                         .failed
                         .extend(chunk.iter().map(|i| (i.key.clone(), reason.clone())));
@@ -132,7 +140,8 @@ impl HubSpotApi<'_> {
     pub async fn batch_archive(&self, object: &str, ids: &[String]) -> Result<(), HubSpotError> {
         let path = format!("/crm/v3/objects/{object}/batch/archive");
         for chunk in ids.chunks(MAX_RECORDS) {
-            let body = json!({ "inputs": chunk.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() });
+            let body =
+                json!({ "inputs": chunk.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() });
             let reply = self.call(Method::POST, &path, Some(&body)).await?;
             check(&reply)?;
         }
@@ -209,8 +218,11 @@ impl HubSpotApi<'_> {
         for p in properties {
             let mut body = p.clone();
             body.insert("groupName".into(), json!(super::api::PROPERTY_GROUP));
-            self.create_unless_exists(&format!("/crm/v3/properties/{object}"), &Value::Object(body))
-                .await?;
+            self.create_unless_exists(
+                &format!("/crm/v3/properties/{object}"),
+                &Value::Object(body),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -273,16 +285,32 @@ mod tests {
         .unwrap();
         let chunk = [input("9:1"), input("9:2"), input("9:3")];
         let mut outcome = Outcome::default();
-        settle(&chunk, answer, &|w: &Written| w.properties.get("qbo_item_key").cloned().flatten(), &mut outcome);
-        assert_eq!(outcome.written, [("9:1".into(), "101".into()), ("9:3".into(), "103".into())]);
-        assert_eq!(outcome.failed, [("9:2".into(), "Property values were not valid".into())]);
+        settle(
+            &chunk,
+            answer,
+            &|w: &Written| w.properties.get("qbo_item_key").cloned().flatten(),
+            &mut outcome,
+        );
+        assert_eq!(
+            outcome.written,
+            [("9:1".into(), "101".into()), ("9:3".into(), "103".into())]
+        );
+        assert_eq!(
+            outcome.failed,
+            [("9:2".into(), "Property values were not valid".into())]
+        );
     }
 
     #[test]
     fn an_input_the_answer_forgets_is_failed_not_lost() {
         let answer: BatchAnswer = serde_json::from_value(json!({"results": []})).unwrap();
         let mut outcome = Outcome::default();
-        settle(&[input("a")], answer, &|w: &Written| Some(w.id.clone()), &mut outcome);
+        settle(
+            &[input("a")],
+            answer,
+            &|w: &Written| Some(w.id.clone()),
+            &mut outcome,
+        );
         assert!(outcome.written.is_empty());
         assert_eq!(outcome.failed.len(), 1);
     }

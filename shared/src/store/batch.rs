@@ -22,7 +22,8 @@ impl Store {
         items: &[(Key, T)],
         extras: &Extras,
     ) -> Result<(), StoreError> {
-        let last: HashMap<&Key, usize> = items.iter().enumerate().map(|(i, (k, _))| (k, i)).collect();
+        let last: HashMap<&Key, usize> =
+            items.iter().enumerate().map(|(i, (k, _))| (k, i)).collect();
         let items: Vec<&(Key, T)> = items
             .iter()
             .enumerate()

@@ -14,6 +14,7 @@ use crate::domain::mapping::{decimal, field, project, record_key};
 use crate::domain::snapshot::Snapshot;
 use crate::hubspot::batch::{Input, Outcome, Properties};
 use crate::hubspot::{HubSpotApi, HubSpotError};
+use crate::ids::RealmId;
 use crate::quickbooks::entities::{DocType, Document};
 use crate::store::StoreError;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -39,7 +40,7 @@ pub enum ApplyError {
 pub struct Sink<'a> {
     pub hubspot: HubSpotApi<'a>,
     pub ids: IdMap<'a>,
-    pub realm_id: &'a str,
+    pub realm_id: &'a RealmId,
     pub home_currency: &'a str,
     pub environment: Environment,
     /// QuickBooks' clock when it answered with the page: the company's "today" for invoice statuses.
@@ -69,8 +70,14 @@ impl Applied {
 
     /// Sorts a batch outcome (keyed by record key) back into QuickBooks ids.
     fn settle(&mut self, object: SyncObject, realm_id: &str, outcome: &Outcome) {
-        let id_of = |key: &str| key.strip_prefix(realm_id).and_then(|k| k.strip_prefix(':')).unwrap_or(key).to_string();
-        self.written.extend(outcome.written.iter().map(|(k, _)| id_of(k)));
+        let id_of = |key: &str| {
+            key.strip_prefix(realm_id)
+                .and_then(|k| k.strip_prefix(':'))
+                .unwrap_or(key)
+                .to_string()
+        };
+        self.written
+            .extend(outcome.written.iter().map(|(k, _)| id_of(k)));
         for (key, reason) in &outcome.failed {
             self.fail(object, &id_of(key), format!("HubSpot refused it: {reason}"));
         }
@@ -128,8 +135,12 @@ pub async fn apply(
                 .ids_by(object.hubspot_object(), object.key_property(), &keys)
                 .await?;
             let ids: Vec<String> = found.values().cloned().collect();
-            sink.hubspot.batch_archive(object.hubspot_object(), &ids).await?;
-            applied.written.extend(gone.iter().map(|p| p.record.id.clone()));
+            sink.hubspot
+                .batch_archive(object.hubspot_object(), &ids)
+                .await?;
+            applied
+                .written
+                .extend(gone.iter().map(|p| p.record.id.clone()));
         }
     }
     Ok(applied)
@@ -151,7 +162,7 @@ fn prepare<'r>(
             .map_err(|e| format!("QuickBooks sent a value HubSpot cannot take: {e}"))?
     };
     properties.insert(object.key_property().into(), key.clone());
-    properties.insert("qbo_realm_id".into(), sink.realm_id.into());
+    properties.insert("qbo_realm_id".into(), sink.realm_id.to_string());
     if object == SyncObject::Contacts {
         if let Some(email) = properties.get_mut("email") {
             // HubSpot keeps e-mail addresses in lower case and matches them so.
@@ -219,7 +230,11 @@ async fn upsert(
 ) -> Result<Outcome, ApplyError> {
     Ok(sink
         .hubspot
-        .batch_upsert(object.hubspot_object(), object.key_property(), &inputs(prepared))
+        .batch_upsert(
+            object.hubspot_object(),
+            object.key_property(),
+            &inputs(prepared),
+        )
         .await?)
 }
 
@@ -252,17 +267,28 @@ async fn update_existing(
         .hubspot
         .batch_update(object.hubspot_object(), &by_id)
         .await?;
-    let key_of_id: HashMap<&str, &str> = found.iter().map(|(k, id)| (id.as_str(), k.as_str())).collect();
+    let key_of_id: HashMap<&str, &str> = found
+        .iter()
+        .map(|(k, id)| (id.as_str(), k.as_str()))
+        .collect();
     let rekeyed = Outcome {
         written: outcome
             .written
             .iter()
-            .filter_map(|(id, _)| key_of_id.get(id.as_str()).map(|k| (k.to_string(), id.clone())))
+            .filter_map(|(id, _)| {
+                key_of_id
+                    .get(id.as_str())
+                    .map(|k| (k.to_string(), id.clone()))
+            })
             .collect(),
         failed: outcome
             .failed
             .iter()
-            .filter_map(|(id, why)| key_of_id.get(id.as_str()).map(|k| (k.to_string(), why.clone())))
+            .filter_map(|(id, why)| {
+                key_of_id
+                    .get(id.as_str())
+                    .map(|k| (k.to_string(), why.clone()))
+            })
             .collect(),
     };
     applied.settle(object, sink.realm_id, &rekeyed);
@@ -306,7 +332,10 @@ async fn upsert_contacts(
             properties: p.properties.clone(),
         })
         .collect();
-    let updated = sink.hubspot.batch_update("contacts", &update_inputs).await?;
+    let updated = sink
+        .hubspot
+        .batch_update("contacts", &update_inputs)
+        .await?;
     for (p, id) in &updates {
         if updated.written.iter().any(|(w, _)| w == id) {
             applied.written.push(p.record.id.clone());
@@ -350,7 +379,11 @@ async fn upsert_contacts(
                     .find(|(k, _)| k == email)
                     .map(|(_, why)| why.as_str())
                     .unwrap_or("no answer for it");
-                applied.fail(object, &p.record.id, format!("HubSpot refused it: {reason}"));
+                applied.fail(
+                    object,
+                    &p.record.id,
+                    format!("HubSpot refused it: {reason}"),
+                );
             }
         }
     }
@@ -396,7 +429,11 @@ fn qbo_pairs(realm_id: &str, outcome: &Outcome) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn remember(sink: &Sink<'_>, object: SyncObject, outcome: &Outcome) -> Result<(), ApplyError> {
+async fn remember(
+    sink: &Sink<'_>,
+    object: SyncObject,
+    outcome: &Outcome,
+) -> Result<(), ApplyError> {
     Ok(sink
         .ids
         .remember(object, &qbo_pairs(sink.realm_id, outcome))
@@ -439,7 +476,10 @@ async fn invoice_extras(
         }
     }
     if !lines_written.failed.is_empty() {
-        tracing::warn!(failed = lines_written.failed.len(), "HubSpot refused some invoice lines");
+        tracing::warn!(
+            failed = lines_written.failed.len(),
+            "HubSpot refused some invoice lines"
+        );
     }
     sink.hubspot
         .associate("invoices", "line_items", INVOICE_TO_LINE_ITEM, &line_pairs)
@@ -485,7 +525,10 @@ fn line_items(realm_id: &str, record: &Record) -> Vec<Input> {
                 .or_else(|| field(detail, "ItemRef.name"))
                 .and_then(Value::as_str)
                 .unwrap_or("Item");
-            let quantity = detail.get("Qty").and_then(decimal).unwrap_or(rust_decimal::Decimal::ONE);
+            let quantity = detail
+                .get("Qty")
+                .and_then(decimal)
+                .unwrap_or(rust_decimal::Decimal::ONE);
             let amount = l.get("Amount").and_then(decimal).unwrap_or_default();
             let price = detail
                 .get("UnitPrice")
@@ -538,6 +581,9 @@ mod tests {
             written: vec![("9:58".into(), "501".into()), ("99:1".into(), "502".into())],
             failed: vec![],
         };
-        assert_eq!(qbo_pairs("9", &outcome), [("58".to_string(), "501".to_string())]);
+        assert_eq!(
+            qbo_pairs("9", &outcome),
+            [("58".to_string(), "501".to_string())]
+        );
     }
 }

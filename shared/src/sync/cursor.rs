@@ -3,7 +3,8 @@
 //! every time in it is QuickBooks' own clock, never ours.
 
 use super::SyncObject;
-use crate::store::{Key, Store, StoreError};
+use crate::ids::RealmId;
+use crate::store::{keys, Key, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -34,18 +35,15 @@ pub struct Cursor {
     pub moved_at: Option<DateTime<Utc>>,
 }
 
-fn key(portal_id: u64, realm_id: &str, object: SyncObject) -> Key {
-    Key::new(
-        format!("PORTAL#{portal_id}"),
-        format!("CURSOR#{realm_id}#{}", object.entity()),
-    )
+fn key(portal_id: u64, realm_id: &RealmId, object: SyncObject) -> Key {
+    keys::sync_cursor(portal_id.into(), realm_id, object.entity())
 }
 
 impl Cursor {
     pub async fn load(
         store: &Store,
         portal_id: u64,
-        realm_id: &str,
+        realm_id: &RealmId,
         object: SyncObject,
     ) -> Result<Self, StoreError> {
         let now = Utc::now();
@@ -59,7 +57,7 @@ impl Cursor {
         &mut self,
         store: &Store,
         portal_id: u64,
-        realm_id: &str,
+        realm_id: &RealmId,
         object: SyncObject,
     ) -> Result<(), StoreError> {
         let now = Utc::now();

@@ -4,7 +4,8 @@
 //! days (TTL, and reads compare the expiry themselves).
 
 use super::SyncObject;
-use crate::store::{Extras, Key, Store, StoreError};
+use crate::ids::RealmId;
+use crate::store::{keys, Extras, Key, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -18,21 +19,14 @@ pub struct Failure {
     pub failed_at: DateTime<Utc>,
 }
 
-fn prefix(realm_id: &str) -> String {
-    format!("FAIL#{realm_id}#")
-}
-
-fn key(portal_id: u64, realm_id: &str, object: SyncObject, qbo_id: &str) -> Key {
-    Key::new(
-        format!("PORTAL#{portal_id}"),
-        format!("{}{}#{qbo_id}", prefix(realm_id), object.entity()),
-    )
+fn key(portal_id: u64, realm_id: &RealmId, object: SyncObject, qbo_id: &str) -> Key {
+    keys::sync_failure(portal_id.into(), realm_id, object.entity(), qbo_id)
 }
 
 pub struct Failures<'a> {
     pub store: &'a Store,
     pub portal_id: u64,
-    pub realm_id: &'a str,
+    pub realm_id: &'a RealmId,
 }
 
 impl Failures<'_> {
@@ -55,8 +49,7 @@ impl Failures<'_> {
     pub async fn list(&self) -> Result<Vec<Failure>, StoreError> {
         self.store
             .query_prefix(
-                &format!("PORTAL#{}", self.portal_id),
-                &prefix(self.realm_id),
+                &keys::sync_failures_of(self.portal_id.into(), self.realm_id),
                 Utc::now().timestamp(),
             )
             .await

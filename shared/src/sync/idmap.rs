@@ -3,7 +3,8 @@
 //! that contact, and invoices find the contact of their customer without asking HubSpot.
 
 use super::SyncObject;
-use crate::store::{Extras, Key, Store, StoreError};
+use crate::ids::RealmId;
+use crate::store::{keys, Extras, Key, Store, StoreError};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -13,17 +14,14 @@ struct Mapped {
     hubspot_id: String,
 }
 
-fn key(portal_id: u64, realm_id: &str, object: SyncObject, qbo_id: &str) -> Key {
-    Key::new(
-        format!("PORTAL#{portal_id}"),
-        format!("MAP#{realm_id}#{}#{qbo_id}", object.entity()),
-    )
+fn key(portal_id: u64, realm_id: &RealmId, object: SyncObject, qbo_id: &str) -> Key {
+    keys::sync_id_map(portal_id.into(), realm_id, object.entity(), qbo_id)
 }
 
 pub struct IdMap<'a> {
     pub store: &'a Store,
     pub portal_id: u64,
-    pub realm_id: &'a str,
+    pub realm_id: &'a RealmId,
 }
 
 impl IdMap<'_> {
@@ -37,7 +35,8 @@ impl IdMap<'_> {
             .iter()
             .map(|id| key(self.portal_id, self.realm_id, object, id))
             .collect();
-        let found: HashMap<Key, Mapped> = self.store.get_many(&keys, Utc::now().timestamp()).await?;
+        let found: HashMap<Key, Mapped> =
+            self.store.get_many(&keys, Utc::now().timestamp()).await?;
         Ok(qbo_ids
             .iter()
             .zip(&keys)
@@ -55,7 +54,12 @@ impl IdMap<'_> {
             .iter()
             .map(|(qbo, hs)| {
                 let k = key(self.portal_id, self.realm_id, object, qbo);
-                (k, Mapped { hubspot_id: hs.clone() })
+                (
+                    k,
+                    Mapped {
+                        hubspot_id: hs.clone(),
+                    },
+                )
             })
             .collect();
         self.store.put_many(&items, &Extras::default()).await

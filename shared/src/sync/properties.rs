@@ -9,7 +9,13 @@ use serde_json::{json, Map, Value};
 /// Line items of synced invoices, keyed `{realm}:{invoice id}:{line id}`.
 pub const LINE_KEY: &str = "qbo_line_key";
 
-fn property(name: &str, label: &str, kind: &str, field_type: &str, unique: bool) -> Map<String, Value> {
+fn property(
+    name: &str,
+    label: &str,
+    kind: &str,
+    field_type: &str,
+    unique: bool,
+) -> Map<String, Value> {
     Map::from_iter([
         ("name".to_string(), json!(name)),
         ("label".to_string(), json!(label)),
@@ -42,7 +48,13 @@ fn flag(name: &str, label: &str) -> Map<String, Value> {
 
 /// The properties the sync of `object` needs on its HubSpot object.
 pub fn of(object: SyncObject) -> Vec<Map<String, Value>> {
-    let key = property(object.key_property(), "QuickBooks key", "string", "text", true);
+    let key = property(
+        object.key_property(),
+        "QuickBooks key",
+        "string",
+        "text",
+        true,
+    );
     let mut list = vec![key, text("qbo_realm_id", "QuickBooks company id")];
     match object {
         SyncObject::Contacts => list.extend([
@@ -67,5 +79,11 @@ pub fn of(object: SyncObject) -> Vec<Map<String, Value>> {
 
 /// The line items' own key.
 pub fn line_items() -> Vec<Map<String, Value>> {
-    vec![property(LINE_KEY, "QuickBooks line key", "string", "text", true)]
+    vec![property(
+        LINE_KEY,
+        "QuickBooks line key",
+        "string",
+        "text",
+        true,
+    )]
 }

@@ -108,7 +108,10 @@ pub async fn changes(
 ) -> Result<Changes, QboError> {
     let entities: Vec<&str> = objects.iter().map(|o| o.entity()).collect();
     let answer = api
-        .get_with::<Value>("cdc", &[("entities", &entities.join(",")), ("changedSince", since)])
+        .get_with::<Value>(
+            "cdc",
+            &[("entities", &entities.join(",")), ("changedSince", since)],
+        )
         .await?;
     let mut by_object: Vec<(SyncObject, Vec<Record>)> =
         objects.iter().map(|&o| (o, Vec::new())).collect();
@@ -189,7 +192,10 @@ mod tests {
 
     #[test]
     fn a_scan_restarts_after_the_last_time_skipping_the_records_it_shares() {
-        let s = advance(&Scan::default(), &[rec("1", "t1"), rec("2", "t2"), rec("3", "t2")]);
+        let s = advance(
+            &Scan::default(),
+            &[rec("1", "t1"), rec("2", "t2"), rec("3", "t2")],
+        );
         assert_eq!((s.mark.as_deref(), s.ties), (Some("t2"), 2));
         let s = advance(&s, &[rec("4", "t2")]);
         assert_eq!((s.mark.as_deref(), s.ties), (Some("t2"), 3));

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::SyncObject;
+use crate::ids::RealmId;
 
 /// SQS's most entries per SendMessageBatch.
 const PER_CALL: usize = 10;
@@ -15,7 +16,7 @@ const PER_CALL: usize = 10;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     pub portal_id: u64,
-    pub realm_id: String,
+    pub realm_id: RealmId,
     /// `None`: every object the company syncs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<SyncObject>>,

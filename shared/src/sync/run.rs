@@ -3,7 +3,7 @@
 //! between pages and says so; the next run continues from the checkpoint, so a run split over several
 //! invocations ends where one long run would.
 
-use super::apply::{apply, ApplyError, Applied, Sink};
+use super::apply::{apply, Applied, ApplyError, Sink};
 use super::cursor::Cursor;
 use super::failures::Failures;
 use super::idmap::IdMap;
@@ -13,9 +13,10 @@ use super::settings::SyncSettings;
 use super::SyncObject;
 use crate::documents::company::{Company, HubSpot};
 use crate::documents::links::Link;
+use crate::ids::{RealmId, RecordType};
 use crate::quickbooks::entities::DocType;
 use crate::quickbooks::{QboApi, QboError};
-use crate::store::{Key, StoreError};
+use crate::store::{keys, StoreError};
 use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -110,11 +111,11 @@ pub async fn run(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, T
 
 async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, Tally), RunError> {
     let mut tally = Tally::default();
-    let company = match Company::open(app, job.portal_id, &job.realm_id).await {
+    let company = match Company::open(app, job.portal_id, job.realm_id.as_str()).await {
         Ok(c) => c,
-        Err(e @ (AppError::ReconnectNeeded(_) | AppError::NotFound(_) | AppError::UnknownPortal(_))) => {
-            return Ok((Ending::Stopped(e.public_message()), tally))
-        }
+        Err(
+            e @ (AppError::ReconnectNeeded(_) | AppError::NotFound(_) | AppError::UnknownPortal(_)),
+        ) => return Ok((Ending::Stopped(e.public_message()), tally)),
         Err(e) => return Err(e.into()),
     };
     let hubspot = match HubSpot::open(app, job.portal_id).await {
@@ -171,9 +172,11 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
             return Ok((Ending::Paused, tally));
         }
         // Then one CDC call for every object; more changes than CDC returns start scans from the cursor.
-        let Some(since) = cursors.iter().filter_map(|(_, c)| c.since.clone()).min_by(|a, b| {
-            parse_time(a).cmp(&parse_time(b))
-        }) else {
+        let Some(since) = cursors
+            .iter()
+            .filter_map(|(_, c)| c.since.clone())
+            .min_by(|a, b| parse_time(a).cmp(&parse_time(b)))
+        else {
             return Ok((Ending::Done, tally));
         };
         let changes = pull::changes(&qbo, &objects, &since).await?;
@@ -283,13 +286,22 @@ impl Runner<'_> {
             cursor.scan = None;
         }
         cursor
-            .save(&self.app.store, self.job.portal_id, &self.job.realm_id, object)
+            .save(
+                &self.app.store,
+                self.job.portal_id,
+                &self.job.realm_id,
+                object,
+            )
             .await?;
         Ok(())
     }
 
     /// Reads the records that failed before again, by id, and applies them; a success clears the entry.
-    async fn retry_failures(&self, objects: &[SyncObject], tally: &mut Tally) -> Result<(), RunError> {
+    async fn retry_failures(
+        &self,
+        objects: &[SyncObject],
+        tally: &mut Tally,
+    ) -> Result<(), RunError> {
         let failures = self.failures().list().await?;
         for &object in objects {
             let ids: Vec<&str> = failures
@@ -302,7 +314,8 @@ impl Runner<'_> {
                     .qbo
                     .query_ids::<serde_json::Value>(object.entity(), chunk)
                     .await?;
-                let records: Vec<Record> = answer.value.into_iter().filter_map(Record::of).collect();
+                let records: Vec<Record> =
+                    answer.value.into_iter().filter_map(Record::of).collect();
                 let time = answer.time.map(|t| t.to_rfc3339());
                 let applied = self.apply_page(object, &records, time.as_deref()).await?;
                 tally.add(&applied);
@@ -321,7 +334,7 @@ impl Runner<'_> {
 
 /// Creates the sync's properties in a portal once (and again when the sync needs new ones).
 async fn ensure_properties(app: &App, hubspot: &HubSpot, portal_id: u64) -> Result<(), RunError> {
-    let key = Key::new(format!("PORTAL#{portal_id}"), "SYNC_PROPERTIES");
+    let key = keys::sync_properties(portal_id.into());
     let now = Utc::now().timestamp();
     let marker: Option<PropertiesMarker> = app.store.get(&key, now).await?;
     if marker.is_some_and(|m| m.version >= PROPERTIES_VERSION) {
@@ -336,9 +349,17 @@ async fn ensure_properties(app: &App, hubspot: &HubSpot, portal_id: u64) -> Resu
         api.ensure_properties("line_items", &super::properties::line_items())
             .await
     };
-    created.await.map_err(|e| RunError::Apply(ApplyError::HubSpot(e)))?;
+    created
+        .await
+        .map_err(|e| RunError::Apply(ApplyError::HubSpot(e)))?;
     app.store
-        .save(&key, &PropertiesMarker { version: PROPERTIES_VERSION }, now)
+        .save(
+            &key,
+            &PropertiesMarker {
+                version: PROPERTIES_VERSION,
+            },
+            now,
+        )
         .await?;
     Ok(())
 }
@@ -347,19 +368,22 @@ async fn ensure_properties(app: &App, hubspot: &HubSpot, portal_id: u64) -> Resu
 async fn linked_deals(
     app: &App,
     portal_id: u64,
-    realm_id: &str,
+    realm_id: &RealmId,
 ) -> Result<HashMap<String, Vec<String>>, RunError> {
     let links: Vec<Link> = app
         .store
-        .query_prefix(&format!("PORTAL#{portal_id}"), "LINK#deals#", Utc::now().timestamp())
+        .query_prefix(
+            &keys::links_of_type(portal_id.into(), RecordType::Deals),
+            Utc::now().timestamp(),
+        )
         .await?;
     let mut deals: HashMap<String, Vec<String>> = HashMap::new();
     for l in links {
-        if l.snapshot.realm_id == realm_id && l.snapshot.doc_type == DocType::Invoice {
+        if &l.snapshot.realm_id == realm_id && l.snapshot.doc_type == DocType::Invoice {
             deals
                 .entry(l.snapshot.id.clone())
                 .or_default()
-                .push(l.record.object_id.clone());
+                .push(l.record.object_id.to_string());
         }
     }
     Ok(deals)

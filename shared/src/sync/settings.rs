@@ -4,7 +4,8 @@
 
 use super::SyncObject;
 use crate::domain::mapping::{defaults, Mapping};
-use crate::store::{Key, Store, StoreError};
+use crate::ids::RealmId;
+use crate::store::{keys, Store, StoreError};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -67,14 +68,17 @@ impl Default for SyncSettings {
     }
 }
 
-fn key(portal_id: u64, realm_id: &str) -> Key {
-    Key::new(format!("PORTAL#{portal_id}"), format!("SYNC#{realm_id}"))
-}
-
 impl SyncSettings {
-    pub async fn load(store: &Store, portal_id: u64, realm_id: &str) -> Result<Self, StoreError> {
+    pub async fn load(
+        store: &Store,
+        portal_id: u64,
+        realm_id: &RealmId,
+    ) -> Result<Self, StoreError> {
         let saved: Option<Self> = store
-            .get(&key(portal_id, realm_id), Utc::now().timestamp())
+            .get(
+                &keys::sync_settings(portal_id.into(), realm_id),
+                Utc::now().timestamp(),
+            )
             .await?;
         Ok(saved.unwrap_or_default())
     }

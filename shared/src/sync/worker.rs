@@ -131,7 +131,7 @@ async fn one(app: &App, queue: &dyn JobQueue, d: &Delivery, stop_at: Instant, la
     let left = stop_at
         .saturating_duration_since(Instant::now())
         .max(MIN_WAIT_BUDGET);
-    let lease_name = format!("sync#{}", job.portal_id);
+    let lease_name = crate::store::keys::sync_lease(job.portal_id.into());
     let owner = d.message_id.clone();
     let now_ms = Utc::now().timestamp_millis();
     let held_ms = i64::try_from((left + LEASE_SLACK).as_millis()).unwrap_or(i64::MAX);

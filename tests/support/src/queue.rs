@@ -47,7 +47,10 @@ impl LocalQueue {
         let queue = client
             .create_queue()
             .queue_name(name)
-            .attributes(QueueAttributeName::VisibilityTimeout, visibility_secs.to_string())
+            .attributes(
+                QueueAttributeName::VisibilityTimeout,
+                visibility_secs.to_string(),
+            )
             .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
             .send()
             .await?;
@@ -71,7 +74,12 @@ impl LocalQueue {
 
     /// One poll of up to `batch` messages (waiting up to `wait_secs` for the first). Returns how many
     /// were delivered.
-    pub async fn poll_once<F, Fut>(&self, batch: i32, wait_secs: i32, deliver: F) -> anyhow::Result<usize>
+    pub async fn poll_once<F, Fut>(
+        &self,
+        batch: i32,
+        wait_secs: i32,
+        deliver: F,
+    ) -> anyhow::Result<usize>
     where
         F: FnOnce(Value) -> Fut,
         Fut: Future<Output = anyhow::Result<Value>>,
@@ -110,7 +118,10 @@ impl LocalQueue {
                         .collect()
                 })
                 .unwrap_or_default(),
-            Err(_) => messages.iter().filter_map(|m| m.message_id.clone()).collect(),
+            Err(_) => messages
+                .iter()
+                .filter_map(|m| m.message_id.clone())
+                .collect(),
         };
         for m in &messages {
             if failed.iter().any(|f| Some(f) == m.message_id.as_ref()) {
@@ -139,7 +150,10 @@ impl LocalQueue {
             .await?;
         Ok(out
             .attributes
-            .and_then(|a| a.get(&QueueAttributeName::ApproximateNumberOfMessages).cloned())
+            .and_then(|a| {
+                a.get(&QueueAttributeName::ApproximateNumberOfMessages)
+                    .cloned()
+            })
             .and_then(|n| n.parse().ok())
             .unwrap_or(0))
     }

@@ -14,7 +14,9 @@ pub async fn queue(h: &Harness) -> LocalQueue {
     static LOGS: std::sync::Once = std::sync::Once::new();
     LOGS.call_once(lambda_runtime::tracing::init_default_subscriber);
     let name = format!("sync-{}", uuid::Uuid::new_v4().simple());
-    LocalQueue::create(&h.sdk, &name, 1, 3).await.expect("queues on moto")
+    LocalQueue::create(&h.sdk, &name, 1, 3)
+        .await
+        .expect("queues on moto")
 }
 
 pub fn scheduled_event() -> Value {
