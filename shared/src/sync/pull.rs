@@ -6,6 +6,7 @@ use super::cursor::Scan;
 use super::SyncObject;
 use crate::quickbooks::api::quoted;
 use crate::quickbooks::{QboApi, QboError};
+use chrono::Timelike;
 use serde_json::Value;
 
 /// QuickBooks' most rows per query answer (§4).
@@ -88,7 +89,7 @@ pub async fn page(api: &QboApi<'_>, object: SyncObject, scan: &Scan) -> Result<P
         records,
         unreadable,
         full,
-        time: answer.time.map(|t| t.to_rfc3339()),
+        time: answer.time.map(cursor_time),
     })
 }
 
@@ -144,8 +145,16 @@ pub async fn changes(
         by_object,
         unreadable,
         capped: count >= CDC_CAP,
-        time: answer.time.map(|t| t.to_rfc3339()),
+        time: answer.time.map(cursor_time),
     })
+}
+
+/// A point to read changes from, for QuickBooks' `time`: a whole second earlier, since records carry
+/// whole-second `LastUpdatedTime`s and one written in the same second as the answer must not fall between
+/// two windows. Overlapping windows only deliver a record twice, and applying it twice changes nothing.
+pub fn cursor_time(time: chrono::DateTime<chrono::FixedOffset>) -> String {
+    let earlier = time - chrono::Duration::seconds(1);
+    earlier.with_nanosecond(0).unwrap_or(earlier).to_rfc3339()
 }
 
 /// Where a scan stands once `records` (one page, in order) are applied.
@@ -170,6 +179,12 @@ mod tests {
 
     fn rec(id: &str, at: &str) -> Record {
         Record::of(json!({"Id": id, "MetaData": {"LastUpdatedTime": at}})).unwrap()
+    }
+
+    #[test]
+    fn cursors_step_back_to_the_whole_second_before() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00.700-08:00").unwrap();
+        assert_eq!(cursor_time(t), "2026-11-30T09:59:59-08:00");
     }
 
     #[test]
