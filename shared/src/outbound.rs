@@ -125,6 +125,7 @@ impl Outbound {
         let mut attempt = 1;
         loop {
             let last = attempt >= self.attempts;
+            crate::pace::turn(service).await;
             match build(&self.client).send().await {
                 Ok(res) => {
                     let status = res.status();

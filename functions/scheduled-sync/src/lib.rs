@@ -1,38 +1,80 @@
-//! The scheduled sync, invoked by EventBridge. It works through every QuickBooks connection of every
-//! HubSpot account; connections that need a reconnect or were disconnected are skipped and counted.
+//! The sync Lambda. EventBridge's schedule invokes it to plan (one queued job per active QuickBooks
+//! company); SQS invokes it with queued jobs to sync them. The event's shape says which.
 
-use aws_lambda_events::eventbridge::EventBridgeEvent;
-use chrono::Utc;
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use serde::Serialize;
-use shared::connections::{Connection, Status};
+use serde_json::Value;
+use shared::sync::worker::{self, Delivery, Planned};
+use shared::sync::JobQueue;
 use shared::App;
+use std::time::{Duration, Instant};
 
-/// What one run did, returned to the invoker and logged.
-#[derive(Debug, Default, PartialEq, Serialize)]
-pub struct RunSummary {
-    pub active: usize,
-    pub reconnect_needed: usize,
-    pub disconnected: usize,
+/// Left between the last page a run starts and the Lambda's deadline: a page's QuickBooks read and its
+/// HubSpot batches (each possibly waiting out a throttle) finish inside it.
+pub const PAGE_MARGIN: Duration = Duration::from_secs(90);
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Planned(Planned),
+    Worked(SqsBatchResponse),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum SyncLambdaError {
+    #[error(transparent)]
+    Plan(#[from] worker::PlanError),
+    #[error("an SQS event that does not read as one: {0}")]
+    BadEvent(#[from] serde_json::Error),
+}
+
+fn is_sqs(event: &Value) -> bool {
+    event
+        .pointer("/Records/0/eventSource")
+        .and_then(Value::as_str)
+        == Some("aws:sqs")
+}
+
+/// `deadline` is when the Lambda is stopped (the invocation context's deadline).
 pub async fn handle(
     app: &App,
-    event: EventBridgeEvent<serde_json::Value>,
-) -> Result<RunSummary, shared::AppError> {
-    let now = Utc::now();
-    tracing::info!(event_id = ?event.id, scheduled_for = ?event.time, "sync run started");
-    let connections = Connection::list_all(&app.store, now.timestamp()).await?;
-    let mut summary = RunSummary::default();
-    for c in &connections {
-        match c.status {
-            Status::Active => summary.active += 1,
-            Status::ReconnectNeeded => {
-                tracing::warn!(portal_id = c.portal_id, realm_id = %c.realm_id, "skipped: reconnect needed");
-                summary.reconnect_needed += 1
-            }
-            Status::Disconnected => summary.disconnected += 1,
-        }
+    queue: &dyn JobQueue,
+    event: Value,
+    deadline: Instant,
+) -> Result<Answer, SyncLambdaError> {
+    if !is_sqs(&event) {
+        tracing::info!(event_id = ?event.get("id"), "sync planning");
+        let planned = worker::plan(app, queue).await?;
+        tracing::info!(?planned, "sync planned");
+        return Ok(Answer::Planned(planned));
     }
-    tracing::info!(?summary, "sync run finished");
-    Ok(summary)
+    let event: SqsEvent = serde_json::from_value(event)?;
+    let deliveries = event
+        .records
+        .into_iter()
+        .map(|r| Delivery {
+            message_id: r.message_id.unwrap_or_default(),
+            body: r.body.unwrap_or_default(),
+        })
+        .collect();
+    let stop_at = deadline
+        .checked_sub(PAGE_MARGIN)
+        .unwrap_or_else(Instant::now);
+    let retry = worker::work(app, queue, deliveries, stop_at).await;
+    let mut answer = SqsBatchResponse::default();
+    answer.batch_item_failures = retry
+        .into_iter()
+        .map(|id| {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            failure
+        })
+        .collect();
+    Ok(Answer::Worked(answer))
+}
+
+/// The invocation's deadline as an instant on this process's clock.
+pub fn deadline_of(context: &lambda_runtime::Context) -> Instant {
+    let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+    Instant::now() + Duration::from_millis(context.deadline.saturating_sub(now_ms))
 }

@@ -1,33 +1,26 @@
-//! A scheduled run through the real handler and moto.
+//! The schedule's tick through the real handler, moto and SQS: one queued job per active company.
 
-use aws_lambda_events::eventbridge::EventBridgeEvent;
-use scheduled_sync::{handle, RunSummary};
+mod common;
+
+use scheduled_sync::{handle, Answer, PAGE_MARGIN};
 use shared::connections::Status;
+use shared::sync::Job;
+use std::time::Instant;
 use test_support::{seed_portal, Harness};
 
-fn scheduled_event() -> EventBridgeEvent<serde_json::Value> {
-    serde_json::from_value(serde_json::json!({
-        "version": "0",
-        "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": "2026-11-22T12:00:00Z",
-        "region": "us-east-1",
-        "resources": ["arn:aws:events:us-east-1:123456789012:rule/sync"],
-        "detail": {}
-    }))
-    .expect("an EventBridge scheduled event")
-}
-
 #[tokio::test]
-async fn a_run_covers_every_portals_connections_by_health() {
+async fn a_tick_queues_one_job_per_active_company_and_nothing_else() {
     let h = Harness::new().await;
     let app = h.app(&[]).await;
-    assert_eq!(
-        handle(&app, scheduled_event()).await.unwrap(),
-        RunSummary::default()
-    );
+    let q = common::queue(&h).await;
+    let deadline = Instant::now() + PAGE_MARGIN * 2;
+    let Answer::Planned(planned) = handle(&app, &q.jobs(), common::scheduled_event(), deadline)
+        .await
+        .unwrap()
+    else {
+        panic!("a scheduled event plans")
+    };
+    assert_eq!(planned.queued, 0);
 
     seed_portal(
         &h.store,
@@ -47,13 +40,71 @@ async fn a_run_covers_every_portals_connections_by_health() {
         ],
     )
     .await;
-    let summary = handle(&app, scheduled_event()).await.unwrap();
+    let Answer::Planned(planned) = handle(&app, &q.jobs(), common::scheduled_event(), deadline)
+        .await
+        .unwrap()
+    else {
+        panic!("a scheduled event plans")
+    };
     assert_eq!(
-        summary,
-        RunSummary {
-            active: 2,
-            reconnect_needed: 1,
-            disconnected: 1
-        }
+        (
+            planned.queued,
+            planned.reconnect_needed,
+            planned.disconnected
+        ),
+        (2, 1, 1)
     );
+
+    let mut jobs = Vec::new();
+    while q
+        .poll_once(10, 0, |event| {
+            for r in event["Records"].as_array().unwrap() {
+                jobs.push(serde_json::from_str::<Job>(r["body"].as_str().unwrap()).unwrap());
+            }
+            async { Ok(serde_json::json!({"batchItemFailures": []})) }
+        })
+        .await
+        .unwrap()
+        > 0
+    {}
+    jobs.sort_by_key(|j| j.portal_id);
+    assert_eq!(
+        jobs,
+        [
+            Job {
+                portal_id: 1,
+                realm_id: "10".parse().unwrap(),
+                objects: None
+            },
+            Job {
+                portal_id: 2,
+                realm_id: "10".parse().unwrap(),
+                objects: None
+            },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_job_is_delivered_again_until_the_dead_letter_queue_takes_it() {
+    let h = Harness::new().await;
+    let app = h.app(&[]).await;
+    let q = common::queue(&h).await;
+    q.client
+        .send_message()
+        .queue_url(&q.url)
+        .message_body("{not a job")
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..4 {
+        q.poll_once(1, 2, |event| async {
+            let answer = handle(&app, &q.jobs(), event, Instant::now() + PAGE_MARGIN * 2).await?;
+            Ok(serde_json::to_value(answer)?)
+        })
+        .await
+        .unwrap();
+    }
+    assert_eq!(q.waiting(&q.url).await.unwrap(), 0);
+    assert_eq!(q.waiting(&q.dead_letters_url).await.unwrap(), 1);
 }

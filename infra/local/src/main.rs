@@ -6,12 +6,15 @@ mod scheduler;
 
 use anyhow::Context;
 use gateway::{Function, Gateway};
+use std::sync::Arc;
 use std::time::Duration;
+use test_support::queue::LocalQueue;
 use test_support::template::{repo_root, Template};
 
 const TABLE: &str = "hs-qbo-local";
 const APP_SECRET: &str = "hs-qbo/local/app";
 const TOKEN_PREFIX: &str = "hs-qbo/local/tokens/";
+const SYNC_QUEUE: &str = "hs-qbo-local-sync";
 /// Local runs come this many times more often than the template's schedule, so a run happens while you watch.
 const SCHEDULE_SPEEDUP: u32 = 15;
 
@@ -120,12 +123,21 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         .await
         .with_context(|| format!("port {port} is taken; set PORT to another"))?;
 
-    println!("  moto (DynamoDB, Secrets Manager)  {moto_endpoint}   table {TABLE}, app secret {APP_SECRET}");
+    println!("  moto (DynamoDB, Secrets Manager, SQS)  {moto_endpoint}   table {TABLE}, app secret {APP_SECRET}");
     println!("  gateway (routes from template.yaml)  {public_base}");
     for (route, function) in &routes {
         println!("    {:<6} {:<28} → {function:?}", route.method, route.path);
     }
     let mut tasks = tokio::task::JoinSet::new();
+    // The sync's job queue and its dead-letter queue, as template.yaml declares them (a failed job comes
+    // back after 30 s; the fifth failure goes to the dead-letter queue).
+    let queue = Arc::new(LocalQueue::create(&sdk, SYNC_QUEUE, 30, 5).await?);
+    let app = Arc::new(app);
+    println!(
+        "  sqs (moto)  {}   polled like Lambda's event source → functions/scheduled-sync",
+        queue.url
+    );
+    tasks.spawn(scheduler::poll(app.clone(), queue.clone()));
     for schedule in schedules {
         anyhow::ensure!(
             schedule.code_uri == "functions/scheduled-sync",
@@ -142,15 +154,21 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
             period.as_secs(),
             schedule.expression
         );
-        tasks.spawn(scheduler::run(app.clone(), period));
+        tasks.spawn(scheduler::run(app.clone(), queue.clone(), period));
     }
     println!("{}", try_line(&public_base, upstreams.sims.is_some()));
     println!("Ctrl-C stops everything.");
 
-    let server = axum::serve(listener, gateway::router(Gateway { app, routes }))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        });
+    let server = axum::serve(
+        listener,
+        gateway::router(Gateway {
+            app: (*app).clone(),
+            routes,
+        }),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
     let result = server.await.context("gateway failed");
     tasks.shutdown().await;
     result

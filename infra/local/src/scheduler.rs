@@ -1,9 +1,10 @@
-//! A local stand-in for EventBridge: invokes the scheduled sync with a scheduled-event payload on the
-//! template's schedule, shortened so a run happens while you watch.
+//! Local stand-ins for EventBridge (a scheduled-event payload on the template's schedule, shortened so a
+//! run happens while you watch) and for Lambda's SQS event source on the sync queue in moto.
 
-use aws_lambda_events::eventbridge::EventBridgeEvent;
 use shared::App;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use test_support::queue::LocalQueue;
 
 /// Parses `rate(15 minutes)` / `rate(1 hour)` / `rate(30 seconds)`; cron expressions are not simulated.
 pub fn rate_period(expression: &str) -> Option<Duration> {
@@ -20,9 +21,9 @@ pub fn rate_period(expression: &str) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
-fn scheduled_event(n: u64) -> EventBridgeEvent<serde_json::Value> {
+fn scheduled_event(n: u64) -> serde_json::Value {
     let now = chrono::Utc::now();
-    serde_json::from_value(serde_json::json!({
+    serde_json::json!({
         "version": "0",
         "id": format!("local-{n}"),
         "detail-type": "Scheduled Event",
@@ -32,21 +33,45 @@ fn scheduled_event(n: u64) -> EventBridgeEvent<serde_json::Value> {
         "region": "us-east-1",
         "resources": ["arn:aws:events:us-east-1:000000000000:rule/local-sync"],
         "detail": {}
-    }))
-    .expect("a scheduled event")
+    })
 }
 
-/// Runs forever: one sync invocation every `period`.
-pub async fn run(app: App, period: Duration) {
+/// What the template gives the function (its `Timeout`): each invocation's deadline.
+const FUNCTION_TIMEOUT: Duration = Duration::from_secs(900);
+
+/// Runs forever: one planning invocation every `period`.
+pub async fn run(app: Arc<App>, queue: Arc<LocalQueue>, period: Duration) {
     let mut tick = tokio::time::interval(period);
     for n in 1.. {
         tick.tick().await;
-        match scheduled_sync::handle(&app, scheduled_event(n)).await {
-            Ok(summary) => println!(
-                "[scheduler] sync run {n}: {}",
-                serde_json::to_string(&summary).unwrap_or_default()
+        let jobs = queue.jobs();
+        let deadline = Instant::now() + FUNCTION_TIMEOUT;
+        match scheduled_sync::handle(&app, &jobs, scheduled_event(n), deadline).await {
+            Ok(answer) => println!(
+                "[scheduler] sync planned (tick {n}): {}",
+                serde_json::to_string(&answer).unwrap_or_default()
             ),
-            Err(e) => eprintln!("[scheduler] sync run {n} failed: {e}"),
+            Err(e) => eprintln!("[scheduler] sync planning (tick {n}) failed: {e}"),
+        }
+    }
+}
+
+/// Runs forever: Lambda's SQS event source for the sync queue (batches of 5, long polling).
+pub async fn poll(app: Arc<App>, queue: Arc<LocalQueue>) {
+    loop {
+        let jobs = queue.jobs();
+        let polled = queue
+            .poll_once(5, 5, |event| async {
+                let deadline = Instant::now() + FUNCTION_TIMEOUT;
+                let answer = scheduled_sync::handle(&app, &jobs, event, deadline).await?;
+                let answer = serde_json::to_value(answer)?;
+                println!("[sync] {}", answer);
+                Ok(answer)
+            })
+            .await;
+        if let Err(e) = polled {
+            eprintln!("[sync] polling the queue failed: {e}");
+            tokio::time::sleep(Duration::from_secs(5)).await;
         }
     }
 }

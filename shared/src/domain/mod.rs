@@ -5,6 +5,7 @@ pub mod draft;
 pub mod due;
 #[cfg(test)]
 mod fixtures;
+pub mod mapping;
 pub mod matching;
 pub mod money;
 pub mod portion;

@@ -261,7 +261,7 @@ impl HubSpotApi<'_> {
         Ok(())
     }
 
-    async fn create_unless_exists(
+    pub(super) async fn create_unless_exists(
         &self,
         path: &str,
         body: &serde_json::Value,

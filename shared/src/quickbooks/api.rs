@@ -249,6 +249,23 @@ impl QboApi<'_> {
         Self::decode(&reply)
     }
 
+    /// A GET of `path` with query parameters (CDC's `entities` and `changedSince`), with the answer's `time`.
+    pub async fn get_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Stamped<T>, QboError> {
+        let mut url = self.url(path);
+        url.query_pairs_mut().extend_pairs(params);
+        let reply = self
+            .call(reqwest::Method::GET, &url, "application/json", |b| b)
+            .await?;
+        let envelope: serde_json::Value = Self::decode(&reply)?;
+        let time = time_of(&envelope);
+        let value = serde_json::from_value(envelope).map_err(|_| garbled(&reply))?;
+        Ok(Stamped { value, time })
+    }
+
     /// `SELECT * FROM {entity} [WHERE …]`: the rows, or none (QuickBooks leaves the key out when empty).
     pub async fn query<T: DeserializeOwned>(
         &self,

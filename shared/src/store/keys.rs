@@ -14,6 +14,11 @@
 //! | OAuth state            | `STATE#{nonce}`          | `STATE`                                          |
 //! | idempotency record     | `IDEMP#{portal}#{scope}` | `IDEMP`                                          |
 //! | lease                  | `LOCK#{name}`            | `LOCK`                                           |
+//! | sync settings          | `PORTAL#{portal}`        | `SYNC#{realm}`                                   |
+//! | sync properties marker | `PORTAL#{portal}`        | `SYNC_PROPERTIES`                                |
+//! | sync cursor            | `PORTAL#{portal}`        | `CURSOR#{realm}#{entity}`                        |
+//! | sync id map            | `PORTAL#{portal}`        | `MAP#{realm}#{entity}#{qboId}`                   |
+//! | sync failure (TTL)     | `PORTAL#{portal}`        | `FAIL#{realm}#{entity}#{qboId}`                  |
 
 use super::Key;
 use crate::ids::{CallbackId, IdempotencyKey, PortalId, RealmId, Record, RecordId, StateNonce};
@@ -280,4 +285,60 @@ mod tests {
             "portion#62515#9130357766900011#123"
         );
     }
+}
+
+/// A company's sync settings (switches, behaviours, field mappings).
+pub fn sync_settings(portal_id: PortalId, realm_id: &RealmId) -> Key {
+    Key::new(portal(portal_id), format!("SYNC#{realm_id}"))
+}
+
+/// That the sync's own HubSpot properties exist in an account (and in which version).
+pub fn sync_properties(portal_id: PortalId) -> Key {
+    Key::new(portal(portal_id), "SYNC_PROPERTIES")
+}
+
+/// Where a company's sync of one QuickBooks entity stands.
+pub fn sync_cursor(portal_id: PortalId, realm_id: &RealmId, entity: &str) -> Key {
+    Key::new(portal(portal_id), format!("CURSOR#{realm_id}#{entity}"))
+}
+
+/// Which HubSpot record a QuickBooks record became.
+pub fn sync_id_map(portal_id: PortalId, realm_id: &RealmId, entity: &str, qbo_id: &str) -> Key {
+    Key::new(
+        portal(portal_id),
+        format!("MAP#{realm_id}#{entity}#{qbo_id}"),
+    )
+}
+
+fn sync_failures(realm_id: &RealmId) -> String {
+    format!("FAIL#{realm_id}#")
+}
+
+/// A record the sync could not apply.
+pub fn sync_failure(portal_id: PortalId, realm_id: &RealmId, entity: &str, qbo_id: &str) -> Key {
+    Key::new(
+        portal(portal_id),
+        format!("{}{entity}#{qbo_id}", sync_failures(realm_id)),
+    )
+}
+
+/// Every record a company's sync could not apply.
+pub fn sync_failures_of(portal_id: PortalId, realm_id: &RealmId) -> KeyPrefix {
+    KeyPrefix {
+        pk: portal(portal_id),
+        sk_prefix: sync_failures(realm_id),
+    }
+}
+
+/// Every link of an account's records of one type (the sync finds the deals of its invoices).
+pub fn links_of_type(portal_id: PortalId, object_type: crate::ids::RecordType) -> KeyPrefix {
+    KeyPrefix {
+        pk: portal(portal_id),
+        sk_prefix: format!("LINK#{}#", object_type.as_str()),
+    }
+}
+
+/// One sync run at a time in an account (its companies share its HubSpot limit and contacts).
+pub fn sync_lease(portal_id: PortalId) -> String {
+    format!("sync#{portal_id}")
 }

@@ -5,6 +5,7 @@
 //!
 //! Every key the app writes is built in `keys.rs`; `Key::new` itself stays generic for the store's own tests.
 
+mod batch;
 mod idempotency;
 pub mod keys;
 mod lease;

@@ -2,6 +2,7 @@
 //! `template.yaml`, and a private secret prefix per test so tests never see each other's data.
 
 pub mod fuzz;
+pub mod queue;
 pub mod serve;
 pub mod template;
 pub mod world;

@@ -1,0 +1,589 @@
+//! Applying one page of QuickBooks records to HubSpot, in batches (S1–S3, B8): what each record becomes
+//! follows the object's settings, each record ends written, skipped or failed with its reason, and applying
+//! the same page twice changes nothing (every write is an upsert by the record's key or an update by id).
+
+use super::failures::Failure;
+use super::idmap::IdMap;
+use super::properties::LINE_KEY;
+use super::pull::Record;
+use super::settings::{ObjectSettings, OnChange, OnDelete};
+use super::SyncObject;
+use crate::connections::Environment;
+use crate::documents::view::open_url;
+use crate::domain::mapping::{decimal, field, project, record_key};
+use crate::domain::snapshot::Snapshot;
+use crate::hubspot::batch::{Input, Outcome, Properties};
+use crate::hubspot::{HubSpotApi, HubSpotError};
+use crate::ids::RealmId;
+use crate::quickbooks::entities::{DocType, Document};
+use crate::store::StoreError;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use thiserror::Error;
+
+/// HubSpot's association types (hubspot-api.md §5).
+const INVOICE_TO_CONTACT: u32 = 177;
+const INVOICE_TO_DEAL: u32 = 175;
+const INVOICE_TO_LINE_ITEM: u32 = 409;
+
+/// What stops a page: nothing of it counts as applied, and the cursor stays where it was.
+#[derive(Debug, Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    HubSpot(#[from] HubSpotError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where a company's records go and what the page needs to know of the company.
+pub struct Sink<'a> {
+    pub hubspot: HubSpotApi<'a>,
+    pub ids: IdMap<'a>,
+    pub realm_id: &'a RealmId,
+    pub home_currency: &'a str,
+    pub environment: Environment,
+    /// QuickBooks' clock when it answered with the page: the company's "today" for invoice statuses.
+    pub company_time: DateTime<FixedOffset>,
+    /// The deals each invoice is linked to (from the card's links), by QuickBooks invoice id.
+    pub deals: &'a HashMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// QuickBooks ids written (created, updated, archived or marked).
+    pub written: Vec<String>,
+    /// Left alone by the object's settings.
+    pub skipped: usize,
+    pub failed: Vec<Failure>,
+}
+
+impl Applied {
+    fn fail(&mut self, object: SyncObject, qbo_id: &str, reason: impl Into<String>) {
+        self.failed.push(Failure {
+            object,
+            qbo_id: qbo_id.to_string(),
+            reason: reason.into(),
+            failed_at: Utc::now(),
+        });
+    }
+
+    /// Sorts a batch outcome (keyed by record key) back into QuickBooks ids.
+    fn settle(&mut self, object: SyncObject, realm_id: &str, outcome: &Outcome) {
+        let id_of = |key: &str| {
+            key.strip_prefix(realm_id)
+                .and_then(|k| k.strip_prefix(':'))
+                .unwrap_or(key)
+                .to_string()
+        };
+        self.written
+            .extend(outcome.written.iter().map(|(k, _)| id_of(k)));
+        for (key, reason) in &outcome.failed {
+            self.fail(object, &id_of(key), format!("HubSpot refused it: {reason}"));
+        }
+    }
+}
+
+/// One record ready to write: its QuickBooks id, key property value and properties.
+struct Prepared<'r> {
+    record: &'r Record,
+    key: String,
+    properties: Properties,
+}
+
+pub async fn apply(
+    sink: &Sink<'_>,
+    object: SyncObject,
+    settings: &ObjectSettings,
+    records: &[Record],
+) -> Result<Applied, ApplyError> {
+    let mut applied = Applied::default();
+    let mut prepared = Vec::new();
+    for r in records {
+        match prepare(sink, object, settings, r) {
+            Ok(p) => prepared.push(p),
+            Err(reason) => applied.fail(object, &r.id, reason),
+        }
+    }
+    let (gone, live): (Vec<Prepared>, Vec<Prepared>) = prepared
+        .into_iter()
+        .partition(|p| p.record.deleted || (object.is_name_list() && p.record.inactive()));
+
+    match settings.on_change {
+        OnChange::Nothing => applied.skipped += live.len(),
+        OnChange::UpdateOnly => update_existing(sink, object, &live, &mut applied).await?,
+        OnChange::CreateAndUpdate if object == SyncObject::Contacts => {
+            upsert_contacts(sink, &live, &mut applied).await?
+        }
+        OnChange::CreateAndUpdate => {
+            let outcome = upsert(sink, object, &live).await?;
+            applied.settle(object, sink.realm_id, &outcome);
+            remember(sink, object, &outcome).await?;
+            if object == SyncObject::Invoices {
+                invoice_extras(sink, &live, &outcome).await?;
+            }
+        }
+    }
+    match settings.on_delete {
+        OnDelete::Nothing => applied.skipped += gone.len(),
+        // Marked: the record keeps its place in HubSpot with what QuickBooks says of it now.
+        OnDelete::MarkInactive => update_existing(sink, object, &gone, &mut applied).await?,
+        OnDelete::Archive => {
+            let keys: Vec<String> = gone.iter().map(|p| p.key.clone()).collect();
+            let found = sink
+                .hubspot
+                .ids_by(object.hubspot_object(), object.key_property(), &keys)
+                .await?;
+            let ids: Vec<String> = found.values().cloned().collect();
+            sink.hubspot
+                .batch_archive(object.hubspot_object(), &ids)
+                .await?;
+            applied
+                .written
+                .extend(gone.iter().map(|p| p.record.id.clone()));
+        }
+    }
+    Ok(applied)
+}
+
+/// The properties a record becomes: its mappings, its key, and what the sync itself derives.
+fn prepare<'r>(
+    sink: &Sink<'_>,
+    object: SyncObject,
+    settings: &ObjectSettings,
+    record: &'r Record,
+) -> Result<Prepared<'r>, String> {
+    let key = record_key(sink.realm_id, &record.id);
+    let mut properties = if record.deleted {
+        // A deleted transaction comes with its id alone: only its status changes.
+        Properties::new()
+    } else {
+        project(&record.body, &settings.mappings)
+            .map_err(|e| format!("QuickBooks sent a value HubSpot cannot take: {e}"))?
+    };
+    properties.insert(object.key_property().into(), key.clone());
+    properties.insert("qbo_realm_id".into(), sink.realm_id.to_string());
+    if object == SyncObject::Contacts {
+        if let Some(email) = properties.get_mut("email") {
+            // HubSpot keeps e-mail addresses in lower case and matches them so.
+            *email = email.trim().to_lowercase();
+        }
+    }
+    if object == SyncObject::Invoices {
+        invoice_properties(sink, record, &mut properties)?;
+    }
+    Ok(Prepared {
+        record,
+        key,
+        properties,
+    })
+}
+
+/// An invoice's status, currency and link; one way and non-billable, so HubSpot never bills it.
+fn invoice_properties(
+    sink: &Sink<'_>,
+    record: &Record,
+    properties: &mut Properties,
+) -> Result<(), String> {
+    if record.deleted {
+        properties.insert("qbo_invoice_status".into(), "Deleted".into());
+        return Ok(());
+    }
+    let doc: Document = serde_json::from_value(record.body.clone())
+        .map_err(|e| format!("QuickBooks sent an invoice that does not read as one: {e}"))?;
+    let now = Utc::now();
+    let snapshot = Snapshot::of(
+        sink.realm_id,
+        DocType::Invoice,
+        &doc,
+        sink.home_currency,
+        sink.company_time,
+        now,
+    );
+    properties.insert("hs_currency".into(), snapshot.currency.clone());
+    properties.insert("hs_invoice_billable".into(), "false".into());
+    properties.insert(
+        "qbo_invoice_status".into(),
+        snapshot.status(now).label().into(),
+    );
+    properties.insert(
+        "qbo_invoice_link".into(),
+        open_url(sink.environment, &snapshot),
+    );
+    Ok(())
+}
+
+fn inputs(prepared: &[Prepared]) -> Vec<Input> {
+    prepared
+        .iter()
+        .map(|p| Input {
+            key: p.key.clone(),
+            properties: p.properties.clone(),
+        })
+        .collect()
+}
+
+async fn upsert(
+    sink: &Sink<'_>,
+    object: SyncObject,
+    prepared: &[Prepared<'_>],
+) -> Result<Outcome, ApplyError> {
+    Ok(sink
+        .hubspot
+        .batch_upsert(
+            object.hubspot_object(),
+            object.key_property(),
+            &inputs(prepared),
+        )
+        .await?)
+}
+
+/// Records that exist in HubSpot are updated; the others are left out (counted as skipped).
+async fn update_existing(
+    sink: &Sink<'_>,
+    object: SyncObject,
+    prepared: &[Prepared<'_>],
+    applied: &mut Applied,
+) -> Result<(), ApplyError> {
+    if prepared.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<String> = prepared.iter().map(|p| p.key.clone()).collect();
+    let found = sink
+        .hubspot
+        .ids_by(object.hubspot_object(), object.key_property(), &keys)
+        .await?;
+    let by_id: Vec<Input> = prepared
+        .iter()
+        .filter_map(|p| {
+            found.get(&p.key).map(|id| Input {
+                key: id.clone(),
+                properties: p.properties.clone(),
+            })
+        })
+        .collect();
+    applied.skipped += prepared.len() - by_id.len();
+    let outcome = sink
+        .hubspot
+        .batch_update(object.hubspot_object(), &by_id)
+        .await?;
+    let key_of_id: HashMap<&str, &str> = found
+        .iter()
+        .map(|(k, id)| (id.as_str(), k.as_str()))
+        .collect();
+    let rekeyed = Outcome {
+        written: outcome
+            .written
+            .iter()
+            .filter_map(|(id, _)| {
+                key_of_id
+                    .get(id.as_str())
+                    .map(|k| (k.to_string(), id.clone()))
+            })
+            .collect(),
+        failed: outcome
+            .failed
+            .iter()
+            .filter_map(|(id, why)| {
+                key_of_id
+                    .get(id.as_str())
+                    .map(|k| (k.to_string(), why.clone()))
+            })
+            .collect(),
+    };
+    applied.settle(object, sink.realm_id, &rekeyed);
+    Ok(())
+}
+
+/// Customers into contacts. A customer seen before updates its contact; a new one with an e-mail is
+/// upserted by e-mail, so a contact HubSpot already has is matched, never duplicated; one without an
+/// e-mail is upserted by its key. Two customers with one e-mail share that contact.
+async fn upsert_contacts(
+    sink: &Sink<'_>,
+    prepared: &[Prepared<'_>],
+    applied: &mut Applied,
+) -> Result<(), ApplyError> {
+    let object = SyncObject::Contacts;
+    let ids: Vec<&str> = prepared.iter().map(|p| p.record.id.as_str()).collect();
+    let known = sink.ids.find(object, &ids).await?;
+
+    let mut updates = Vec::new();
+    let mut by_email: BTreeMap<String, &Prepared> = BTreeMap::new();
+    let mut sharing = Vec::new();
+    let mut by_key = Vec::new();
+    for p in prepared {
+        let email = p.properties.get("email").filter(|e| !e.is_empty());
+        match (known.get(&p.record.id), email) {
+            (Some(hs_id), _) => updates.push((p, hs_id.clone())),
+            (None, Some(email)) if by_email.contains_key(email) => sharing.push((p, email.clone())),
+            (None, Some(email)) => {
+                by_email.insert(email.clone(), p);
+            }
+            (None, None) => by_key.push(p),
+        }
+    }
+
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    // Updates by id; a contact deleted in HubSpot since is found again by e-mail or key.
+    let update_inputs: Vec<Input> = updates
+        .iter()
+        .map(|(p, id)| Input {
+            key: id.clone(),
+            properties: p.properties.clone(),
+        })
+        .collect();
+    let updated = sink
+        .hubspot
+        .batch_update("contacts", &update_inputs)
+        .await?;
+    for (p, id) in &updates {
+        if updated.written.iter().any(|(w, _)| w == id) {
+            applied.written.push(p.record.id.clone());
+        } else {
+            match p.properties.get("email").filter(|e| !e.is_empty()) {
+                Some(email) if !by_email.contains_key(email) => {
+                    by_email.insert(email.clone(), p);
+                }
+                Some(email) => sharing.push((p, email.clone())),
+                None => by_key.push(p),
+            }
+        }
+    }
+
+    let email_inputs: Vec<Input> = by_email
+        .iter()
+        .map(|(email, p)| Input {
+            key: email.clone(),
+            properties: p.properties.clone(),
+        })
+        .collect();
+    let outcome = sink
+        .hubspot
+        .batch_upsert("contacts", "email", &email_inputs)
+        .await?;
+    let contact_of: HashMap<&str, &str> = outcome
+        .written
+        .iter()
+        .map(|(email, id)| (email.as_str(), id.as_str()))
+        .collect();
+    for (email, p) in &by_email {
+        match contact_of.get(email.as_str()) {
+            Some(id) => {
+                applied.written.push(p.record.id.clone());
+                pairs.push((p.record.id.clone(), id.to_string()));
+            }
+            None => {
+                let reason = outcome
+                    .failed
+                    .iter()
+                    .find(|(k, _)| k == email)
+                    .map(|(_, why)| why.as_str())
+                    .unwrap_or("no answer for it");
+                applied.fail(
+                    object,
+                    &p.record.id,
+                    format!("HubSpot refused it: {reason}"),
+                );
+            }
+        }
+    }
+    // The other customers of a shared e-mail point at the same contact, without overwriting it.
+    for (p, email) in &sharing {
+        match contact_of.get(email.as_str()) {
+            Some(id) => {
+                applied.written.push(p.record.id.clone());
+                pairs.push((p.record.id.clone(), id.to_string()));
+            }
+            None => applied.fail(
+                object,
+                &p.record.id,
+                format!("its e-mail {email} is on a contact HubSpot did not write"),
+            ),
+        }
+    }
+
+    let by_key: Vec<Prepared> = by_key
+        .into_iter()
+        .map(|p| Prepared {
+            record: p.record,
+            key: p.key.clone(),
+            properties: p.properties.clone(),
+        })
+        .collect();
+    let keyed = upsert(sink, object, &by_key).await?;
+    applied.settle(object, sink.realm_id, &keyed);
+    pairs.extend(qbo_pairs(sink.realm_id, &keyed));
+    sink.ids.remember(object, &pairs).await?;
+    Ok(())
+}
+
+/// `(QuickBooks id, HubSpot id)` of the records an upsert by key wrote.
+fn qbo_pairs(realm_id: &str, outcome: &Outcome) -> Vec<(String, String)> {
+    outcome
+        .written
+        .iter()
+        .filter_map(|(key, id)| {
+            let qbo = key.strip_prefix(realm_id)?.strip_prefix(':')?;
+            Some((qbo.to_string(), id.clone()))
+        })
+        .collect()
+}
+
+async fn remember(
+    sink: &Sink<'_>,
+    object: SyncObject,
+    outcome: &Outcome,
+) -> Result<(), ApplyError> {
+    Ok(sink
+        .ids
+        .remember(object, &qbo_pairs(sink.realm_id, outcome))
+        .await?)
+}
+
+/// An invoice's line items (HubSpot derives an invoice's amount from them) and its associations: its
+/// lines, its customer's contact, and the deals it is linked to.
+async fn invoice_extras(
+    sink: &Sink<'_>,
+    prepared: &[Prepared<'_>],
+    outcome: &Outcome,
+) -> Result<(), ApplyError> {
+    let invoice_of: HashMap<&str, &str> = outcome
+        .written
+        .iter()
+        .map(|(k, id)| (k.as_str(), id.as_str()))
+        .collect();
+    let written: Vec<(&Prepared, &str)> = prepared
+        .iter()
+        .filter_map(|p| invoice_of.get(p.key.as_str()).map(|id| (p, *id)))
+        .collect();
+
+    let mut lines = Vec::new();
+    let mut line_owner: HashMap<String, &str> = HashMap::new();
+    for (p, invoice_id) in &written {
+        for line in line_items(sink.realm_id, p.record) {
+            line_owner.insert(line.key.clone(), invoice_id);
+            lines.push(line);
+        }
+    }
+    let lines_written = sink
+        .hubspot
+        .batch_upsert("line_items", LINE_KEY, &lines)
+        .await?;
+    let mut line_pairs = Vec::new();
+    for (key, line_id) in &lines_written.written {
+        if let Some(invoice_id) = line_owner.get(key) {
+            line_pairs.push((invoice_id.to_string(), line_id.clone()));
+        }
+    }
+    if !lines_written.failed.is_empty() {
+        tracing::warn!(
+            failed = lines_written.failed.len(),
+            "HubSpot refused some invoice lines"
+        );
+    }
+    sink.hubspot
+        .associate("invoices", "line_items", INVOICE_TO_LINE_ITEM, &line_pairs)
+        .await?;
+
+    let customers: Vec<&str> = written
+        .iter()
+        .filter_map(|(p, _)| field(&p.record.body, "CustomerRef.value").and_then(Value::as_str))
+        .collect();
+    let contacts = sink.ids.find(SyncObject::Contacts, &customers).await?;
+    let mut contact_pairs = Vec::new();
+    let mut deal_pairs = Vec::new();
+    for (p, invoice_id) in &written {
+        let customer = field(&p.record.body, "CustomerRef.value").and_then(Value::as_str);
+        if let Some(contact) = customer.and_then(|c| contacts.get(c)) {
+            contact_pairs.push((invoice_id.to_string(), contact.clone()));
+        }
+        for deal in sink.deals.get(&p.record.id).into_iter().flatten() {
+            deal_pairs.push((invoice_id.to_string(), deal.clone()));
+        }
+    }
+    sink.hubspot
+        .associate("invoices", "contacts", INVOICE_TO_CONTACT, &contact_pairs)
+        .await?;
+    sink.hubspot
+        .associate("invoices", "deals", INVOICE_TO_DEAL, &deal_pairs)
+        .await?;
+    Ok(())
+}
+
+/// The sales lines of an invoice as HubSpot line items, keyed `{realm}:{invoice}:{line id}`.
+fn line_items(realm_id: &str, record: &Record) -> Vec<Input> {
+    let Some(Value::Array(lines)) = record.body.get("Line") else {
+        return Vec::new();
+    };
+    lines
+        .iter()
+        .filter(|l| l.get("DetailType").and_then(Value::as_str) == Some("SalesItemLineDetail"))
+        .filter_map(|l| {
+            let id = l.get("Id").and_then(Value::as_str)?;
+            let detail = l.get("SalesItemLineDetail")?;
+            let name = field(l, "Description")
+                .or_else(|| field(detail, "ItemRef.name"))
+                .and_then(Value::as_str)
+                .unwrap_or("Item");
+            let quantity = detail
+                .get("Qty")
+                .and_then(decimal)
+                .unwrap_or(rust_decimal::Decimal::ONE);
+            let amount = l.get("Amount").and_then(decimal).unwrap_or_default();
+            let price = detail
+                .get("UnitPrice")
+                .and_then(decimal)
+                .or_else(|| amount.checked_div(quantity))
+                .unwrap_or_default();
+            let key = format!("{}:{id}", record_key(realm_id, &record.id));
+            let properties = Properties::from([
+                ("name".to_string(), name.chars().take(255).collect()),
+                ("quantity".to_string(), quantity.normalize().to_string()),
+                ("price".to_string(), price.normalize().to_string()),
+                (LINE_KEY.to_string(), key.clone()),
+            ]);
+            Some(Input { key, properties })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sales_lines_become_line_items_keyed_by_invoice_and_line() {
+        let record = Record {
+            id: "130".into(),
+            deleted: false,
+            body: json!({"Id": "130", "Line": [
+                {"Id": "1", "DetailType": "SalesItemLineDetail", "Amount": 30, "Description": "Hours",
+                 "SalesItemLineDetail": {"ItemRef": {"value": "2", "name": "Consulting"}, "Qty": 2, "UnitPrice": 15}},
+                {"Id": "2", "DetailType": "SalesItemLineDetail", "Amount": 9.99,
+                 "SalesItemLineDetail": {"ItemRef": {"value": "3", "name": "Widget"}}},
+                {"DetailType": "SubTotalLineDetail", "Amount": 39.99}
+            ]}),
+        };
+        let lines = line_items("9", &record);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].key, "9:130:1");
+        assert_eq!(lines[0].properties["name"], "Hours");
+        assert_eq!(lines[0].properties["quantity"], "2");
+        assert_eq!(lines[0].properties["price"], "15");
+        assert_eq!(lines[1].properties["name"], "Widget");
+        assert_eq!(lines[1].properties["price"], "9.99");
+    }
+
+    #[test]
+    fn written_keys_map_back_to_quickbooks_ids_of_this_company_only() {
+        let outcome = Outcome {
+            written: vec![("9:58".into(), "501".into()), ("99:1".into(), "502".into())],
+            failed: vec![],
+        };
+        assert_eq!(
+            qbo_pairs("9", &outcome),
+            [("58".to_string(), "501".to_string())]
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! The scheduled sync (S1–S3, S5, B8): QuickBooks customers, items and invoices into HubSpot contacts,
+//! products and invoices, one company at a time, resumable at every page.
+//!
+//! `plan` turns the schedule's tick into one queued job per active company; `work` runs queued jobs,
+//! one company's run at a time per portal (a lease), re-queueing what it could not finish.
+
+pub mod apply;
+pub mod cursor;
+pub mod failures;
+pub mod idmap;
+pub mod properties;
+pub mod pull;
+pub mod queue;
+pub mod run;
+pub mod settings;
+pub mod wiring;
+pub mod worker;
+
+pub use crate::domain::mapping::SyncObject;
+pub use queue::{Job, JobQueue, SqsQueue};

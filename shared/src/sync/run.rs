@@ -1,0 +1,390 @@
+//! One company's sync run: retry the records that failed before, then pull each object's changes since its
+//! cursor and apply them page by page, checkpointing after every page. A run that nears its deadline stops
+//! between pages and says so; the next run continues from the checkpoint, so a run split over several
+//! invocations ends where one long run would.
+
+use super::apply::{apply, Applied, ApplyError, Sink};
+use super::cursor::Cursor;
+use super::failures::Failures;
+use super::idmap::IdMap;
+use super::pull::{self, Record};
+use super::queue::Job;
+use super::settings::SyncSettings;
+use super::SyncObject;
+use crate::documents::company::{Company, HubSpot};
+use crate::documents::links::Link;
+use crate::ids::{RealmId, RecordType};
+use crate::quickbooks::entities::DocType;
+use crate::quickbooks::{QboApi, QboError};
+use crate::store::{keys, StoreError};
+use crate::{App, AppError, ErrorCode};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::Instant;
+use thiserror::Error;
+
+/// Bumped when the sync needs properties it did not create before: each portal creates them once more.
+const PROPERTIES_VERSION: u32 = 1;
+
+/// What ended a run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Everything the company had was applied.
+    Done,
+    /// The deadline came first; the rest waits at the checkpoint for the next run.
+    Paused,
+    /// The company cannot be synced until a person acts (reconnect, reinstall); retrying would not help.
+    Stopped(String),
+}
+
+/// What one run did.
+#[derive(Debug, Default, Serialize)]
+pub struct Tally {
+    pub read: usize,
+    pub written: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Rows QuickBooks sent that could not be read as records.
+    pub unreadable: usize,
+    /// Pages (query pages and CDC answers) applied.
+    pub pages: usize,
+}
+
+impl Tally {
+    fn add(&mut self, applied: &Applied) {
+        self.written += applied.written.len();
+        self.skipped += applied.skipped;
+        self.failed += applied.failed.len();
+    }
+}
+
+/// What fails a run so that its message is delivered again (transient, or a defect to look into).
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+    #[error(transparent)]
+    QuickBooks(#[from] QboError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// When the run must stop starting pages: a page (a QuickBooks read and up to a few dozen HubSpot
+/// batches, each possibly waiting out a throttle) must finish before the Lambda's own deadline.
+pub struct Deadline {
+    pub stop_at: Instant,
+}
+
+impl Deadline {
+    /// Whether to stop before the next page. A run always applies one page first, so even an invocation
+    /// with too little time moves its company forward instead of re-queueing itself forever.
+    fn passed(&self, tally: &Tally) -> bool {
+        tally.pages > 0 && Instant::now() >= self.stop_at
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct PropertiesMarker {
+    version: u32,
+}
+
+/// Runs `job` until it is done or `deadline` passes. A company whose grant died during the run, or a
+/// portal whose app authorization did, ends `Stopped` (its connection already says so) instead of failing
+/// its message into a retry loop.
+pub async fn run(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, Tally), RunError> {
+    let stopped = |e: AppError| match e.code() {
+        ErrorCode::ReconnectNeeded | ErrorCode::HubSpotAccessDenied => {
+            Ok((Ending::Stopped(e.public_message()), Tally::default()))
+        }
+        _ => Err(RunError::App(e)),
+    };
+    match run_until(app, job, deadline).await {
+        Err(RunError::QuickBooks(e)) => stopped(AppError::from(e)),
+        Err(RunError::Apply(ApplyError::HubSpot(e))) => stopped(AppError::from(e)),
+        Err(RunError::App(e)) => stopped(e),
+        other => other,
+    }
+}
+
+async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending, Tally), RunError> {
+    let mut tally = Tally::default();
+    let company = match Company::open(app, job.portal_id, job.realm_id.as_str()).await {
+        Ok(c) => c,
+        Err(
+            e @ (AppError::ReconnectNeeded(_) | AppError::NotFound(_) | AppError::UnknownPortal(_)),
+        ) => return Ok((Ending::Stopped(e.public_message()), tally)),
+        Err(e) => return Err(e.into()),
+    };
+    let hubspot = match HubSpot::open(app, job.portal_id).await {
+        Ok(h) => h,
+        Err(e @ (AppError::ReconnectNeeded(_) | AppError::UnknownPortal(_))) => {
+            return Ok((Ending::Stopped(e.public_message()), tally))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let settings = SyncSettings::load(&app.store, job.portal_id, &job.realm_id).await?;
+    let objects: Vec<SyncObject> = SyncObject::ALL
+        .into_iter()
+        .filter(|o| settings.of(*o).enabled)
+        .filter(|o| job.objects.as_ref().is_none_or(|only| only.contains(o)))
+        .collect();
+    if objects.is_empty() {
+        return Ok((Ending::Done, tally));
+    }
+    ensure_properties(app, &hubspot, job.portal_id).await?;
+
+    let deals = linked_deals(app, job.portal_id, &job.realm_id).await?;
+    let qbo = company.api(app);
+    let run = Runner {
+        app,
+        job,
+        settings: &settings,
+        qbo: &qbo,
+        hubspot: &hubspot,
+        company: &company,
+        deals: &deals,
+    };
+    run.retry_failures(&objects, &mut tally).await?;
+
+    let now = Utc::now();
+    let mut cursors = Vec::new();
+    for &object in &objects {
+        let mut cursor = Cursor::load(&app.store, job.portal_id, &job.realm_id, object).await?;
+        if cursor.scan.is_none() && cursor.needs_scan(now) {
+            cursor.start_scan(None);
+        }
+        cursors.push((object, cursor));
+    }
+    loop {
+        // Scans first, object by object (customers before the invoices that refer to them).
+        for (object, cursor) in cursors.iter_mut() {
+            while cursor.scan.is_some() {
+                if deadline.passed(&tally) {
+                    return Ok((Ending::Paused, tally));
+                }
+                run.scan_page(*object, cursor, &mut tally).await?;
+            }
+        }
+        if deadline.passed(&tally) {
+            return Ok((Ending::Paused, tally));
+        }
+        // Then one CDC call for every object; more changes than CDC returns start scans from the cursor.
+        let Some(since) = cursors
+            .iter()
+            .filter_map(|(_, c)| c.since.clone())
+            .min_by(|a, b| parse_time(a).cmp(&parse_time(b)))
+        else {
+            return Ok((Ending::Done, tally));
+        };
+        let changes = pull::changes(&qbo, &objects, &since).await?;
+        tally.unreadable += changes.unreadable;
+        tally.pages += 1;
+        if changes.capped {
+            for (_, cursor) in cursors.iter_mut() {
+                let from = cursor.since.clone();
+                cursor.start_scan(from);
+            }
+            continue;
+        }
+        let time = changes.time.clone();
+        for (object, records) in changes.by_object {
+            tally.read += records.len();
+            let applied = run.apply_page(object, &records, time.as_deref()).await?;
+            tally.add(&applied);
+            if let Some((_, cursor)) = cursors.iter_mut().find(|(o, _)| *o == object) {
+                cursor.since = time.clone().or(cursor.since.take());
+                cursor
+                    .save(&app.store, job.portal_id, &job.realm_id, object)
+                    .await?;
+            }
+        }
+        return Ok((Ending::Done, tally));
+    }
+}
+
+fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).ok()
+}
+
+/// What a run holds while it works.
+struct Runner<'a> {
+    app: &'a App,
+    job: &'a Job,
+    settings: &'a SyncSettings,
+    qbo: &'a QboApi<'a>,
+    hubspot: &'a HubSpot,
+    company: &'a Company,
+    deals: &'a HashMap<String, Vec<String>>,
+}
+
+impl Runner<'_> {
+    fn failures(&self) -> Failures<'_> {
+        Failures {
+            store: &self.app.store,
+            portal_id: self.job.portal_id,
+            realm_id: &self.job.realm_id,
+        }
+    }
+
+    async fn apply_page(
+        &self,
+        object: SyncObject,
+        records: &[Record],
+        time: Option<&str>,
+    ) -> Result<Applied, RunError> {
+        if records.is_empty() {
+            return Ok(Applied::default());
+        }
+        let profile = &self.company.connection.profile;
+        let sink = Sink {
+            hubspot: self.hubspot.api(self.app),
+            ids: IdMap {
+                store: &self.app.store,
+                portal_id: self.job.portal_id,
+                realm_id: &self.job.realm_id,
+            },
+            realm_id: &self.job.realm_id,
+            home_currency: &profile.home_currency,
+            environment: self.company.connection.environment,
+            company_time: time
+                .and_then(parse_time)
+                .unwrap_or_else(|| Utc::now().fixed_offset()),
+            deals: self.deals,
+        };
+        let applied = apply(&sink, object, &self.settings.of(object), records).await?;
+        self.failures().record(&applied.failed).await?;
+        Ok(applied)
+    }
+
+    async fn scan_page(
+        &self,
+        object: SyncObject,
+        cursor: &mut Cursor,
+        tally: &mut Tally,
+    ) -> Result<(), RunError> {
+        let Some(scan) = cursor.scan.clone() else {
+            return Ok(());
+        };
+        let page = pull::page(self.qbo, object, &scan).await?;
+        tally.pages += 1;
+        tally.read += page.records.len();
+        tally.unreadable += page.unreadable;
+        let applied = self
+            .apply_page(object, &page.records, page.time.as_deref())
+            .await?;
+        tally.add(&applied);
+        let mut next = pull::advance(&scan, &page.records);
+        next.started = scan.started.clone().or(page.time.clone());
+        if page.full {
+            cursor.scan = Some(next);
+        } else {
+            // Read to the end: CDC continues from when the read began, so nothing changed meanwhile is lost.
+            cursor.since = next.started.or(cursor.since.take());
+            cursor.scan = None;
+        }
+        cursor
+            .save(
+                &self.app.store,
+                self.job.portal_id,
+                &self.job.realm_id,
+                object,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Reads the records that failed before again, by id, and applies them; a success clears the entry.
+    async fn retry_failures(
+        &self,
+        objects: &[SyncObject],
+        tally: &mut Tally,
+    ) -> Result<(), RunError> {
+        let failures = self.failures().list().await?;
+        for &object in objects {
+            let ids: Vec<&str> = failures
+                .iter()
+                .filter(|f| f.object == object)
+                .map(|f| f.qbo_id.as_str())
+                .collect();
+            for chunk in ids.chunks(pull::PAGE) {
+                let answer = self
+                    .qbo
+                    .query_ids::<serde_json::Value>(object.entity(), chunk)
+                    .await?;
+                let records: Vec<Record> =
+                    answer.value.into_iter().filter_map(Record::of).collect();
+                let time = answer.time.map(|t| t.to_rfc3339());
+                let applied = self.apply_page(object, &records, time.as_deref()).await?;
+                tally.add(&applied);
+                // A record QuickBooks no longer returns was deleted since: nothing is left to apply.
+                let cleared: Vec<String> = chunk
+                    .iter()
+                    .filter(|id| !applied.failed.iter().any(|f| f.qbo_id == **id))
+                    .map(|id| id.to_string())
+                    .collect();
+                self.failures().clear(object, &cleared).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Creates the sync's properties in a portal once (and again when the sync needs new ones).
+async fn ensure_properties(app: &App, hubspot: &HubSpot, portal_id: u64) -> Result<(), RunError> {
+    let key = keys::sync_properties(portal_id.into());
+    let now = Utc::now().timestamp();
+    let marker: Option<PropertiesMarker> = app.store.get(&key, now).await?;
+    if marker.is_some_and(|m| m.version >= PROPERTIES_VERSION) {
+        return Ok(());
+    }
+    let api = hubspot.api(app);
+    let created = async {
+        for object in SyncObject::ALL {
+            api.ensure_properties(object.hubspot_object(), &super::properties::of(object))
+                .await?;
+        }
+        api.ensure_properties("line_items", &super::properties::line_items())
+            .await
+    };
+    created
+        .await
+        .map_err(|e| RunError::Apply(ApplyError::HubSpot(e)))?;
+    app.store
+        .save(
+            &key,
+            &PropertiesMarker {
+                version: PROPERTIES_VERSION,
+            },
+            now,
+        )
+        .await?;
+    Ok(())
+}
+
+/// The deals each of the company's invoices is linked to (from the card's links).
+async fn linked_deals(
+    app: &App,
+    portal_id: u64,
+    realm_id: &RealmId,
+) -> Result<HashMap<String, Vec<String>>, RunError> {
+    let links: Vec<Link> = app
+        .store
+        .query_prefix(
+            &keys::links_of_type(portal_id.into(), RecordType::Deals),
+            Utc::now().timestamp(),
+        )
+        .await?;
+    let mut deals: HashMap<String, Vec<String>> = HashMap::new();
+    for l in links {
+        if &l.snapshot.realm_id == realm_id && l.snapshot.doc_type == DocType::Invoice {
+            deals
+                .entry(l.snapshot.id.clone())
+                .or_default()
+                .push(l.record.object_id.to_string());
+        }
+    }
+    Ok(deals)
+}
