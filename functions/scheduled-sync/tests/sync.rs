@@ -56,7 +56,7 @@ async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_
             let email = c
                 .pointer("/PrimaryEmailAddr/Address")
                 .and_then(Value::as_str);
-            let found = contacts.get(&key).is_some()
+            let found = contacts.contains_key(&key)
                 || email.is_some_and(|e| {
                     hubspot_by(&w, "contacts", "email").contains_key(&e.to_lowercase())
                 });
@@ -276,7 +276,11 @@ async fn an_existing_contact_is_matched_by_email_and_a_customer_without_one_stil
             .map(|r| r.id.to_string())
             .collect()
     });
-    assert_eq!(with_email, [existing.clone()], "matched, not duplicated");
+    assert_eq!(
+        with_email,
+        std::slice::from_ref(&existing),
+        "matched, not duplicated"
+    );
     let contact = w.hubspot.with_state(|s| {
         s.objects["contacts"][&existing.parse::<u64>().unwrap()]
             .properties

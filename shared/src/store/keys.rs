@@ -170,6 +170,62 @@ pub fn deal_invoicing_lease(portal_id: PortalId, realm_id: &RealmId, deal_id: &R
     format!("portion#{portal_id}#{realm_id}#{deal_id}")
 }
 
+/// A company's sync settings (switches, behaviours, field mappings).
+pub fn sync_settings(portal_id: PortalId, realm_id: &RealmId) -> Key {
+    Key::new(portal(portal_id), format!("SYNC#{realm_id}"))
+}
+
+/// That the sync's own HubSpot properties exist in an account (and in which version).
+pub fn sync_properties(portal_id: PortalId) -> Key {
+    Key::new(portal(portal_id), "SYNC_PROPERTIES")
+}
+
+/// Where a company's sync of one QuickBooks entity stands.
+pub fn sync_cursor(portal_id: PortalId, realm_id: &RealmId, entity: &str) -> Key {
+    Key::new(portal(portal_id), format!("CURSOR#{realm_id}#{entity}"))
+}
+
+/// Which HubSpot record a QuickBooks record became.
+pub fn sync_id_map(portal_id: PortalId, realm_id: &RealmId, entity: &str, qbo_id: &str) -> Key {
+    Key::new(
+        portal(portal_id),
+        format!("MAP#{realm_id}#{entity}#{qbo_id}"),
+    )
+}
+
+fn sync_failures(realm_id: &RealmId) -> String {
+    format!("FAIL#{realm_id}#")
+}
+
+/// A record the sync could not apply.
+pub fn sync_failure(portal_id: PortalId, realm_id: &RealmId, entity: &str, qbo_id: &str) -> Key {
+    Key::new(
+        portal(portal_id),
+        format!("{}{entity}#{qbo_id}", sync_failures(realm_id)),
+    )
+}
+
+/// Every record a company's sync could not apply.
+pub fn sync_failures_of(portal_id: PortalId, realm_id: &RealmId) -> KeyPrefix {
+    KeyPrefix {
+        pk: portal(portal_id),
+        sk_prefix: sync_failures(realm_id),
+    }
+}
+
+/// Every link of an account's records of one type (the sync finds the deals of its invoices).
+pub fn links_of_type(portal_id: PortalId, object_type: crate::ids::RecordType) -> KeyPrefix {
+    KeyPrefix {
+        pk: portal(portal_id),
+        sk_prefix: format!("LINK#{}#", object_type.as_str()),
+    }
+}
+
+/// One sync run at a time in an account (its companies share its HubSpot limit and contacts).
+pub fn sync_lease(portal_id: PortalId) -> String {
+    format!("sync#{portal_id}")
+}
+
 #[cfg(test)]
 mod tests {
     //! The shapes as earlier versions wrote them: a failure here means stored items would stop reading.
@@ -285,60 +341,35 @@ mod tests {
             "portion#62515#9130357766900011#123"
         );
     }
-}
 
-/// A company's sync settings (switches, behaviours, field mappings).
-pub fn sync_settings(portal_id: PortalId, realm_id: &RealmId) -> Key {
-    Key::new(portal(portal_id), format!("SYNC#{realm_id}"))
-}
-
-/// That the sync's own HubSpot properties exist in an account (and in which version).
-pub fn sync_properties(portal_id: PortalId) -> Key {
-    Key::new(portal(portal_id), "SYNC_PROPERTIES")
-}
-
-/// Where a company's sync of one QuickBooks entity stands.
-pub fn sync_cursor(portal_id: PortalId, realm_id: &RealmId, entity: &str) -> Key {
-    Key::new(portal(portal_id), format!("CURSOR#{realm_id}#{entity}"))
-}
-
-/// Which HubSpot record a QuickBooks record became.
-pub fn sync_id_map(portal_id: PortalId, realm_id: &RealmId, entity: &str, qbo_id: &str) -> Key {
-    Key::new(
-        portal(portal_id),
-        format!("MAP#{realm_id}#{entity}#{qbo_id}"),
-    )
-}
-
-fn sync_failures(realm_id: &RealmId) -> String {
-    format!("FAIL#{realm_id}#")
-}
-
-/// A record the sync could not apply.
-pub fn sync_failure(portal_id: PortalId, realm_id: &RealmId, entity: &str, qbo_id: &str) -> Key {
-    Key::new(
-        portal(portal_id),
-        format!("{}{entity}#{qbo_id}", sync_failures(realm_id)),
-    )
-}
-
-/// Every record a company's sync could not apply.
-pub fn sync_failures_of(portal_id: PortalId, realm_id: &RealmId) -> KeyPrefix {
-    KeyPrefix {
-        pk: portal(portal_id),
-        sk_prefix: sync_failures(realm_id),
+    #[test]
+    fn sync_keys_are_spelled_as_the_table_says() {
+        let realm: RealmId = "9130".parse().unwrap();
+        let p = PortalId::from(62515);
+        assert_eq!(
+            sync_settings(p, &realm),
+            Key::new("PORTAL#62515", "SYNC#9130")
+        );
+        assert_eq!(
+            sync_properties(p),
+            Key::new("PORTAL#62515", "SYNC_PROPERTIES")
+        );
+        assert_eq!(
+            sync_cursor(p, &realm, "Invoice"),
+            Key::new("PORTAL#62515", "CURSOR#9130#Invoice")
+        );
+        assert_eq!(
+            sync_id_map(p, &realm, "Customer", "58"),
+            Key::new("PORTAL#62515", "MAP#9130#Customer#58")
+        );
+        let failure = sync_failure(p, &realm, "Item", "7");
+        assert_eq!(failure, Key::new("PORTAL#62515", "FAIL#9130#Item#7"));
+        let all = sync_failures_of(p, &realm);
+        assert!(failure.pk == all.pk && failure.sk.starts_with(&all.sk_prefix));
+        assert_eq!(
+            links_of_type(p, crate::ids::RecordType::Deals).sk_prefix,
+            "LINK#deals#"
+        );
+        assert_eq!(sync_lease(p), "sync#62515");
     }
-}
-
-/// Every link of an account's records of one type (the sync finds the deals of its invoices).
-pub fn links_of_type(portal_id: PortalId, object_type: crate::ids::RecordType) -> KeyPrefix {
-    KeyPrefix {
-        pk: portal(portal_id),
-        sk_prefix: format!("LINK#{}#", object_type.as_str()),
-    }
-}
-
-/// One sync run at a time in an account (its companies share its HubSpot limit and contacts).
-pub fn sync_lease(portal_id: PortalId) -> String {
-    format!("sync#{portal_id}")
 }

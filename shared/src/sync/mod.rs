@@ -5,6 +5,7 @@
 //! one company's run at a time per portal (a lease), re-queueing what it could not finish.
 
 pub mod apply;
+mod contacts;
 pub mod cursor;
 pub mod failures;
 pub mod idmap;

@@ -40,8 +40,7 @@ pub async fn tick(app: &App, q: &LocalQueue, budget: Duration) -> usize {
 /// Delivers queued jobs until none is left.
 pub async fn drain(app: &App, q: &LocalQueue, budget: Duration) -> usize {
     let jobs = q.jobs();
-    let mut invocations = 0;
-    for _ in 0..200 {
+    for invocations in 0..200 {
         let delivered = q
             .poll_once(5, 0, |event| async {
                 let answer = handle(app, &jobs, event, Instant::now() + budget).await?;
@@ -52,7 +51,6 @@ pub async fn drain(app: &App, q: &LocalQueue, budget: Duration) -> usize {
         if delivered == 0 {
             return invocations;
         }
-        invocations += 1;
     }
     panic!("the queue never emptied");
 }
