@@ -434,3 +434,42 @@ async fn a_company_that_needs_reconnecting_stops_its_sync_without_a_retry_loop()
         shared::connections::Status::ReconnectNeeded
     );
 }
+
+#[tokio::test]
+async fn a_company_not_synced_for_45_days_is_read_again_in_full() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    // The cursors last moved 45 days ago: CDC cannot look back that far.
+    let realm: shared::ids::RealmId = US.parse().unwrap();
+    for object in shared::sync::SyncObject::ALL {
+        let mut cursor = shared::sync::cursor::Cursor::load(&w.app.store, PORTAL, &realm, object)
+            .await
+            .unwrap();
+        assert!(cursor.since.is_some());
+        cursor.moved_at = Some(chrono::Utc::now() - chrono::Duration::days(45));
+        let key = shared::store::keys::sync_cursor(PORTAL.into(), &realm, object.entity());
+        w.app
+            .store
+            .save(&key, &cursor, chrono::Utc::now().timestamp())
+            .await
+            .unwrap();
+    }
+    let before = synced_state(&w);
+    let qbo_before = w.qbo.requests().len();
+    common::tick(&w.app, &q, BUDGET).await;
+    let us_calls: Vec<String> = w.qbo.requests()[qbo_before..]
+        .iter()
+        .filter(|r| r.path.contains(US))
+        .map(|r| r.path.clone())
+        .collect();
+    let queries = us_calls.iter().filter(|p| p.ends_with("/query")).count();
+    assert!(queries >= 3, "one scan per object: {us_calls:#?}");
+    assert_eq!(
+        synced_state(&w),
+        before,
+        "reading everything again changes nothing"
+    );
+}
