@@ -473,3 +473,59 @@ async fn a_company_not_synced_for_45_days_is_read_again_in_full() {
         "reading everything again changes nothing"
     );
 }
+
+#[tokio::test]
+async fn each_object_follows_its_settings_for_changes_and_deletes() {
+    use shared::sync::settings::{OnChange, OnDelete, SyncSettings};
+    use shared::sync::SyncObject;
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let realm: shared::ids::RealmId = US.parse().unwrap();
+    let mut settings = SyncSettings::default();
+    let object = |s: &SyncSettings, o| s.objects[&o].clone();
+    let mut products = object(&settings, SyncObject::Products);
+    products.on_change = OnChange::Nothing;
+    let mut contacts = object(&settings, SyncObject::Contacts);
+    contacts.on_change = OnChange::UpdateOnly;
+    let mut invoices = object(&settings, SyncObject::Invoices);
+    invoices.on_delete = OnDelete::Archive;
+    settings.objects.insert(SyncObject::Products, products);
+    settings.objects.insert(SyncObject::Contacts, contacts);
+    settings.objects.insert(SyncObject::Invoices, invoices);
+    let key = shared::store::keys::sync_settings(PORTAL.into(), &realm);
+    w.app
+        .store
+        .save(&key, &settings, chrono::Utc::now().timestamp())
+        .await
+        .unwrap();
+
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let us = |records: BTreeMap<String, BTreeMap<String, String>>| {
+        records.into_keys().filter(|k| k.starts_with(US)).count()
+    };
+    assert_eq!(
+        us(hubspot_by(&w, "products", "qbo_item_key")),
+        0,
+        "products: nothing"
+    );
+    assert_eq!(
+        us(hubspot_by(&w, "contacts", "qbo_customer_key")),
+        0,
+        "contacts: update only"
+    );
+    let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
+    assert!(us(invoices.clone()) > 0);
+
+    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
+    let deleted = qbo_pick(&w, US, "Invoice", open);
+    let body = serde_json::json!({"Id": deleted["Id"], "SyncToken": deleted["SyncToken"]});
+    w.qbo_post(US, "invoice?operation=delete", body).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let gone = format!("{US}:{}", deleted["Id"].as_str().unwrap());
+    assert!(invoices.contains_key(&gone));
+    assert!(
+        !hubspot_by(&w, "invoices", "qbo_invoice_key").contains_key(&gone),
+        "archived"
+    );
+}
