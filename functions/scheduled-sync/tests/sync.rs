@@ -529,3 +529,60 @@ async fn each_object_follows_its_settings_for_changes_and_deletes() {
         "archived"
     );
 }
+
+#[tokio::test]
+async fn a_voided_invoice_reaches_the_deal_it_is_linked_to_with_the_card_s_own_code() {
+    use shared::documents::links::Link;
+    use shared::ids::{Record, RecordType};
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
+    let invoice = qbo_pick(&w, US, "Invoice", open);
+    let doc: shared::quickbooks::entities::Document =
+        serde_json::from_value(invoice.clone()).unwrap();
+    let realm: shared::ids::RealmId = US.parse().unwrap();
+    let now = chrono::Utc::now();
+    let snapshot = shared::domain::snapshot::Snapshot::of(
+        &realm,
+        shared::quickbooks::entities::DocType::Invoice,
+        &doc,
+        "USD",
+        now.fixed_offset(),
+        now,
+    );
+    // What the card does when a rep links the invoice to deal 401.
+    let link = Link {
+        portal_id: PORTAL,
+        record: Record::new(RecordType::Deals, "401").unwrap(),
+        snapshot,
+        linked_at: now,
+    };
+    link.save(&w.app.store).await.unwrap();
+
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let key = format!("{US}:{}", invoice["Id"].as_str().unwrap());
+    let hs_invoice = w.hubspot.with_state(|s| {
+        s.objects["invoices"]
+            .values()
+            .find(|r| r.properties.get("qbo_invoice_key") == Some(&key))
+            .map(|r| r.id)
+            .expect("the invoice in HubSpot")
+    });
+    let to_deal = w.hubspot.with_state(|s| {
+        s.associations_of("invoices", hs_invoice, "deals")
+            .iter()
+            .map(|a| a.to_id)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(to_deal, [401], "the invoice is associated with its deal");
+
+    let body = serde_json::json!({"Id": invoice["Id"], "SyncToken": invoice["SyncToken"]});
+    w.qbo_post(US, "invoice?operation=void", body).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let deal = w
+        .hubspot_record("deals", "401", &["qbo_invoice_status", "qbo_invoice_id"])
+        .await;
+    assert_eq!(deal["qbo_invoice_id"], invoice["Id"]);
+    assert_eq!(deal["qbo_invoice_status"], "Voided");
+}
