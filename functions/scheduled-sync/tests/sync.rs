@@ -434,3 +434,155 @@ async fn a_company_that_needs_reconnecting_stops_its_sync_without_a_retry_loop()
         shared::connections::Status::ReconnectNeeded
     );
 }
+
+#[tokio::test]
+async fn a_company_not_synced_for_45_days_is_read_again_in_full() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    // The cursors last moved 45 days ago: CDC cannot look back that far.
+    let realm: shared::ids::RealmId = US.parse().unwrap();
+    for object in shared::sync::SyncObject::ALL {
+        let mut cursor = shared::sync::cursor::Cursor::load(&w.app.store, PORTAL, &realm, object)
+            .await
+            .unwrap();
+        assert!(cursor.since.is_some());
+        cursor.moved_at = Some(chrono::Utc::now() - chrono::Duration::days(45));
+        let key = shared::store::keys::sync_cursor(PORTAL.into(), &realm, object.entity());
+        w.app
+            .store
+            .save(&key, &cursor, chrono::Utc::now().timestamp())
+            .await
+            .unwrap();
+    }
+    let before = synced_state(&w);
+    let qbo_before = w.qbo.requests().len();
+    common::tick(&w.app, &q, BUDGET).await;
+    let us_calls: Vec<String> = w.qbo.requests()[qbo_before..]
+        .iter()
+        .filter(|r| r.path.contains(US))
+        .map(|r| r.path.clone())
+        .collect();
+    let queries = us_calls.iter().filter(|p| p.ends_with("/query")).count();
+    assert!(queries >= 3, "one scan per object: {us_calls:#?}");
+    assert_eq!(
+        synced_state(&w),
+        before,
+        "reading everything again changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn each_object_follows_its_settings_for_changes_and_deletes() {
+    use shared::sync::settings::{OnChange, OnDelete, SyncSettings};
+    use shared::sync::SyncObject;
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let realm: shared::ids::RealmId = US.parse().unwrap();
+    let mut settings = SyncSettings::default();
+    let object = |s: &SyncSettings, o| s.objects[&o].clone();
+    let mut products = object(&settings, SyncObject::Products);
+    products.on_change = OnChange::Nothing;
+    let mut contacts = object(&settings, SyncObject::Contacts);
+    contacts.on_change = OnChange::UpdateOnly;
+    let mut invoices = object(&settings, SyncObject::Invoices);
+    invoices.on_delete = OnDelete::Archive;
+    settings.objects.insert(SyncObject::Products, products);
+    settings.objects.insert(SyncObject::Contacts, contacts);
+    settings.objects.insert(SyncObject::Invoices, invoices);
+    let key = shared::store::keys::sync_settings(PORTAL.into(), &realm);
+    w.app
+        .store
+        .save(&key, &settings, chrono::Utc::now().timestamp())
+        .await
+        .unwrap();
+
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let us = |records: BTreeMap<String, BTreeMap<String, String>>| {
+        records.into_keys().filter(|k| k.starts_with(US)).count()
+    };
+    assert_eq!(
+        us(hubspot_by(&w, "products", "qbo_item_key")),
+        0,
+        "products: nothing"
+    );
+    assert_eq!(
+        us(hubspot_by(&w, "contacts", "qbo_customer_key")),
+        0,
+        "contacts: update only"
+    );
+    let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
+    assert!(us(invoices.clone()) > 0);
+
+    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
+    let deleted = qbo_pick(&w, US, "Invoice", open);
+    let body = serde_json::json!({"Id": deleted["Id"], "SyncToken": deleted["SyncToken"]});
+    w.qbo_post(US, "invoice?operation=delete", body).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let gone = format!("{US}:{}", deleted["Id"].as_str().unwrap());
+    assert!(invoices.contains_key(&gone));
+    assert!(
+        !hubspot_by(&w, "invoices", "qbo_invoice_key").contains_key(&gone),
+        "archived"
+    );
+}
+
+#[tokio::test]
+async fn a_voided_invoice_reaches_the_deal_it_is_linked_to_with_the_card_s_own_code() {
+    use shared::documents::links::Link;
+    use shared::ids::{Record, RecordType};
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
+    let invoice = qbo_pick(&w, US, "Invoice", open);
+    let doc: shared::quickbooks::entities::Document =
+        serde_json::from_value(invoice.clone()).unwrap();
+    let realm: shared::ids::RealmId = US.parse().unwrap();
+    let now = chrono::Utc::now();
+    let snapshot = shared::domain::snapshot::Snapshot::of(
+        &realm,
+        shared::quickbooks::entities::DocType::Invoice,
+        &doc,
+        "USD",
+        now.fixed_offset(),
+        now,
+    );
+    // What the card does when a rep links the invoice to deal 401.
+    let link = Link {
+        portal_id: PORTAL,
+        record: Record::new(RecordType::Deals, "401").unwrap(),
+        snapshot,
+        linked_at: now,
+    };
+    link.save(&w.app.store).await.unwrap();
+
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let key = format!("{US}:{}", invoice["Id"].as_str().unwrap());
+    let hs_invoice = w.hubspot.with_state(|s| {
+        s.objects["invoices"]
+            .values()
+            .find(|r| r.properties.get("qbo_invoice_key") == Some(&key))
+            .map(|r| r.id)
+            .expect("the invoice in HubSpot")
+    });
+    let to_deal = w.hubspot.with_state(|s| {
+        s.associations_of("invoices", hs_invoice, "deals")
+            .iter()
+            .map(|a| a.to_id)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(to_deal, [401], "the invoice is associated with its deal");
+
+    let body = serde_json::json!({"Id": invoice["Id"], "SyncToken": invoice["SyncToken"]});
+    w.qbo_post(US, "invoice?operation=void", body).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let deal = w
+        .hubspot_record("deals", "401", &["qbo_invoice_status", "qbo_invoice_id"])
+        .await;
+    assert_eq!(deal["qbo_invoice_id"], invoice["Id"]);
+    assert_eq!(deal["qbo_invoice_status"], "Voided");
+}

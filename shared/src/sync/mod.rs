@@ -9,6 +9,7 @@ mod contacts;
 pub mod cursor;
 pub mod failures;
 pub mod idmap;
+pub mod linked;
 pub mod properties;
 pub mod pull;
 pub mod queue;

@@ -7,14 +7,12 @@ use super::apply::{apply, Applied, ApplyError, Sink};
 use super::cursor::Cursor;
 use super::failures::Failures;
 use super::idmap::IdMap;
+use super::linked::LinkedInvoices;
 use super::pull::{self, Record};
 use super::queue::Job;
 use super::settings::SyncSettings;
 use super::SyncObject;
 use crate::documents::company::{Company, HubSpot};
-use crate::documents::links::Link;
-use crate::ids::{RealmId, RecordType};
-use crate::quickbooks::entities::DocType;
 use crate::quickbooks::{QboApi, QboError};
 use crate::store::{keys, StoreError};
 use crate::{App, AppError, ErrorCode};
@@ -136,7 +134,8 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
     }
     ensure_properties(app, &hubspot, job.portal_id).await?;
 
-    let deals = linked_deals(app, job.portal_id, &job.realm_id).await?;
+    let linked = LinkedInvoices::load(app, job.portal_id, &job.realm_id).await?;
+    let deals = linked.deals();
     let qbo = company.api(app);
     let run = Runner {
         app,
@@ -146,6 +145,7 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
         hubspot: &hubspot,
         company: &company,
         deals: &deals,
+        linked: &linked,
     };
     run.retry_failures(&objects, &mut tally).await?;
 
@@ -218,6 +218,7 @@ struct Runner<'a> {
     hubspot: &'a HubSpot,
     company: &'a Company,
     deals: &'a HashMap<String, Vec<String>>,
+    linked: &'a LinkedInvoices,
 }
 
 impl Runner<'_> {
@@ -254,7 +255,19 @@ impl Runner<'_> {
                 .unwrap_or_else(|| Utc::now().fixed_offset()),
             deals: self.deals,
         };
+        let company_time = sink.company_time;
         let applied = apply(&sink, object, &self.settings.of(object), records).await?;
+        if object == SyncObject::Invoices {
+            // The deal follows its invoice; a deal HubSpot refuses to update never holds up the sync.
+            let connection = &self.company.connection;
+            if let Err(e) = self
+                .linked
+                .follow(self.app, connection, records, company_time)
+                .await
+            {
+                tracing::warn!(error = %e, "linked deals not brought up to date");
+            }
+        }
         self.failures().record(&applied.failed).await?;
         Ok(applied)
     }
@@ -362,29 +375,4 @@ async fn ensure_properties(app: &App, hubspot: &HubSpot, portal_id: u64) -> Resu
         )
         .await?;
     Ok(())
-}
-
-/// The deals each of the company's invoices is linked to (from the card's links).
-async fn linked_deals(
-    app: &App,
-    portal_id: u64,
-    realm_id: &RealmId,
-) -> Result<HashMap<String, Vec<String>>, RunError> {
-    let links: Vec<Link> = app
-        .store
-        .query_prefix(
-            &keys::links_of_type(portal_id.into(), RecordType::Deals),
-            Utc::now().timestamp(),
-        )
-        .await?;
-    let mut deals: HashMap<String, Vec<String>> = HashMap::new();
-    for l in links {
-        if &l.snapshot.realm_id == realm_id && l.snapshot.doc_type == DocType::Invoice {
-            deals
-                .entry(l.snapshot.id.clone())
-                .or_default()
-                .push(l.record.object_id.to_string());
-        }
-    }
-    Ok(deals)
 }
