@@ -54,12 +54,9 @@ const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The answer HubSpot gets, or an error for a transient failure (answered 503 so HubSpot retries).
 pub async fn execute(app: &App, doc_type: DocType, exec: &Execution) -> Result<Value, AppError> {
-    let key = exec.callback_id.trim();
-    if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(AppError::BadRequest(
-            "callbackId is missing or malformed".into(),
-        ));
-    }
+    let callback = crate::ids::CallbackId::parse(exec.callback_id.trim())
+        .map_err(|_| AppError::BadRequest("callbackId is missing or malformed".into()))?;
+    let key = callback.as_str();
     let portal_id = exec.origin.portal_id;
     crate::installs::Install::require(&app.store, portal_id, Utc::now().timestamp()).await?;
     let record = exec.record()?;
@@ -71,7 +68,7 @@ pub async fn execute(app: &App, doc_type: DocType, exec: &Execution) -> Result<V
     let result = run_once(
         app,
         portal_id,
-        &format!("action#{key}"),
+        &crate::store::keys::workflow_action_scope(&callback),
         Refusals::Final,
         WAIT,
         || run(app, portal_id, doc_type, &inputs, &record, key),

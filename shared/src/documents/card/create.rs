@@ -1,7 +1,6 @@
 //! The card's create request (I3–I8, B4, B9): the rep's draft, created once per idempotency key, and the
 //! record's document as the card then lists it.
 
-use super::checked_key;
 use super::portion::{apply_portion, deal_lease};
 use super::record::after_write;
 use crate::documents::catalog;
@@ -15,8 +14,10 @@ use crate::documents::view::DocumentView;
 use crate::domain::draft::{Draft, DraftError, DraftLine};
 use crate::domain::portion::Portion;
 use crate::domain::unmatched::new_item_account;
+use crate::ids::IdempotencyKey;
 use crate::quickbooks::entities::DocType;
 use crate::settings::Settings;
+use crate::store::keys;
 use crate::{App, AppError, ErrorCode};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
@@ -135,7 +136,7 @@ pub async fn create_from_card(
     portal_id: u64,
     req: CardCreate,
 ) -> Result<(bool, DocumentView), AppError> {
-    let key = checked_key(&req.idempotency_key)?;
+    let key = IdempotencyKey::parse(req.idempotency_key.trim())?;
     let record = Record::new(RecordType::parse_card(&req.object_type)?, &req.object_id)?;
     if req.portion.is_some()
         && (req.doc_type != DocType::Invoice || record.object_type != RecordType::Deals)
@@ -188,13 +189,13 @@ pub async fn create_from_card(
     // The portion, not the lines it becomes: those depend on what is billed, which this very run changes.
     let fingerprint =
         serde_json::to_string(&(&draft, &customer, &new_items, &portion)).unwrap_or_default();
-    let scope = request_id(portal_id, &req.realm_id, &key, &fingerprint);
+    let scope = request_id(portal_id, &req.realm_id, key.as_str(), &fingerprint);
     // Whether this request did the work (201) or got an earlier run's document (200).
     let mut fresh = false;
     let created: Created = run_once(
         app,
         portal_id,
-        &format!("card#{key}"),
+        &keys::card_create_scope(&key),
         Refusals::Retryable,
         CARD_WAIT,
         || {

@@ -4,6 +4,7 @@ use super::record::{after_write, RecordDocuments};
 use crate::documents::company::Company;
 use crate::documents::links::{Link, Record};
 use crate::domain::snapshot::Snapshot;
+use crate::ids::QboId;
 use crate::quickbooks::entities::{DocType, Document};
 use crate::{App, AppError};
 use chrono::Utc;
@@ -15,7 +16,7 @@ use serde::Deserialize;
 pub struct DocRef {
     #[serde(rename = "type")]
     pub doc_type: DocType,
-    pub id: String,
+    pub id: QboId,
 }
 
 /// Links existing documents to a record (I10) and answers the record's full list.
@@ -41,14 +42,6 @@ pub async fn link_existing(
             .collect();
         if ids.is_empty() {
             continue;
-        }
-        if let Some(bad) = ids
-            .iter()
-            .find(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(AppError::BadRequest(format!(
-                "{bad:?} is not a QuickBooks document id"
-            )));
         }
         let answer = company
             .api(app)

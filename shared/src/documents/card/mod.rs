@@ -20,21 +20,3 @@ pub use search::{
     search_customers, search_invoices, search_items, CustomerView, InvoiceSearch, ItemView,
 };
 pub use send::send_invoice;
-
-use crate::AppError;
-
-/// A card-made idempotency key, trimmed.
-fn checked_key(raw: &str) -> Result<String, AppError> {
-    let key = raw.trim();
-    if key.is_empty()
-        || key.len() > 64
-        || !key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(AppError::BadRequest(
-            "idempotencyKey must be 1–64 letters, digits, - or _".into(),
-        ));
-    }
-    Ok(key.to_string())
-}

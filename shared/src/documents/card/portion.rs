@@ -19,10 +19,10 @@ pub(super) async fn deal_lease(
     company: &Company,
     deal: &Record,
 ) -> Result<crate::store::Lease, AppError> {
-    let name = format!(
-        "portion#{portal_id}#{}#{}",
+    let name = crate::store::keys::deal_invoicing_lease(
+        portal_id.into(),
         company.realm_id(),
-        deal.object_id
+        &deal.object_id,
     );
     let owner = uuid::Uuid::new_v4().simple().to_string();
     app.store

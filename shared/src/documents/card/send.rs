@@ -1,12 +1,12 @@
 //! Sending an invoice from QuickBooks by e-mail (B9), the card's record and deal following at once.
 
-use super::checked_key;
 use crate::documents::company::Company;
 use crate::documents::deal::bring_up_to_date;
 use crate::documents::links::{Link, Record, RecordType};
 use crate::documents::once::request_id;
 use crate::documents::view::DocumentView;
 use crate::domain::snapshot::Snapshot;
+use crate::ids::IdempotencyKey;
 use crate::quickbooks::entities::DocType;
 use crate::{App, AppError};
 use chrono::Utc;
@@ -38,7 +38,7 @@ pub async fn send_invoice(
         Some(key) => request_id(
             portal_id,
             realm_id,
-            &checked_key(key)?,
+            IdempotencyKey::parse(key.trim())?.as_str(),
             &format!("send#{id}"),
         ),
         None => uuid::Uuid::new_v4().simple().to_string(),
