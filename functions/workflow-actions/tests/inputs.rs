@@ -200,7 +200,11 @@ async fn discounted_line_items_become_lines_at_their_net_value_adding_up_to_the_
     };
     let consulting = line("Consulting hours");
     assert_eq!(consulting["Amount"], json!(1876.48));
-    assert_eq!(consulting["SalesItemLineDetail"]["Qty"], json!(10.0));
+    // Amounts go to QuickBooks as their exact decimal text (`10`, not the float `10.0`): same value.
+    assert_eq!(
+        consulting["SalesItemLineDetail"]["Qty"].as_f64(),
+        Some(10.0)
+    );
     assert_eq!(
         consulting["SalesItemLineDetail"]["UnitPrice"],
         json!(187.648)
