@@ -10,6 +10,8 @@ import { API_BASE_URL } from '../src/app/config';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
 const DEPLOYED = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
+// The card, the workflow actions, and what the sync writes (contacts, products, invoices, line items and
+// our properties on them; `e-commerce` is the only scope that creates product and line item properties).
 const REQUIRED_SCOPES = [
   'oauth',
   'crm.objects.deals.read',
@@ -19,10 +21,17 @@ const REQUIRED_SCOPES = [
   'crm.objects.companies.read',
   'crm.objects.companies.write',
   'crm.objects.line_items.read',
+  'crm.objects.line_items.write',
   'crm.objects.products.read',
+  'crm.objects.products.write',
   'crm.objects.quotes.read',
+  'crm.objects.invoices.read',
+  'crm.objects.invoices.write',
   'crm.objects.commercepayments.read',
   'crm.schemas.deals.write',
+  'crm.schemas.contacts.write',
+  'crm.schemas.invoices.write',
+  'e-commerce',
   'automation',
 ];
 
