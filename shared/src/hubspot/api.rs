@@ -293,7 +293,7 @@ pub(super) fn check(reply: &Reply) -> Result<(), HubSpotError> {
     })
 }
 
-fn garbled(reply: &Reply) -> HubSpotError {
+pub(super) fn garbled(reply: &Reply) -> HubSpotError {
     HubSpotError::Garbled {
         status: reply.status.as_u16(),
         snippet: reply.snippet(),

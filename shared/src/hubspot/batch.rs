@@ -3,7 +3,7 @@
 //! each input comes back as written (with its HubSpot id) or failed (with HubSpot's reason), so one bad
 //! record never costs the others.
 
-use super::api::{check, HubSpotApi, HubSpotError};
+use super::api::{check, garbled, HubSpotApi, HubSpotError};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -107,13 +107,7 @@ impl HubSpotApi<'_> {
             let reply = self.call(Method::POST, &path, Some(&body)).await?;
             let answer: BatchAnswer = match reply.status.as_u16() {
                 200 | 201 | 207 => {
-                    serde_json::from_slice(&reply.body).map_err(|_| HubSpotError::Garbled {
-                        status: reply.status.as_u16(),
-                        snippet: String::from_utf8_lossy(&reply.body)
-                            .chars()
-                            .take(200)
-                            .collect(),
-                    })?
+                    serde_json::from_slice(&reply.body).map_err(|_| garbled(&reply))?
                 }
                 // A refusal of the whole batch (a 400 naming one input) fails each input with its reason.
                 400 | 409 => {
@@ -167,7 +161,9 @@ impl HubSpotApi<'_> {
             if !matches!(reply.status.as_u16(), 200 | 207) {
                 check(&reply)?;
             }
-            let answer: BatchAnswer = serde_json::from_slice(&reply.body).unwrap_or_default();
+            // An unreadable answer is an error, never "no such records": those would be skipped and lost.
+            let answer: BatchAnswer =
+                serde_json::from_slice(&reply.body).map_err(|_| garbled(&reply))?;
             for w in answer.results {
                 if let Some(Some(v)) = w.properties.get(id_property) {
                     found.insert(v.clone(), w.id);
