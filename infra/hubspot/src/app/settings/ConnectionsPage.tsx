@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, ButtonRow, Divider, Flex, Heading, LoadingSpinner, Text } from '@hubspot/ui-extensions';
-import { ConnectionsApiError, type Company, type ConnectionsApi, type Environment } from '../lib/connections';
+import { ConnectionsApiError, asConnectionsError, type Company, type ConnectionsApi, type Environment } from '../lib/connections';
 import type { WorkflowSettingsApi } from '../lib/workflowSettings';
 import { CompanyTable } from './CompanyTable';
 import { WorkflowSettingsSection } from './WorkflowSettingsSection';
@@ -31,7 +31,7 @@ export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi
       // A connect link is single-use; once the list is reloaded it has either been used or gone stale.
       setAuthorization(null);
     } catch (caught) {
-      setError(asApiError(caught));
+      setError(asConnectionsError(caught));
     } finally {
       setLoading(false);
     }
@@ -47,7 +47,7 @@ export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi
     try {
       await action();
     } catch (caught) {
-      setError(asApiError(caught));
+      setError(asConnectionsError(caught));
     } finally {
       setBusy(false);
     }
@@ -158,8 +158,3 @@ const ERROR_TITLES: Record<string, string> = {
   upstream: 'QuickBooks did not answer as expected',
   network: "The integration's API cannot be reached",
 };
-
-function asApiError(caught: unknown): ConnectionsApiError {
-  if (caught instanceof ConnectionsApiError) return caught;
-  return new ConnectionsApiError('internal', caught instanceof Error ? caught.message : String(caught), null);
-}
