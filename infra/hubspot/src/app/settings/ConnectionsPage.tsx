@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, ButtonRow, Divider, Flex, Heading, LoadingSpinner, Text } from '@hubspot/ui-extensions';
 import { ConnectionsApiError, asConnectionsError, type Company, type ConnectionsApi, type Environment } from '../lib/connections';
+import type { SyncSettingsApi } from '../lib/syncSettings';
 import type { WorkflowSettingsApi } from '../lib/workflowSettings';
 import { CompanyTable } from './CompanyTable';
+import { SyncSection } from './sync/SyncSection';
 import { WorkflowSettingsSection } from './WorkflowSettingsSection';
 
 /** A one-time Intuit authorization URL the admin still has to open. */
@@ -11,11 +13,18 @@ interface PendingAuthorization {
   url: string;
 }
 
+interface Props {
+  api: ConnectionsApi;
+  workflowSettings?: WorkflowSettingsApi;
+  syncSettings?: SyncSettingsApi;
+}
+
 /**
  * The settings page: lists the portal's QuickBooks companies and connects, reconnects and disconnects them; with
- * `workflowSettings`, also the workflow actions' behaviour (customer creation, unmatched items).
+ * `workflowSettings`, also the workflow actions' behaviour (customer creation, unmatched items); with
+ * `syncSettings`, each connected company's sync (switches, behaviours, mappings, health, failed records).
  */
-export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi; workflowSettings?: WorkflowSettingsApi }) {
+export function ConnectionsPage({ api, workflowSettings, syncSettings }: Props) {
   const [companies, setCompanies] = useState<Company[] | null>(null);
   const [loading, setLoading] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -127,6 +136,12 @@ export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi
         <>
           <Divider />
           <WorkflowSettingsSection api={workflowSettings} companies={companies} />
+        </>
+      )}
+      {syncSettings && (
+        <>
+          <Divider />
+          <SyncSection api={syncSettings} companies={companies} />
         </>
       )}
     </Flex>
