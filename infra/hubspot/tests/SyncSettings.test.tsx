@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Alert, LoadingSpinner, Select, Tab, Tabs, Tag, TableRow, Toggle } from '@hubspot/ui-extensions';
 import { toSaveBody, type SyncSettings } from '../src/app/lib/syncSettings';
-import { apiError } from './fakeBackend';
+import { ACME, apiError } from './fakeBackend';
 import { FIELDS, Q, SETTINGS } from './syncFixtures';
 import { allText, button, click, fire, ok, renderSync, sent, type SyncPage } from './syncPage';
 
 const loaded = (page: SyncPage) => page.waitFor(() => expect(page.findAll(TableRow).length).toBeGreaterThan(3));
-const row = (page: SyncPage, target: string) => page.findByTestId(TableRow, `mapping-contacts-${target}`);
+const row = (page: SyncPage, target: string) => page.findByTestId(TableRow, `mapping-${ACME.realmId}-contacts-${target}`);
 const save = (page: SyncPage) => button(page, 'Save the sync settings of Acme US')!;
 
 describe('sync settings: one company, a tab per object', () => {
@@ -60,7 +60,7 @@ describe('sync settings: one company, a tab per object', () => {
     await loaded(page);
     fire(page.find(Select, { name: 'onDelete-contacts' }), 'onChange', 'archive');
     click(button(row(page, 'city'), 'Delete'));
-    await page.waitFor(() => expect(page.maybeFindByTestId(TableRow, 'mapping-contacts-city')).toBeNull());
+    await page.waitFor(() => expect(page.maybeFindByTestId(TableRow, `mapping-${ACME.realmId}-contacts-city`)).toBeNull());
 
     // Add: Balance → QuickBooks balance, its shape taken from the QuickBooks field.
     await page.waitFor(() => expect(button(page, 'Add a mapping')!.props.disabled).toBe(false));
@@ -152,10 +152,10 @@ describe('sync settings: one company, a tab per object', () => {
     await page.waitFor(() => expect(button(page, 'Reset to defaults')!.props.disabled).toBe(false));
 
     click(button(page, 'Reset to defaults'));
-    const confirm = page.findByTestId(Alert, 'confirm-reset-contacts');
+    const confirm = page.findByTestId(Alert, `confirm-reset-${ACME.realmId}-contacts`);
     expect(sent(page).some((request) => request.startsWith('POST'))).toBe(false);
     click(button(confirm, 'Reset to defaults'));
-    await page.waitFor(() => expect(page.maybeFindByTestId(TableRow, 'mapping-contacts-city')).toBeNull());
+    await page.waitFor(() => expect(page.maybeFindByTestId(TableRow, `mapping-${ACME.realmId}-contacts-city`)).toBeNull());
     expect(sent(page).at(-1)).toBe(`POST /sync/settings/reset?${Q}&object=contacts`);
     expect(page.maybeFind(Alert, { title: 'Saved' })).not.toBeNull();
   });
@@ -167,8 +167,8 @@ describe('sync settings: one company, a tab per object', () => {
     });
     await loaded(page);
     fire(page.find(Tabs), 'onSelectedChange', 'products');
-    await page.waitFor(() => expect(page.maybeFindByTestId(Alert, 'fields-error-products')).not.toBeNull());
-    expect(allText(page.findByTestId(Alert, 'fields-error-products'))).toContain('HubSpot did not answer.');
+    await page.waitFor(() => expect(page.maybeFindByTestId(Alert, `fields-error-${ACME.realmId}-products`)).not.toBeNull());
+    expect(allText(page.findByTestId(Alert, `fields-error-${ACME.realmId}-products`))).toContain('HubSpot did not answer.');
     expect(button(page, 'Add a mapping')!.props.disabled).toBe(true);
     expect(sent(page)).toContain(`GET /sync/fields?${Q}&object=products`);
   });

@@ -7,7 +7,7 @@ import type { Company } from '../src/app/lib/connections';
 import { createSyncSettingsApi } from '../src/app/lib/syncSettings';
 import { SyncSection } from '../src/app/settings/sync/SyncSection';
 import { ACME, BASE, fakeBackend } from './fakeBackend';
-import { FAILURE_PAGE, FIELDS, HEALTH, Q, SETTINGS } from './syncFixtures';
+import { FAILURE_PAGE, FIELDS, HEALTH, SETTINGS } from './syncFixtures';
 
 /** Five minutes after the fixture's cursor (20:59:59). */
 export const NOW = Date.parse('2026-12-02T21:04:59Z');
@@ -17,12 +17,14 @@ export const queued = () => ({ status: 202, body: { queued: true } });
 
 type Routes = Parameters<typeof fakeBackend>[0];
 
-export function defaultRoutes(): Routes {
+/** What the sync API answers for a company when it opens on its contacts tab. */
+export function defaultRoutes(realmId = ACME.realmId): Routes {
+  const q = `realmId=${realmId}`;
   return {
-    [`GET /sync/settings?${Q}`]: ok(SETTINGS),
-    [`GET /sync/health?${Q}`]: ok(HEALTH),
-    [`GET /sync/fields?${Q}&object=contacts`]: ok(FIELDS),
-    [`GET /sync/failures?${Q}&object=contacts`]: ok(FAILURE_PAGE),
+    [`GET /sync/settings?${q}`]: ok({ ...SETTINGS, realmId }),
+    [`GET /sync/health?${q}`]: ok({ ...HEALTH, realmId }),
+    [`GET /sync/fields?${q}&object=contacts`]: ok(FIELDS),
+    [`GET /sync/failures?${q}&object=contacts`]: ok(FAILURE_PAGE),
   };
 }
 

@@ -72,7 +72,7 @@ export function FailedRecords({ api, realmId, object }: Props) {
     <Flex direction="column" gap="sm">
       <Heading>Failed records</Heading>
       {pending && <LoadingSpinner label={pending} showLabel />}
-      {error && <SyncErrorAlert error={error} fallbackTitle="The failed records could not be read or retried" testId={`failures-error-${object}`} />}
+      {error && <SyncErrorAlert error={error} fallbackTitle="The failed records could not be read or retried" testId={`failures-error-${realmId}-${object}`} />}
       {pages && shown.length === 0 && (
         <Text>No failed {words.plural}: everything QuickBooks sent in the last 30 days was written.</Text>
       )}
@@ -89,7 +89,7 @@ export function FailedRecords({ api, realmId, object }: Props) {
           </TableHead>
           <TableBody>
             {shown.map((failure) => (
-              <TableRow key={failure.qboId} testId={`failure-${object}-${failure.qboId}`}>
+              <TableRow key={failure.qboId} testId={`failure-${realmId}-${object}-${failure.qboId}`}>
                 <TableCell>{failure.qboId}</TableCell>
                 <TableCell>
                   {failure.hubspotId === null ? `Not in HubSpot yet${failure.name ? `: ${failure.name}` : ''}` : `${failure.name ?? 'Record'} (id ${failure.hubspotId})`}

@@ -48,7 +48,7 @@ export function MappingTable({ api, realmId, object, mappings, dirty, busy, onCh
       <Text>Which QuickBooks fields the sync writes into which HubSpot {words.noun} properties.</Text>
       {fields.pending && <LoadingSpinner label="Loading the QuickBooks fields and HubSpot properties" showLabel />}
       {fields.error && (
-        <SyncErrorAlert error={fields.error} fallbackTitle="The fields to map could not be loaded" testId={`fields-error-${object}`}>
+        <SyncErrorAlert error={fields.error} fallbackTitle="The fields to map could not be loaded" testId={`fields-error-${realmId}-${object}`}>
           <Button variant="secondary" onClick={() => void fields.reload()}>
             Try again
           </Button>
@@ -69,7 +69,7 @@ export function MappingTable({ api, realmId, object, mappings, dirty, busy, onCh
           </TableHead>
           <TableBody>
             {mappings.map((mapping, index) => (
-              <TableRow key={`${mapping.target}-${index}`} testId={`mapping-${object}-${mapping.target}`}>
+              <TableRow key={`${mapping.target}-${index}`} testId={`mapping-${realmId}-${object}-${mapping.target}`}>
                 <TableCell>{mapping.sources.map((path) => sourceLabel(fields.value, path)).join(', or else ')}</TableCell>
                 <TableCell>{targetLabel(fields.value, mapping.target)}</TableCell>
                 <TableCell>{SHAPE_OPTIONS.find((option) => option.value === mapping.shape)?.label}</TableCell>
@@ -107,7 +107,7 @@ export function MappingTable({ api, realmId, object, mappings, dirty, busy, onCh
         />
       )}
       {confirmingReset && (
-        <Alert title={`Reset the ${words.noun} mappings?`} variant="warning" testId={`confirm-reset-${object}`}>
+        <Alert title={`Reset the ${words.noun} mappings?`} variant="warning" testId={`confirm-reset-${realmId}-${object}`}>
           <Text>Your own mappings are removed and the defaults come back, at once. The switch and the behaviours stay.</Text>
           <ButtonRow>
             <Button variant="destructive" disabled={busy} onClick={() => {
