@@ -17,7 +17,7 @@ describe('sync health and failed records', () => {
     const page = renderSync();
     await page.waitFor(() => expect(page.maybeFind(DescriptionListItem, { label: 'Last run' })).not.toBeNull());
     expect(page.find(StatusTag).text).toBe('Syncing');
-    expect(healthItem(page, 'Last run')).toContain('2026-12-02 21:00 UTC to 2026-12-02 21:00 UTC, completed: 120 read, 118 written, 2 failed');
+    expect(healthItem(page, 'Last run')).toContain('2026-12-02 21:00 UTC, took 4 s, completed: 120 read, 118 written, 2 failed');
     expect(healthItem(page, 'Read up to')).toContain('2026-12-02 20:59 UTC (5 minutes ago)');
     expect(healthItem(page, 'Failed records')).toContain('2');
 

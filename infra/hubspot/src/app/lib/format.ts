@@ -15,3 +15,10 @@ export function formatAge(iso: string, now: number): string {
   const [count, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
   return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
 }
+
+/** How long a run took, from its ISO start and end ("4 s", "12 min"); null when either is not a time. */
+export function formatDuration(startIso: string, endIso: string): string | null {
+  const ms = new Date(endIso).getTime() - new Date(startIso).getTime();
+  if (Number.isNaN(ms) || ms < 0) return null;
+  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, DescriptionList, DescriptionListItem, Flex, Heading, Text } from '@hubspot/ui-extensions';
 import { asConnectionsError } from '../../lib/connections';
-import { formatAge, formatUtc } from '../../lib/format';
+import { formatAge, formatDuration, formatUtc } from '../../lib/format';
 import type { LastRun, ObjectHealth, SyncObject, SyncSettingsApi } from '../../lib/syncSettings';
 import { useRequest } from '../../lib/useRequest';
 import { SyncErrorAlert } from './SyncErrorAlert';
@@ -61,6 +61,7 @@ export function ObjectHealthSummary({ api, realmId, object, health, dirty, now }
 }
 
 function describeRun(run: LastRun): string {
-  const when = run.finishedAt ? `${formatUtc(run.startedAt)} to ${formatUtc(run.finishedAt)}` : `started ${formatUtc(run.startedAt)}`;
+  const took = run.finishedAt && formatDuration(run.startedAt, run.finishedAt);
+  const when = took ? `${formatUtc(run.startedAt)}, took ${took}` : `started ${formatUtc(run.startedAt)}`;
   return `${when}, ${OUTCOME_WORDS[run.outcome]}: ${run.read} read, ${run.written} written, ${run.failed} failed`;
 }

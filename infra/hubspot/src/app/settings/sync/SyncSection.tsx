@@ -24,7 +24,8 @@ export function SyncSection({ api, companies, now = Date.now() }: Props) {
       </Text>
       {companies && connected.length === 0 && <Text>Connect a QuickBooks company to set up its sync.</Text>}
       {connected.map((company) => (
-        <SyncCompany key={company.realmId} api={api} company={company} now={now} />
+        // Keyed by status too: once a reconnect shows in the list, the section reads its settings and health afresh.
+        <SyncCompany key={`${company.realmId}:${company.status}`} api={api} company={company} now={now} />
       ))}
     </Flex>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge } from '../src/app/lib/format';
+import { formatAge, formatDuration } from '../src/app/lib/format';
 import { applyDraft, sourceLabel, targetLabel, validateMapping, writableTargets } from '../src/app/lib/syncMappings';
 import { FIELDS, SETTINGS } from './syncFixtures';
 
@@ -50,4 +50,12 @@ describe('formatAge', () => {
     ['2026-11-30T20:00:00Z', '2 days ago'],
     ['not a date', 'not a date'],
   ])('%s is %s', (iso, age) => expect(formatAge(iso, now)).toBe(age));
+});
+
+describe('formatDuration', () => {
+  it('gives seconds under a minute, minutes beyond, and nothing for an end before the start', () => {
+    expect(formatDuration('2026-12-02T21:00:00Z', '2026-12-02T21:00:04Z')).toBe('4 s');
+    expect(formatDuration('2026-12-02T21:00:00Z', '2026-12-02T21:12:10Z')).toBe('12 min');
+    expect(formatDuration('2026-12-02T21:00:04Z', '2026-12-02T21:00:00Z')).toBeNull();
+  });
 });
