@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Alert, LoadingSpinner, Select, Tab, Tabs, Tag, TableRow, Toggle } from '@hubspot/ui-extensions';
+import { Alert, LoadingSpinner, Select, Tab, Tabs, Tag, TableRow, Text, Toggle } from '@hubspot/ui-extensions';
 import { toSaveBody, type SyncSettings } from '../src/app/lib/syncSettings';
 import { ACME, apiError } from './fakeBackend';
 import { FIELDS, Q, SETTINGS } from './syncFixtures';
@@ -75,6 +75,7 @@ describe('sync settings: one company, a tab per object', () => {
     // Another tab's edit is kept and saved with the rest.
     fire(page.find(Tabs), 'onSelectedChange', 'invoices');
     await page.waitFor(() => expect(page.maybeFind(Toggle, { name: 'enabled-invoices' })).not.toBeNull());
+    expect(page.maybeFind(Text, (node) => node.text === 'No field mappings for invoices yet.')).not.toBeNull();
     fire(page.find(Toggle, { name: 'enabled-invoices' }), 'onChange', false);
     await page.waitFor(() => expect(save(page).props.disabled).toBe(false));
     click(save(page));

@@ -55,7 +55,7 @@ export function MappingTable({ api, realmId, object, mappings, dirty, busy, onCh
         </SyncErrorAlert>
       )}
       {mappings.length === 0 ? (
-        <Text>No mappings: the sync writes only what it needs to link the records.</Text>
+        <Text>No field mappings for {words.plural} yet.</Text>
       ) : (
         <Table bordered>
           <TableHead>
