@@ -69,8 +69,11 @@ describe('sync settings: one company, a tab per object', () => {
     await page.waitFor(() => expect(page.find(Select, { name: 'shape' }).props.value).toBe('number'));
     fire(page.find(Select, { name: 'target' }), 'onChange', 'qbo_balance');
     await page.waitFor(() => expect(page.find(Select, { name: 'target' }).props.value).toBe('qbo_balance'));
+    // The open draft is not in the settings yet, so Save waits for it.
+    expect(save(page).props.disabled).toBe(true);
     click(button(page, 'Add'));
     await page.waitFor(() => expect(row(page, 'qbo_balance').find(Tag).text).toBe('Custom'));
+    expect(save(page).props.disabled).toBe(false);
 
     // Another tab's edit is kept and saved with the rest.
     fire(page.find(Tabs), 'onSelectedChange', 'invoices');

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import {
   Alert,
   Button,
@@ -32,12 +32,20 @@ interface Props {
   busy: boolean;
   onChange(mappings: Mapping[]): void;
   onReset(): void;
+  /** Whether a mapping is open in the editor: its draft is not in the settings until applied. */
+  onEditing(open: boolean): void;
 }
 
 /** S4: the object's field mappings, with the defaults, the locked ones and the admin's own (add, edit, delete, reset). */
-export function MappingTable({ api, realmId, object, mappings, dirty, busy, onChange, onReset }: Props) {
+export function MappingTable({ api, realmId, object, mappings, dirty, busy, onChange, onReset, onEditing }: Props) {
   const fields = useLoad('Loading the fields', useCallback(() => api.fields(realmId, object), [api, realmId, object]));
-  const [editing, setEditing] = useState<EditTarget | null>(null);
+  const [editing, setEditingState] = useState<EditTarget | null>(null);
+  const setEditing = (target: EditTarget | null) => {
+    setEditingState(target);
+    onEditing(target !== null);
+  };
+  // Leaving the tab drops an open draft, so the company's Save is no longer held back by it.
+  useEffect(() => () => onEditing(false), [onEditing]);
   const [confirmingReset, setConfirmingReset] = useState(false);
   const words = OBJECT_WORDS[object];
   const canEdit = fields.value !== null && editing === null && !busy;

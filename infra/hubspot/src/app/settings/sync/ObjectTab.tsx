@@ -16,10 +16,11 @@ interface Props {
   now: number;
   onChange(patch: Partial<ObjectSettings>): void;
   onReset(): void;
+  onEditing(open: boolean): void;
 }
 
 /** One object of one company: its switches, its mappings, its health and its failed records. */
-export function ObjectTab({ api, realmId, object, settings, health, dirty, busy, now, onChange, onReset }: Props) {
+export function ObjectTab({ api, realmId, object, settings, health, dirty, busy, now, onChange, onReset, onEditing }: Props) {
   return (
     <Flex direction="column" gap="md">
       <BehaviourFields object={object} settings={settings} onChange={onChange} />
@@ -33,6 +34,7 @@ export function ObjectTab({ api, realmId, object, settings, health, dirty, busy,
         busy={busy}
         onChange={(mappings) => onChange({ mappings })}
         onReset={onReset}
+        onEditing={onEditing}
       />
       <Divider />
       <ObjectHealthSummary api={api} realmId={realmId} object={object} health={health} dirty={dirty} now={now} />

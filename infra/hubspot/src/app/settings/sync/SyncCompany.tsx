@@ -22,6 +22,7 @@ export function SyncCompany({ api, company, now }: Props) {
   const sync = useSyncSettings(api, realmId);
   const health = useLoad('Loading the sync health', useCallback(() => api.health(realmId), [api, realmId]));
   const [selected, setSelected] = useState<SyncObject>('contacts');
+  const [editingMapping, setEditingMapping] = useState(false);
   const { form } = sync;
 
   return (
@@ -73,19 +74,21 @@ export function SyncCompany({ api, company, now }: Props) {
                     now={now}
                     onChange={(patch) => sync.update(object, patch)}
                     onReset={() => void sync.reset(object)}
+                    onEditing={setEditingMapping}
                   />
                 )}
               </Tab>
             ))}
           </Tabs>
           <ButtonRow>
-            <Button variant="primary" disabled={!sync.dirty || sync.busy} onClick={() => void sync.save()}>
+            <Button variant="primary" disabled={!sync.dirty || sync.busy || editingMapping} onClick={() => void sync.save()}>
               {`Save the sync settings of ${company.name}`}
             </Button>
             <Button variant="transparent" disabled={!sync.dirty || sync.busy} onClick={sync.discard}>
               Discard changes
             </Button>
           </ButtonRow>
+          {editingMapping && <Text variant="microcopy">Add or apply the open mapping, or cancel it, before saving.</Text>}
         </>
       )}
     </Flex>
