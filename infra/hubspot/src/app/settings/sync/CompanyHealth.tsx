@@ -28,7 +28,7 @@ export function CompanyHealth({ api, realmId, health, pending, error, onRefresh 
 
   return (
     <Flex direction="column" gap="sm">
-      {pending && <LoadingSpinner label="Loading the sync health" showLabel />}
+      {pending && <LoadingSpinner label={pending} showLabel />}
       {error && <SyncErrorAlert error={error} fallbackTitle="The sync health could not be read" testId={`health-error-${realmId}`} />}
       {health && (
         <Flex direction="row" gap="sm" align="center">

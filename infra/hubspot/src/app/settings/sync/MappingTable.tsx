@@ -38,7 +38,7 @@ interface Props {
 
 /** S4: the object's field mappings, with the defaults, the locked ones and the admin's own (add, edit, delete, reset). */
 export function MappingTable({ api, realmId, object, mappings, dirty, busy, onChange, onReset, onEditing }: Props) {
-  const fields = useLoad('Loading the fields', useCallback(() => api.fields(realmId, object), [api, realmId, object]));
+  const fields = useLoad('Loading the QuickBooks fields and HubSpot properties', useCallback(() => api.fields(realmId, object), [api, realmId, object]));
   const [editing, setEditingState] = useState<EditTarget | null>(null);
   const setEditing = (target: EditTarget | null) => {
     setEditingState(target);
@@ -54,7 +54,7 @@ export function MappingTable({ api, realmId, object, mappings, dirty, busy, onCh
     <Flex direction="column" gap="sm">
       <Heading>Field mappings</Heading>
       <Text>Which QuickBooks fields the sync writes into which HubSpot {words.noun} properties.</Text>
-      {fields.pending && <LoadingSpinner label="Loading the QuickBooks fields and HubSpot properties" showLabel />}
+      {fields.pending && <LoadingSpinner label={fields.pending} showLabel />}
       {fields.error && (
         <SyncErrorAlert error={fields.error} fallbackTitle="The fields to map could not be loaded" testId={`fields-error-${realmId}-${object}`}>
           <Button variant="secondary" onClick={() => void fields.reload()}>
