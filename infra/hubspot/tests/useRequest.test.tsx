@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Button, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { CardApiError } from '../src/app/lib/card';
-import { useRequest } from '../src/app/cards/useRequest';
+import { asCardError } from '../src/app/cards/CardErrorAlert';
+import { useRequest } from '../src/app/lib/useRequest';
 
 /** A button that runs whatever the test hands it next, and shows the hook's state. */
 function Probe({ next }: { next: { action: () => Promise<void> } }) {
-  const { pending, busy, error, run } = useRequest();
+  const { pending, busy, error, run } = useRequest(asCardError);
   return (
     <>
       <Text testId="state">{`${pending ?? 'idle'}|${busy}|${error ? `${error.code}: ${error.message}` : 'no error'}`}</Text>

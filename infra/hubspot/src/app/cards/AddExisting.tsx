@@ -22,9 +22,9 @@ import {
 import type { CardApi, CardCompany, QboDocument, RecordObjectType, RecordView } from '../lib/card';
 import { formatMoney, statusTag } from '../lib/documents';
 import { fromBaseDate, toBaseDate } from '../lib/wizard';
-import { CardErrorAlert } from './CardErrorAlert';
+import { CardErrorAlert, asCardError } from './CardErrorAlert';
 import { documentKey } from './DocumentTable';
-import { useRequest } from './useRequest';
+import { useRequest } from '../lib/useRequest';
 
 interface Props {
   api: CardApi;
@@ -48,7 +48,7 @@ export function AddExisting({ api, companies, linked, objectType, objectId, onCa
   const [to, setTo] = useState('');
   const [results, setResults] = useState<QboDocument[] | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const { pending: loading, error, setError, run } = useRequest();
+  const { pending: loading, error, setError, run } = useRequest(asCardError);
   const [formError, setFormError] = useState<string | null>(null);
 
   const alreadyLinked = new Set(linked.map(documentKey));

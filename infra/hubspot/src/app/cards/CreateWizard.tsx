@@ -18,8 +18,8 @@ import {
   stepsFor,
   validateStep,
 } from '../lib/wizard';
-import { CardErrorAlert } from './CardErrorAlert';
-import { useRequest } from './useRequest';
+import { CardErrorAlert, asCardError } from './CardErrorAlert';
+import { useRequest } from '../lib/useRequest';
 import { CompanyStep } from './wizard/CompanyStep';
 import { CustomerStep } from './wizard/CustomerStep';
 import { DetailsStep } from './wizard/DetailsStep';
@@ -57,7 +57,7 @@ export function CreateWizard({ api, companies, objectType, objectId, idempotency
   );
   const [stepIndex, setStepIndex] = useState(0);
   const [shownErrors, setShownErrors] = useState<FieldErrors>({});
-  const { pending, busy, error, setError, run } = useRequest();
+  const { pending, busy, error, setError, run } = useRequest(asCardError);
   const [sourceChoice, setSourceChoice] = useState('deal');
   const [customerQuery, setCustomerQuery] = useState('');
   const [customerResults, setCustomerResults] = useState<Customer[] | null>(null);

@@ -18,7 +18,7 @@ import { AddExisting } from './AddExisting';
 import { CardErrorAlert, asCardError } from './CardErrorAlert';
 import { CreateWizard } from './CreateWizard';
 import { DocumentTable, documentKey } from './DocumentTable';
-import { useRequest } from './useRequest';
+import { useRequest } from '../lib/useRequest';
 
 interface Props {
   api: CardApi;
@@ -50,7 +50,7 @@ export function InvoiceCardView({ api, objectType, objectId }: Props) {
 function RecordCard({ api, objectType, objectId }: { api: CardApi; objectType: RecordObjectType; objectId: string }) {
   const [view, setView] = useState<RecordView | null>(null);
   const [loading, setLoading] = useState(true);
-  const { pending, busy, error, setError, run: request } = useRequest();
+  const { pending, busy, error, setError, run: request } = useRequest(asCardError);
   const [notice, setNotice] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>('list');
   const [preview, setPreview] = useState<PreviewLink | null>(null);

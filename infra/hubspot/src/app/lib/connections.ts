@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'not_found'
   | 'unknown_portal'
   | 'upstream'
+  | 'conflict'
+  | 'invalid_mapping'
   | 'internal'
   | 'network'
   | 'unexpected_response'
@@ -33,6 +35,12 @@ export class ConnectionsApiError extends ApiError<ErrorCode> {
   constructor(code: ErrorCode, message: string, status: number | null) {
     super('ConnectionsApiError', code, message, status);
   }
+}
+
+/** Turns anything caught into a ConnectionsApiError, so the page always has a code and a message to show. */
+export function asConnectionsError(caught: unknown): ConnectionsApiError {
+  if (caught instanceof ConnectionsApiError) return caught;
+  return new ConnectionsApiError('internal', caught instanceof Error ? caught.message : String(caught), null);
 }
 
 export interface ConnectionsApi {

@@ -13,6 +13,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import type { Company } from '../lib/connections';
+import { formatUtc } from '../lib/format';
 
 interface Props {
   companies: Company[];
@@ -88,10 +89,4 @@ function healthOf(status: string): { variant: StatusTagProps['variant']; label: 
       // A status this page does not know yet still shows, neutrally.
       return { variant: 'default', label: status };
   }
-}
-
-// UTC with a label, so the time means the same to every admin whatever their browser's zone.
-function formatUtc(iso: string): string {
-  const time = new Date(iso);
-  return Number.isNaN(time.getTime()) ? iso : `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

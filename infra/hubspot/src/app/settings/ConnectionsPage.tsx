@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, ButtonRow, Divider, Flex, Heading, LoadingSpinner, Text } from '@hubspot/ui-extensions';
-import { ConnectionsApiError, type Company, type ConnectionsApi, type Environment } from '../lib/connections';
+import { ConnectionsApiError, asConnectionsError, type Company, type ConnectionsApi, type Environment } from '../lib/connections';
+import type { SyncSettingsApi } from '../lib/syncSettings';
 import type { WorkflowSettingsApi } from '../lib/workflowSettings';
 import { CompanyTable } from './CompanyTable';
+import { SyncSection } from './sync/SyncSection';
 import { WorkflowSettingsSection } from './WorkflowSettingsSection';
 
 /** A one-time Intuit authorization URL the admin still has to open. */
@@ -11,11 +13,18 @@ interface PendingAuthorization {
   url: string;
 }
 
+interface Props {
+  api: ConnectionsApi;
+  workflowSettings?: WorkflowSettingsApi;
+  syncSettings?: SyncSettingsApi;
+}
+
 /**
  * The settings page: lists the portal's QuickBooks companies and connects, reconnects and disconnects them; with
- * `workflowSettings`, also the workflow actions' behaviour (customer creation, unmatched items).
+ * `workflowSettings`, also the workflow actions' behaviour (customer creation, unmatched items); with
+ * `syncSettings`, each connected company's sync (switches, behaviours, mappings, health, failed records).
  */
-export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi; workflowSettings?: WorkflowSettingsApi }) {
+export function ConnectionsPage({ api, workflowSettings, syncSettings }: Props) {
   const [companies, setCompanies] = useState<Company[] | null>(null);
   const [loading, setLoading] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -31,7 +40,7 @@ export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi
       // A connect link is single-use; once the list is reloaded it has either been used or gone stale.
       setAuthorization(null);
     } catch (caught) {
-      setError(asApiError(caught));
+      setError(asConnectionsError(caught));
     } finally {
       setLoading(false);
     }
@@ -47,7 +56,7 @@ export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi
     try {
       await action();
     } catch (caught) {
-      setError(asApiError(caught));
+      setError(asConnectionsError(caught));
     } finally {
       setBusy(false);
     }
@@ -129,6 +138,12 @@ export function ConnectionsPage({ api, workflowSettings }: { api: ConnectionsApi
           <WorkflowSettingsSection api={workflowSettings} companies={companies} />
         </>
       )}
+      {syncSettings && (
+        <>
+          <Divider />
+          <SyncSection api={syncSettings} companies={companies} />
+        </>
+      )}
     </Flex>
   );
 }
@@ -158,8 +173,3 @@ const ERROR_TITLES: Record<string, string> = {
   upstream: 'QuickBooks did not answer as expected',
   network: "The integration's API cannot be reached",
 };
-
-function asApiError(caught: unknown): ConnectionsApiError {
-  if (caught instanceof ConnectionsApiError) return caught;
-  return new ConnectionsApiError('internal', caught instanceof Error ? caught.message : String(caught), null);
-}

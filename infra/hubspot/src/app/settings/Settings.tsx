@@ -1,6 +1,7 @@
 import { hubspot } from '@hubspot/ui-extensions';
 import { API_BASE_URL } from '../config';
 import { createConnectionsApi } from '../lib/connections';
+import { createSyncSettingsApi } from '../lib/syncSettings';
 import { createWorkflowSettingsApi } from '../lib/workflowSettings';
 import { ConnectionsPage } from './ConnectionsPage';
 
@@ -9,5 +10,6 @@ import { ConnectionsPage } from './ConnectionsPage';
 const signedFetch = (url: string, options: Parameters<typeof hubspot.fetch>[1]) => hubspot.fetch(url, options);
 const api = createConnectionsApi(API_BASE_URL, signedFetch);
 const workflowSettings = createWorkflowSettingsApi(API_BASE_URL, signedFetch);
+const syncSettings = createSyncSettingsApi(API_BASE_URL, signedFetch);
 
-hubspot.extend<'settings'>(() => <ConnectionsPage api={api} workflowSettings={workflowSettings} />);
+hubspot.extend<'settings'>(() => <ConnectionsPage api={api} workflowSettings={workflowSettings} syncSettings={syncSettings} />);

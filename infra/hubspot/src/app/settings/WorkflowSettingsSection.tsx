@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, ButtonRow, Flex, Heading, Input, LoadingSpinner, Select, Text, Toggle } from '@hubspot/ui-extensions';
-import { ConnectionsApiError, type Company } from '../lib/connections';
+import { ConnectionsApiError, asConnectionsError, type Company } from '../lib/connections';
 import {
   type IncomeAccount,
   type UnmatchedItem,
@@ -41,7 +41,7 @@ export function WorkflowSettingsSection({ api, companies }: Props) {
         setSaved(settings);
         setForm(settings);
       })
-      .catch((caught: unknown) => live && setError(asApiError(caught)))
+      .catch((caught: unknown) => live && setError(asConnectionsError(caught)))
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
@@ -73,7 +73,7 @@ export function WorkflowSettingsSection({ api, companies }: Props) {
       setForm(stored);
       setNotice('Workflow behaviour saved. It applies to the next action that runs.');
     } catch (caught) {
-      setError(asApiError(caught));
+      setError(asConnectionsError(caught));
     } finally {
       setSaving(false);
     }
@@ -212,15 +212,10 @@ function useIncomeAccounts(api: WorkflowSettingsApi, realmIds: string[]): Record
         .incomeAccounts(realmId)
         .then(
           (found): IncomeAccount[] | string => found,
-          (caught: unknown) => `its income accounts could not be read (${asApiError(caught).message})`,
+          (caught: unknown) => `its income accounts could not be read (${asConnectionsError(caught).message})`,
         )
         .then((result) => mounted.current && setAccounts((current) => ({ ...current, [realmId]: result })));
     }
   }, [api, wanted]);
   return accounts;
-}
-
-function asApiError(caught: unknown): ConnectionsApiError {
-  if (caught instanceof ConnectionsApiError) return caught;
-  return new ConnectionsApiError('internal', caught instanceof Error ? caught.message : String(caught), null);
 }
