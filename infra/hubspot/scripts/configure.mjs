@@ -108,9 +108,12 @@ export async function rewriteWorkflowActions(appDir, baseUrl, oldBase) {
   return results;
 }
 
+/** Where config.ts lives under src/app: in the shared workspace package, which the card and the settings page import. */
+export const CONFIG_TS = path.join('packages', 'shared', 'config.ts');
+
 /**
- * Rewrites src/app/app-hsmeta.json, src/app/config.ts and the workflow actions' URLs under projectDir for the
- * given base URL.
+ * Rewrites src/app/app-hsmeta.json, src/app/packages/shared/config.ts (the shared workspace package, see README) and
+ * the workflow actions' URLs under projectDir for the given base URL.
  * @param {string} projectDir
  * @param {string} rawBaseUrl
  */
@@ -124,7 +127,7 @@ export async function configure(projectDir, rawBaseUrl) {
   meta.config.auth.redirectUrls = [`${baseUrl}${HUBSPOT_CALLBACK_PATH}`];
   meta.config.permittedUrls.fetch = [baseUrl];
   await writeFile(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
-  await writeFile(path.join(appDir, 'config.ts'), renderConfigTs(baseUrl));
+  await writeFile(path.join(appDir, CONFIG_TS), renderConfigTs(baseUrl));
   for (const { file, definition } of actions) {
     await writeFile(file, `${JSON.stringify(definition, null, 2)}\n`);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Alert, Button, EmptyState, LoadingSpinner, StatusTag, TableRow, type ButtonProps } from '@hubspot/ui-extensions';
 import { createRenderer, type RenderedElementNode, type RenderedNode } from '@hubspot/ui-extensions/testing';
-import { createConnectionsApi, type Company } from '../src/app/lib/connections';
+import { createConnectionsApi, type Company } from '@hubspot-quickbooks/shared/connections';
 import { ConnectionsPage } from '../src/app/settings/ConnectionsPage';
 import { ACME, BASE, GLOBEX, SANDBOX, apiError, fakeBackend } from './fakeBackend';
 

@@ -18,7 +18,7 @@ import {
   type ButtonProps,
 } from '@hubspot/ui-extensions';
 import { createRenderer, type RenderedElementNode, type RenderedNode } from '@hubspot/ui-extensions/testing';
-import { createCardApi, type RecordObjectType } from '../src/app/lib/card';
+import { createCardApi, type RecordObjectType } from '@hubspot-quickbooks/shared/card';
 import { InvoiceCardView } from '../src/app/cards/InvoiceCardView';
 import { CreateWizard } from '../src/app/cards/CreateWizard';
 import {

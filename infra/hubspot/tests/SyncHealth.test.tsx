@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Alert, DescriptionListItem, StatusTag, Table, TableRow, Tabs, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createConnectionsApi } from '../src/app/lib/connections';
-import { createSyncSettingsApi, type Failure } from '../src/app/lib/syncSettings';
+import { createConnectionsApi } from '@hubspot-quickbooks/shared/connections';
+import { createSyncSettingsApi, type Failure } from '@hubspot-quickbooks/shared/syncSettings';
 import { ConnectionsPage } from '../src/app/settings/ConnectionsPage';
 import { ACME, BASE, GLOBEX, SANDBOX, apiError, fakeBackend } from './fakeBackend';
 import { FAILURE_PAGE, HEALTH, Q } from './syncFixtures';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Alert, LoadingSpinner, Select, Tab, Tabs, Tag, TableRow, Text, Toggle } from '@hubspot/ui-extensions';
-import { toSaveBody, type SyncSettings } from '../src/app/lib/syncSettings';
+import { toSaveBody, type SyncSettings } from '@hubspot-quickbooks/shared/syncSettings';
 import { ACME, apiError } from './fakeBackend';
 import { FIELDS, Q, SETTINGS } from './syncFixtures';
 import { allText, button, click, fire, ok, renderSync, sent, type SyncPage } from './syncPage';

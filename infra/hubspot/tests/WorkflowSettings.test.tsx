@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Alert, Button, Input, Select, StatusTag, Toggle, type ButtonProps } from '@hubspot/ui-extensions';
 import { createRenderer, type RenderedElementNode } from '@hubspot/ui-extensions/testing';
-import { ConnectionsApiError, createConnectionsApi, type FetchLike } from '../src/app/lib/connections';
-import { createWorkflowSettingsApi, toBody, validateSettings, type WorkflowSettings } from '../src/app/lib/workflowSettings';
+import { ConnectionsApiError, createConnectionsApi, type FetchLike } from '@hubspot-quickbooks/shared/connections';
+import { createWorkflowSettingsApi, toBody, validateSettings, type WorkflowSettings } from '@hubspot-quickbooks/shared/workflowSettings';
 import { ConnectionsPage } from '../src/app/settings/ConnectionsPage';
 import { ACME, BASE, GLOBEX, SANDBOX, apiError, fakeBackend } from './fakeBackend';
 

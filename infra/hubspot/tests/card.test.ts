@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { READ_TIMEOUT_MS, WRITE_TIMEOUT_MS } from '../src/app/lib/api';
-import { CardApiError, WRITE_ATTEMPTS, createCardApi, objectTypeFromId, type CreateDocumentBody } from '../src/app/lib/card';
-import type { FetchLike } from '../src/app/lib/connections';
+import { READ_TIMEOUT_MS, WRITE_TIMEOUT_MS } from '@hubspot-quickbooks/shared/api';
+import { CardApiError, WRITE_ATTEMPTS, createCardApi, objectTypeFromId, type CreateDocumentBody } from '@hubspot-quickbooks/shared/card';
+import type { FetchLike } from '@hubspot-quickbooks/shared/connections';
 import { jsonResponse } from './fakeBackend';
 import { BASE, CONSULTING, DEAD, US, apiError, doc, fakeCardBackend, ok, usDraft } from './fakeCardBackend';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configure, normalizeBaseUrl, rebaseUrl, renderConfigTs } from '../scripts/configure.mjs';
-import { API_BASE_URL } from '../src/app/config';
+import { API_BASE_URL } from '@hubspot-quickbooks/shared/config';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
 const DEPLOYED = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
@@ -50,7 +50,7 @@ describe('the committed HubSpot project', () => {
     expect(meta.config.auth.redirectUrls).toEqual([`${API_BASE_URL}/oauth/hubspot/callback`]);
     expect(meta.config.permittedUrls.fetch).toEqual([API_BASE_URL]);
     // config.ts must be exactly what the script writes, so a hand edit shows up here.
-    expect(await readFile(path.join(PROJECT, 'src/app/config.ts'), 'utf8')).toBe(renderConfigTs(API_BASE_URL));
+    expect(await readFile(path.join(PROJECT, 'src/app/packages/shared/config.ts'), 'utf8')).toBe(renderConfigTs(API_BASE_URL));
   });
 
   it('is a marketplace OAuth app with exactly the scopes the integration needs', async () => {
@@ -124,6 +124,8 @@ describe('npm run configure', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hubspot-project-'));
     await cp(path.join(PROJECT, 'scripts'), path.join(dir, 'scripts'), { recursive: true });
     await cp(path.join(PROJECT, 'src/app/app-hsmeta.json'), path.join(dir, 'src/app/app-hsmeta.json'));
+    const shared = 'src/app/packages/shared/package.json';
+    await cp(path.join(PROJECT, shared), path.join(dir, shared));
     await cp(path.join(PROJECT, ACTIONS_DIR), path.join(dir, ACTIONS_DIR), { recursive: true });
   });
 
@@ -139,7 +141,7 @@ describe('npm run configure', () => {
     before.config.auth.redirectUrls = after.config.auth.redirectUrls;
     before.config.permittedUrls.fetch = after.config.permittedUrls.fetch;
     expect(after).toEqual(before);
-    expect(await readFile(path.join(dir, 'src/app/config.ts'), 'utf8')).toContain(
+    expect(await readFile(path.join(dir, 'src/app/packages/shared/config.ts'), 'utf8')).toContain(
       `export const API_BASE_URL = "${DEPLOYED}";`,
     );
   });
@@ -170,7 +172,7 @@ describe('npm run configure', () => {
     await writeFile(file, JSON.stringify(meta));
     await expect(configure(dir, DEPLOYED)).rejects.toThrow('create-estimate-hsmeta.json');
     expect((await readJson(dir, 'src/app/app-hsmeta.json')).config.permittedUrls.fetch).toEqual([API_BASE_URL]);
-    expect(existsSync(path.join(dir, 'src/app/config.ts'))).toBe(false);
+    expect(existsSync(path.join(dir, 'src/app/packages/shared/config.ts'))).toBe(false);
   });
 
   it('runs from the command line and refuses a bad URL without touching the files', async () => {
@@ -178,7 +180,7 @@ describe('npm run configure', () => {
 
     const { stdout } = await run('--base-url', DEPLOYED);
     expect(stdout).toContain(`${DEPLOYED}/oauth/hubspot/callback`);
-    expect(await readFile(path.join(dir, 'src/app/config.ts'), 'utf8')).toBe(renderConfigTs(DEPLOYED));
+    expect(await readFile(path.join(dir, 'src/app/packages/shared/config.ts'), 'utf8')).toBe(renderConfigTs(DEPLOYED));
 
     await expect(run('--base-url', 'http://insecure.example.com')).rejects.toMatchObject({ code: 1 });
     await expect(run()).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('usage') });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionsApiError, createConnectionsApi, type FetchLike } from '../src/app/lib/connections';
+import { ConnectionsApiError, createConnectionsApi, type FetchLike } from '@hubspot-quickbooks/shared/connections';
 import { ACME, BASE, GLOBEX, apiError, fakeBackend, jsonResponse } from './fakeBackend';
 
 const CONNECT_URL = 'https://appcenter.intuit.com/connect/oauth2?client_id=abc&state=xyz';

@@ -2,8 +2,8 @@
 // from the Rust DTOs by functions/invoice-card/tests/contract.rs; `npm run typecheck` holds each to its TS type),
 // and pass each through whole: nothing the backend sends is dropped on the way to the card.
 import { describe, expect, it } from 'vitest';
-import { createCardApi } from '../src/app/lib/card';
-import { applyDraft, newWizard, validateStep } from '../src/app/lib/wizard';
+import { createCardApi } from '@hubspot-quickbooks/shared/card';
+import { applyDraft, newWizard, validateStep } from '@hubspot-quickbooks/shared/wizard';
 import { customers, draft, draftBare, items, record } from './contract/cardAnswers';
 import { createDocument } from './contract/cardRequests';
 import { BASE, fakeCardBackend, ok } from './fakeCardBackend';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canSend, companyHealth, documentTypeLabel, formatMoney, statusTag } from '../src/app/lib/documents';
+import { canSend, companyHealth, documentTypeLabel, formatMoney, statusTag } from '@hubspot-quickbooks/shared/documents';
 
 describe('statusTag', () => {
   it.each([

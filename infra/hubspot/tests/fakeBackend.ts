@@ -1,6 +1,6 @@
 // A scripted stand-in for hubspot.fetch + the connections API: records every request and answers from
 // per-route handlers, so tests assert on exactly what the page sent.
-import type { Company, FetchLike, RequestOptions, ResponseLike } from '../src/app/lib/connections';
+import type { Company, FetchLike, RequestOptions, ResponseLike } from '@hubspot-quickbooks/shared/connections';
 
 export const BASE = 'https://api.example.test';
 

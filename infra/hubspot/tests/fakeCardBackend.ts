@@ -1,7 +1,7 @@
 // A scripted stand-in for hubspot.fetch + the invoice-card API: routes on "METHOD /path" (query string apart),
 // records every request with its parsed query, so tests assert on exactly what the card sent.
-import type { CardCompany, Draft, QboDocument } from '../src/app/lib/card';
-import type { FetchLike, RequestOptions, ResponseLike } from '../src/app/lib/connections';
+import type { CardCompany, Draft, QboDocument } from '@hubspot-quickbooks/shared/card';
+import type { FetchLike, RequestOptions, ResponseLike } from '@hubspot-quickbooks/shared/connections';
 import { BASE, jsonResponse } from './fakeBackend';
 
 export { BASE, apiError } from './fakeBackend';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_BASE_URL } from '../src/app/config';
+import { API_BASE_URL } from '@hubspot-quickbooks/shared/config';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
 

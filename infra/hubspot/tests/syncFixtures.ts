@@ -1,5 +1,5 @@
 // Answers of the sync API as functions/oauth-callback/SYNC_API.md writes them, for the client and the page tests.
-import type { FailurePage, ObjectSettings, SyncFields, SyncHealth, SyncSettings } from '../src/app/lib/syncSettings';
+import type { FailurePage, ObjectSettings, SyncFields, SyncHealth, SyncSettings } from '@hubspot-quickbooks/shared/syncSettings';
 import { ACME } from './fakeBackend';
 
 const REALM = ACME.realmId;

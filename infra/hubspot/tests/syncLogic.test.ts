@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatDuration } from '../src/app/lib/format';
-import { applyDraft, sourceLabel, targetLabel, validateMapping, writableTargets } from '../src/app/lib/syncMappings';
+import { formatAge, formatDuration } from '@hubspot-quickbooks/shared/format';
+import { applyDraft, sourceLabel, targetLabel, validateMapping, writableTargets } from '@hubspot-quickbooks/shared/syncMappings';
 import { FIELDS, SETTINGS } from './syncFixtures';
 
 const mappings = SETTINGS.objects.contacts.mappings; // firstname (default), qbo_customer_key (locked), city (custom)

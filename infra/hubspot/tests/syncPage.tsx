@@ -3,8 +3,8 @@
 import { Button, type ButtonProps } from '@hubspot/ui-extensions';
 import { createRenderer, type RenderedElementNode, type RenderedNode } from '@hubspot/ui-extensions/testing';
 import { expect } from 'vitest';
-import type { Company } from '../src/app/lib/connections';
-import { createSyncSettingsApi } from '../src/app/lib/syncSettings';
+import type { Company } from '@hubspot-quickbooks/shared/connections';
+import { createSyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
 import { SyncSection } from '../src/app/settings/sync/SyncSection';
 import { ACME, BASE, fakeBackend } from './fakeBackend';
 import { FAILURE_PAGE, FIELDS, HEALTH, SETTINGS } from './syncFixtures';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionsApiError, type FetchLike } from '../src/app/lib/connections';
-import { createSyncSettingsApi, toSaveBody } from '../src/app/lib/syncSettings';
+import { ConnectionsApiError, type FetchLike } from '@hubspot-quickbooks/shared/connections';
+import { createSyncSettingsApi, toSaveBody } from '@hubspot-quickbooks/shared/syncSettings';
 import { ACME, BASE, apiError, fakeBackend } from './fakeBackend';
 import { FAILURE_PAGE, FIELDS, HEALTH, Q, SETTINGS } from './syncFixtures';
 

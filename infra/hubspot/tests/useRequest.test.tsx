@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Button, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { CardApiError } from '../src/app/lib/card';
+import { CardApiError } from '@hubspot-quickbooks/shared/card';
 import { asCardError } from '../src/app/cards/CardErrorAlert';
-import { useRequest } from '../src/app/lib/useRequest';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 
 /** A button that runs whatever the test hands it next, and shows the hook's state. */
 function Probe({ next }: { next: { action: () => Promise<void> } }) {

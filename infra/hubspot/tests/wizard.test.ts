@@ -22,7 +22,7 @@ import {
   updateLine,
   validateStep,
   type WizardState,
-} from '../src/app/lib/wizard';
+} from '@hubspot-quickbooks/shared/wizard';
 import { CONSULTING, HOSTING, UK, US, ukDraft, usDraft } from './fakeCardBackend';
 
 const KEY = '0b7c2f1e-1111-4222-8333-444455556666';

@@ -1,7 +1,7 @@
 // What the card sends, every field filled: `satisfies Complete<…>` makes the typecheck fail when the TS type gains a
 // field this file lacks, and functions/invoice-card/tests/contract.rs reads the literal (JSON, so keep it JSON)
 // and fails when the backend refuses or drops any of it.
-import type { CreateDocumentBody } from '../../src/app/lib/card';
+import type { CreateDocumentBody } from '@hubspot-quickbooks/shared/card';
 
 /** `T` with every optional field required, all the way down: a fixture of it names every field. */
 export type Complete<T> = T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;

@@ -19,12 +19,12 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
-import type { CardApi, CardCompany, QboDocument, RecordObjectType, RecordView } from '../lib/card';
-import { formatMoney, statusTag } from '../lib/documents';
-import { fromBaseDate, toBaseDate } from '../lib/wizard';
+import type { CardApi, CardCompany, QboDocument, RecordObjectType, RecordView } from '@hubspot-quickbooks/shared/card';
+import { formatMoney, statusTag } from '@hubspot-quickbooks/shared/documents';
+import { fromBaseDate, toBaseDate } from '@hubspot-quickbooks/shared/wizard';
 import { CardErrorAlert, asCardError } from './CardErrorAlert';
 import { documentKey } from './DocumentTable';
-import { useRequest } from '../lib/useRequest';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 
 interface Props {
   api: CardApi;

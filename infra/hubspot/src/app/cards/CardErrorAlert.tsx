@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Alert, Text } from '@hubspot/ui-extensions';
-import { CardApiError } from '../lib/card';
+import { CardApiError } from '@hubspot-quickbooks/shared/card';
 
 const TITLES: Record<string, string> = {
   reconnect_needed: 'QuickBooks needs to be reconnected',

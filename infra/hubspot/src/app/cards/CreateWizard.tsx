@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { Button, ButtonRow, Divider, Flex, Heading, LoadingSpinner, StepIndicator } from '@hubspot/ui-extensions';
-import type { CardApi, CardCompany, Customer, DraftSource, QboDocument, RecordObjectType } from '../lib/card';
-import { DOCUMENT_TYPE_LABELS } from '../lib/documents';
+import type { CardApi, CardCompany, Customer, DraftSource, QboDocument, RecordObjectType } from '@hubspot-quickbooks/shared/card';
+import { DOCUMENT_TYPE_LABELS } from '@hubspot-quickbooks/shared/documents';
 import {
   STEP_LABELS,
   type CustomerChoice,
@@ -17,9 +17,9 @@ import {
   stepForError,
   stepsFor,
   validateStep,
-} from '../lib/wizard';
+} from '@hubspot-quickbooks/shared/wizard';
 import { CardErrorAlert, asCardError } from './CardErrorAlert';
-import { useRequest } from '../lib/useRequest';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 import { CompanyStep } from './wizard/CompanyStep';
 import { CustomerStep } from './wizard/CustomerStep';
 import { DetailsStep } from './wizard/DetailsStep';

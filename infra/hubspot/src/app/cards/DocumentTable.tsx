@@ -11,8 +11,8 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
-import type { QboDocument } from '../lib/card';
-import { canSend, documentTypeLabel, formatMoney, statusTag } from '../lib/documents';
+import type { QboDocument } from '@hubspot-quickbooks/shared/card';
+import { canSend, documentTypeLabel, formatMoney, statusTag } from '@hubspot-quickbooks/shared/documents';
 
 interface Props {
   documents: QboDocument[];

@@ -1,6 +1,6 @@
 import { hubspot } from '@hubspot/ui-extensions';
-import { API_BASE_URL } from '../config';
-import { createCardApi, objectTypeFromId } from '../lib/card';
+import { API_BASE_URL } from '@hubspot-quickbooks/shared/config';
+import { createCardApi, objectTypeFromId } from '@hubspot-quickbooks/shared/card';
 import { InvoiceCardView } from './InvoiceCardView';
 
 // hubspot.fetch signs every request (X-HubSpot-Signature-v3) and appends portalId. It does not add the record,

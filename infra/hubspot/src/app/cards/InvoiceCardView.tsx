@@ -12,13 +12,13 @@ import {
   StatusTag,
   Text,
 } from '@hubspot/ui-extensions';
-import type { CardApi, QboDocument, RecordObjectType, RecordView } from '../lib/card';
-import { companyHealth, documentTypeLabel } from '../lib/documents';
+import type { CardApi, QboDocument, RecordObjectType, RecordView } from '@hubspot-quickbooks/shared/card';
+import { companyHealth, documentTypeLabel } from '@hubspot-quickbooks/shared/documents';
 import { AddExisting } from './AddExisting';
 import { CardErrorAlert, asCardError } from './CardErrorAlert';
 import { CreateWizard } from './CreateWizard';
 import { DocumentTable, documentKey } from './DocumentTable';
-import { useRequest } from '../lib/useRequest';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 
 interface Props {
   api: CardApi;

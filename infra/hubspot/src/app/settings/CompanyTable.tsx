@@ -12,8 +12,8 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
-import type { Company } from '../lib/connections';
-import { formatUtc } from '../lib/format';
+import type { Company } from '@hubspot-quickbooks/shared/connections';
+import { formatUtc } from '@hubspot-quickbooks/shared/format';
 
 interface Props {
   companies: Company[];

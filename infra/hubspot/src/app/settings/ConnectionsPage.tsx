@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, ButtonRow, Divider, Flex, Heading, LoadingSpinner, Text } from '@hubspot/ui-extensions';
-import { ConnectionsApiError, asConnectionsError, type Company, type ConnectionsApi, type Environment } from '../lib/connections';
-import type { SyncSettingsApi } from '../lib/syncSettings';
-import type { WorkflowSettingsApi } from '../lib/workflowSettings';
+import { ConnectionsApiError, asConnectionsError, type Company, type ConnectionsApi, type Environment } from '@hubspot-quickbooks/shared/connections';
+import type { SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
+import type { WorkflowSettingsApi } from '@hubspot-quickbooks/shared/workflowSettings';
 import { CompanyTable } from './CompanyTable';
 import { SyncSection } from './sync/SyncSection';
 import { WorkflowSettingsSection } from './WorkflowSettingsSection';

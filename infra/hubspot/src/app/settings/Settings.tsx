@@ -1,8 +1,8 @@
 import { hubspot } from '@hubspot/ui-extensions';
-import { API_BASE_URL } from '../config';
-import { createConnectionsApi } from '../lib/connections';
-import { createSyncSettingsApi } from '../lib/syncSettings';
-import { createWorkflowSettingsApi } from '../lib/workflowSettings';
+import { API_BASE_URL } from '@hubspot-quickbooks/shared/config';
+import { createConnectionsApi } from '@hubspot-quickbooks/shared/connections';
+import { createSyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
+import { createWorkflowSettingsApi } from '@hubspot-quickbooks/shared/workflowSettings';
 import { ConnectionsPage } from './ConnectionsPage';
 
 // hubspot.fetch signs every request (X-HubSpot-Signature-v3) and appends portalId, which is how the

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, ButtonRow, Flex, Heading, Input, LoadingSpinner, Select, Text, Toggle } from '@hubspot/ui-extensions';
-import { ConnectionsApiError, asConnectionsError, type Company } from '../lib/connections';
+import { ConnectionsApiError, asConnectionsError, type Company } from '@hubspot-quickbooks/shared/connections';
 import {
   type IncomeAccount,
   type UnmatchedItem,
@@ -8,7 +8,7 @@ import {
   type WorkflowSettingsApi,
   toBody,
   validateSettings,
-} from '../lib/workflowSettings';
+} from '@hubspot-quickbooks/shared/workflowSettings';
 
 interface Props {
   api: WorkflowSettingsApi;

@@ -1,7 +1,7 @@
 import { Flex, Select, Text } from '@hubspot/ui-extensions';
-import type { CardCompany } from '../../lib/card';
-import { companyHealth } from '../../lib/documents';
-import type { WizardState } from '../../lib/wizard';
+import type { CardCompany } from '@hubspot-quickbooks/shared/card';
+import { companyHealth } from '@hubspot-quickbooks/shared/documents';
+import type { WizardState } from '@hubspot-quickbooks/shared/wizard';
 import type { FieldErrorProps, SetState } from './fields';
 
 interface Props {

@@ -1,6 +1,6 @@
 import { Button, Flex, Inline, Input, Select, Text } from '@hubspot/ui-extensions';
-import type { Customer } from '../../lib/card';
-import type { CustomerChoice, WizardState } from '../../lib/wizard';
+import type { Customer } from '@hubspot-quickbooks/shared/card';
+import type { CustomerChoice, WizardState } from '@hubspot-quickbooks/shared/wizard';
 import { unique, type FieldErrorProps, type SetState, type StepProps } from './fields';
 
 interface Props extends StepProps {

@@ -1,7 +1,7 @@
 import { DateInput, Flex, Input, Select, Text, TextArea } from '@hubspot/ui-extensions';
-import type { DocumentType } from '../../lib/card';
-import { DOCUMENT_TYPE_LABELS, formatMoney } from '../../lib/documents';
-import { type PortionChoice, type WizardState, applyTerm, fromBaseDate, portionAmount, toBaseDate } from '../../lib/wizard';
+import type { DocumentType } from '@hubspot-quickbooks/shared/card';
+import { DOCUMENT_TYPE_LABELS, formatMoney } from '@hubspot-quickbooks/shared/documents';
+import { type PortionChoice, type WizardState, applyTerm, fromBaseDate, portionAmount, toBaseDate } from '@hubspot-quickbooks/shared/wizard';
 import { DATE_LABELS, type FieldErrorProps, type SetState, type StepProps } from './fields';
 
 interface Props extends StepProps {

@@ -1,6 +1,6 @@
 import { Button, ButtonRow, DateInput, Flex, Inline, Input, Select, Text, Tile } from '@hubspot/ui-extensions';
-import type { Draft, Item } from '../../lib/card';
-import { formatMoney } from '../../lib/documents';
+import type { Draft, Item } from '@hubspot-quickbooks/shared/card';
+import { formatMoney } from '@hubspot-quickbooks/shared/documents';
 import {
   type LineState,
   addLine,
@@ -12,7 +12,7 @@ import {
   subtotal,
   toBaseDate,
   updateLine,
-} from '../../lib/wizard';
+} from '@hubspot-quickbooks/shared/wizard';
 import { unique, type FieldErrorProps, type SetState, type StepProps } from './fields';
 
 /** A line's product search: what was typed, and what QuickBooks answered (null before a search). */

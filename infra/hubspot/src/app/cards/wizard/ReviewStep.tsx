@@ -10,9 +10,9 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
-import type { Draft } from '../../lib/card';
-import { DOCUMENT_TYPE_LABELS, formatMoney } from '../../lib/documents';
-import { type WizardState, chosenCustomer, lineAmount, portionAmount, subtotal } from '../../lib/wizard';
+import type { Draft } from '@hubspot-quickbooks/shared/card';
+import { DOCUMENT_TYPE_LABELS, formatMoney } from '@hubspot-quickbooks/shared/documents';
+import { type WizardState, chosenCustomer, lineAmount, portionAmount, subtotal } from '@hubspot-quickbooks/shared/wizard';
 import { DATE_LABELS } from './fields';
 
 interface Props {

@@ -1,5 +1,5 @@
 import { Flex, Select, Text } from '@hubspot/ui-extensions';
-import type { Draft } from '../../lib/card';
+import type { Draft } from '@hubspot-quickbooks/shared/card';
 import type { FieldErrorProps } from './fields';
 
 interface Props {

@@ -1,6 +1,6 @@
 // What the create wizard's steps share: how they change the wizard's state and show a field's error.
-import type { DocumentType, Draft } from '../../lib/card';
-import type { WizardState } from '../../lib/wizard';
+import type { DocumentType, Draft } from '@hubspot-quickbooks/shared/card';
+import type { WizardState } from '@hubspot-quickbooks/shared/wizard';
 
 export type SetState = (update: (current: WizardState) => WizardState) => void;
 

@@ -1,5 +1,5 @@
 import { Select, Toggle } from '@hubspot/ui-extensions';
-import type { ObjectSettings, OnChange, OnDelete, SyncObject } from '../../lib/syncSettings';
+import type { ObjectSettings, OnChange, OnDelete, SyncObject } from '@hubspot-quickbooks/shared/syncSettings';
 import { OBJECT_WORDS, onChangeOptions, onDeleteOptions } from './words';
 
 interface Props {

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Alert, Button, ButtonRow, Flex, LoadingSpinner, StatusTag, Text } from '@hubspot/ui-extensions';
-import { asConnectionsError, type ConnectionsApiError } from '../../lib/connections';
-import { SYNC_OBJECTS, type SyncHealth, type SyncSettingsApi } from '../../lib/syncSettings';
-import { useRequest } from '../../lib/useRequest';
+import { asConnectionsError, type ConnectionsApiError } from '@hubspot-quickbooks/shared/connections';
+import { SYNC_OBJECTS, type SyncHealth, type SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 import { SyncErrorAlert } from './SyncErrorAlert';
 import { HEALTH_TAGS } from './words';
 

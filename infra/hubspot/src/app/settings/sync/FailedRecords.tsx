@@ -12,10 +12,10 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
-import { asConnectionsError } from '../../lib/connections';
-import { formatUtc } from '../../lib/format';
-import type { Failure, FailurePage, SyncObject, SyncSettingsApi } from '../../lib/syncSettings';
-import { useRequest } from '../../lib/useRequest';
+import { asConnectionsError } from '@hubspot-quickbooks/shared/connections';
+import { formatUtc } from '@hubspot-quickbooks/shared/format';
+import type { Failure, FailurePage, SyncObject, SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 import { SyncErrorAlert } from './SyncErrorAlert';
 import { OBJECT_WORDS } from './words';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, ButtonRow, Flex, Heading, Select } from '@hubspot/ui-extensions';
-import { validateMapping, writableTargets, type EditTarget, type MappingDraft } from '../../lib/syncMappings';
-import type { Mapping, Shape, SyncFields } from '../../lib/syncSettings';
+import { validateMapping, writableTargets, type EditTarget, type MappingDraft } from '@hubspot-quickbooks/shared/syncMappings';
+import type { Mapping, Shape, SyncFields } from '@hubspot-quickbooks/shared/syncSettings';
 import { SHAPE_OPTIONS } from './words';
 
 interface Props {

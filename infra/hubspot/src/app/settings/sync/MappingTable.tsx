@@ -15,8 +15,8 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
-import { EMPTY_DRAFT, applyDraft, sourceLabel, targetLabel, type EditTarget } from '../../lib/syncMappings';
-import type { Mapping, SyncObject, SyncSettingsApi } from '../../lib/syncSettings';
+import { EMPTY_DRAFT, applyDraft, sourceLabel, targetLabel, type EditTarget } from '@hubspot-quickbooks/shared/syncMappings';
+import type { Mapping, SyncObject, SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
 import { SyncErrorAlert } from './SyncErrorAlert';
 import { MappingEditor } from './MappingEditor';
 import { useLoad } from './useLoad';

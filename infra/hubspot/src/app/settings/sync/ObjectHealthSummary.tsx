@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Alert, Button, DescriptionList, DescriptionListItem, Flex, Heading, Text } from '@hubspot/ui-extensions';
-import { asConnectionsError } from '../../lib/connections';
-import { formatAge, formatDuration, formatUtc } from '../../lib/format';
-import type { LastRun, ObjectHealth, SyncObject, SyncSettingsApi } from '../../lib/syncSettings';
-import { useRequest } from '../../lib/useRequest';
+import { asConnectionsError } from '@hubspot-quickbooks/shared/connections';
+import { formatAge, formatDuration, formatUtc } from '@hubspot-quickbooks/shared/format';
+import type { LastRun, ObjectHealth, SyncObject, SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 import { SyncErrorAlert } from './SyncErrorAlert';
 import { OBJECT_WORDS, OUTCOME_WORDS } from './words';
 

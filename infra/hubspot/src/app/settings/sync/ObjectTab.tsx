@@ -1,5 +1,5 @@
 import { Divider, Flex } from '@hubspot/ui-extensions';
-import type { ObjectHealth, ObjectSettings, SyncObject, SyncSettingsApi } from '../../lib/syncSettings';
+import type { ObjectHealth, ObjectSettings, SyncObject, SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
 import { BehaviourFields } from './BehaviourFields';
 import { FailedRecords } from './FailedRecords';
 import { MappingTable } from './MappingTable';

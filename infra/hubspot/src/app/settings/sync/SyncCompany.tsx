@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { Alert, Button, ButtonRow, Flex, Heading, LoadingSpinner, Tab, Tabs, Text } from '@hubspot/ui-extensions';
-import type { Company } from '../../lib/connections';
-import { SYNC_OBJECTS, type SyncObject, type SyncSettingsApi } from '../../lib/syncSettings';
+import type { Company } from '@hubspot-quickbooks/shared/connections';
+import { SYNC_OBJECTS, type SyncObject, type SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
 import { CompanyHealth } from './CompanyHealth';
 import { ObjectTab } from './ObjectTab';
 import { SyncErrorAlert } from './SyncErrorAlert';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Alert, Button, Text } from '@hubspot/ui-extensions';
-import type { ConnectionsApiError } from '../../lib/connections';
+import type { ConnectionsApiError } from '@hubspot-quickbooks/shared/connections';
 
 const TITLES: Record<string, string> = {
   conflict: 'Someone else saved these settings',

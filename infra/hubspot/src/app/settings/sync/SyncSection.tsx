@@ -1,6 +1,6 @@
 import { Flex, Heading, Text } from '@hubspot/ui-extensions';
-import type { Company } from '../../lib/connections';
-import type { SyncSettingsApi } from '../../lib/syncSettings';
+import type { Company } from '@hubspot-quickbooks/shared/connections';
+import type { SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
 import { SyncCompany } from './SyncCompany';
 
 interface Props {

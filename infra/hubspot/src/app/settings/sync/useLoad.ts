@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { asConnectionsError } from '../../lib/connections';
-import { useRequest } from '../../lib/useRequest';
+import { asConnectionsError } from '@hubspot-quickbooks/shared/connections';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
 
 /**
  * Loads `load()` on mount and whenever `load` changes (memoise it with useCallback), and again on `reload`. While

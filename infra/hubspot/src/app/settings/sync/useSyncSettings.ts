@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { asConnectionsError } from '../../lib/connections';
-import { useRequest } from '../../lib/useRequest';
-import { toSaveBody, type ObjectSettings, type SyncObject, type SyncSettings, type SyncSettingsApi } from '../../lib/syncSettings';
+import { asConnectionsError } from '@hubspot-quickbooks/shared/connections';
+import { useRequest } from '@hubspot-quickbooks/shared/useRequest';
+import { toSaveBody, type ObjectSettings, type SyncObject, type SyncSettings, type SyncSettingsApi } from '@hubspot-quickbooks/shared/syncSettings';
 
 /**
  * One company's sync settings: what is stored (`saved`) and the admin's unsaved edits (`form`), saved together

@@ -1,6 +1,6 @@
 // The words the sync settings use, in one place: the API's enum values mean nothing to an admin.
 import type { StatusTagProps } from '@hubspot/ui-extensions';
-import type { HealthState, OnChange, OnDelete, Outcome, Shape, SyncObject } from '../../lib/syncSettings';
+import type { HealthState, OnChange, OnDelete, Outcome, Shape, SyncObject } from '@hubspot-quickbooks/shared/syncSettings';
 
 interface ObjectWords {
   /** The tab's title. */
