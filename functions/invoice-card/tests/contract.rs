@@ -79,7 +79,11 @@ fn every_code() -> Vec<ErrorCode> {
 
 #[test]
 fn the_cards_typescript_names_every_error_code() {
-    let union = between("src/app/packages/shared/card.ts", "export type CardErrorCode =", ";");
+    let union = between(
+        "src/app/packages/shared/card.ts",
+        "export type CardErrorCode =",
+        ";",
+    );
     let missing: Vec<String> = every_code()
         .into_iter()
         .map(|code| serde_json::to_value(code).expect("a code serialises"))
