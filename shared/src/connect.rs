@@ -3,12 +3,14 @@
 //! what started it: an install, or a connect for one portal, environment and (for a reconnect) company.
 
 use crate::connections::{Connection, Environment, Status};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
+use crate::hubspot::HubSpotApi;
 use crate::ids::{RealmId, StateNonce};
 use crate::installs::Install;
 use crate::oauth::OAuthError;
 use crate::quickbooks::api::Auth;
 use crate::store::keys;
+use crate::sync::apply::ApplyError;
 use crate::tokens::Grant;
 use crate::App;
 use chrono::{DateTime, Utc};
@@ -96,7 +98,8 @@ pub struct Installed {
 }
 
 /// Step 2 of the install: check the state, exchange the code, learn the portal and its currency, create our
-/// deal properties, then store the tokens and the install (only after every upstream call succeeded).
+/// deal properties and the sync's, then store the tokens and the install (only after every upstream call
+/// succeeded).
 pub async fn finish_hubspot_install(
     app: &App,
     base: &str,
@@ -126,6 +129,7 @@ pub async fn finish_hubspot_install(
     api.ensure_deal_properties()
         .await
         .map_err(|e| AppError::upstream("HubSpot", e))?;
+    sync_properties(app, &api, portal_id).await?;
 
     let grant = Grant::HubSpot { portal_id };
     app.tokens.keep(&grant, &answer.token_set(now)).await?;
@@ -157,6 +161,26 @@ pub async fn finish_hubspot_install(
         )
         .await?,
     })
+}
+
+/// The sync's properties (issue 12). HubSpot throttling or down does not fail the install: the sync creates
+/// them before its first run. A refusal (a missing scope, a property HubSpot will not take) would refuse the
+/// sync too, so the install fails with HubSpot's reason and stores nothing.
+async fn sync_properties(app: &App, api: &HubSpotApi<'_>, portal_id: u64) -> Result<(), AppError> {
+    match crate::sync::properties::ensure(app, api, portal_id).await {
+        Ok(()) => Ok(()),
+        Err(ApplyError::HubSpot(e)) if e.is_transient() => {
+            tracing::warn!(error = %e, portal_id, "sync properties left to the first sync");
+            Ok(())
+        }
+        Err(ApplyError::HubSpot(e)) => Err(AppError::refused(
+            ErrorCode::HubSpotRejected,
+            format!(
+                "HubSpot refused to create the properties the sync writes ({e}); check that the app was granted every permission it asks for, then install it again"
+            ),
+        )),
+        Err(ApplyError::Store(e)) => Err(e.into()),
+    }
 }
 
 /// A one-time Intuit consent URL bound to `portal_id` and `environment` (and to `realm_id` for a reconnect).

@@ -122,9 +122,10 @@ fn document(full: bool) -> DocumentView {
         currency: v("EUR"),
         txn_date: opt(full, "2026-11-22"),
         due_date: opt(full, "2026-12-22"),
-        status: "awaiting_send",
-        status_label: "Awaiting send",
-        open_url: v("https://qbo.intuit.com/app/invoice?txnId=130"),
+        // The bare one was deleted in QuickBooks (B8): no page left to open.
+        status: if full { "awaiting_send" } else { "deleted" },
+        status_label: if full { "Awaiting send" } else { "Deleted" },
+        open_url: opt(full, "https://qbo.intuit.com/app/invoice?txnId=130"),
         currency_mismatch: full,
         currency_note: opt(full, "In EUR, not the HubSpot account's currency (USD)."),
         updated_at: v("2026-11-22T17:00:00Z"),

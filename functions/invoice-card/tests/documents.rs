@@ -1205,3 +1205,81 @@ async fn an_invoice_quickbooks_gives_no_balance_is_never_shown_paid() {
         "unknown, not paid: {invoice}"
     );
 }
+
+/// B8: an invoice deleted in QuickBooks is no longer returned by its read; the card marks it deleted
+/// (instead of failing or showing its last figures as if current), the deal's totals leave it out, and it
+/// is never asked for again.
+#[tokio::test]
+async fn a_linked_invoice_deleted_in_quickbooks_shows_as_deleted_and_leaves_the_deal_totals() {
+    let w = World::new().await;
+    let (status, linked) = call(
+        &w,
+        "POST",
+        "/card/links",
+        json!({
+            "realmId": US, "objectType": "deals", "objectId": "401",
+            "documents": [{ "type": "invoice", "id": "130" }, { "type": "invoice", "id": "132" }],
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{linked}");
+    let invoice = |id: &str| {
+        w.qbo_entities(US, "Invoice")
+            .into_iter()
+            .find(|i| i["Id"] == id)
+            .unwrap()
+    };
+    let kept = invoice("130");
+    let gone = invoice("132");
+    w.qbo_post(
+        US,
+        "invoice?operation=delete",
+        json!({ "Id": "132", "SyncToken": gone["SyncToken"] }),
+    )
+    .await;
+
+    let listed = get(&w, "/card/records/deals/401?refresh=1").await;
+    let shown = listed["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "132")
+        .expect("still listed")
+        .clone();
+    assert_eq!(
+        (shown["status"].as_str(), shown["statusLabel"].as_str()),
+        (Some("deleted"), Some("Deleted")),
+        "{shown}"
+    );
+    assert_eq!(shown["openUrl"], Value::Null, "no page left to open");
+    assert_eq!(shown["number"], gone["DocNumber"], "its last known figures");
+    assert_eq!(listed["notices"], json!([]), "{listed}");
+
+    let deal = w
+        .hubspot_record(
+            "deals",
+            "401",
+            &["qbo_invoiced_total", "qbo_invoice_id", "qbo_invoice_status"],
+        )
+        .await;
+    let total = |v: &Value| v.as_f64().or_else(|| v.as_str()?.parse().ok()).unwrap();
+    assert_eq!(
+        total(&deal["qbo_invoiced_total"]),
+        total(&kept["TotalAmt"]),
+        "{deal}"
+    );
+    assert_eq!(deal["qbo_invoice_id"], "130", "{deal}");
+
+    // Deleted stays deleted: the next refresh asks QuickBooks about 130 alone.
+    let before = w.qbo.requests().len();
+    get(&w, "/card/records/deals/401?refresh=1").await;
+    let asked: Vec<String> = w.qbo.requests()[before..]
+        .iter()
+        .filter(|r| r.path.ends_with("/query"))
+        .map(|r| format!("{} {}", r.query, r.body))
+        .collect();
+    assert!(
+        asked.iter().all(|q| !q.contains("132")),
+        "asked again about the deleted invoice: {asked:#?}"
+    );
+}

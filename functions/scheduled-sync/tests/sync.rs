@@ -3,41 +3,11 @@
 
 mod common;
 
+use common::{hubspot_by, ids, qbo_pick, qbo_records, synced_state, BUDGET};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use test_support::world::{World, PORTAL, UK, US};
-
-const BUDGET: Duration = Duration::from_secs(600);
-
-/// The live records of a HubSpot object with a property set, by that property's value.
-fn hubspot_by(
-    w: &World,
-    object: &str,
-    property: &str,
-) -> BTreeMap<String, BTreeMap<String, String>> {
-    w.hubspot.with_state(|s| {
-        s.objects
-            .get(object)
-            .into_iter()
-            .flat_map(|records| records.values())
-            .filter(|r| r.archived_at.is_none())
-            .filter_map(|r| Some((r.properties.get(property)?.clone(), r.properties.clone())))
-            .collect()
-    })
-}
-
-/// A QuickBooks company's records of one entity, as the simulator holds them.
-fn qbo_records(w: &World, realm: &str, entity: &str) -> Vec<Value> {
-    w.qbo.with_state(|s| {
-        s.companies[realm]
-            .seed
-            .entities
-            .get(entity)
-            .cloned()
-            .unwrap_or_default()
-    })
-}
 
 #[tokio::test]
 async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_nothing_to_do() {
@@ -104,18 +74,6 @@ async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_
     assert!(hubspot_calls.is_empty(), "{hubspot_calls:#?}");
 }
 
-/// The first record of `entity` matching `pick`, as QuickBooks holds it.
-fn qbo_pick(w: &World, realm: &str, entity: &str, pick: impl Fn(&Value) -> bool) -> Value {
-    qbo_records(w, realm, entity)
-        .into_iter()
-        .find(|r| pick(r))
-        .unwrap_or_else(|| panic!("no {entity} to pick"))
-}
-
-fn ids(r: &Value) -> Value {
-    serde_json::json!({"Id": r["Id"], "SyncToken": r["SyncToken"], "sparse": true})
-}
-
 #[tokio::test]
 async fn changes_in_quickbooks_reach_hubspot_on_the_next_run_with_one_cdc_call() {
     let w = World::new().await;
@@ -178,35 +136,6 @@ async fn changes_in_quickbooks_reach_hubspot_on_the_next_run_with_one_cdc_call()
     let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
     assert_eq!(invoices[&key(&voided)]["qbo_invoice_status"], "Voided");
     assert_eq!(invoices[&key(&deleted)]["qbo_invoice_status"], "Deleted");
-}
-
-/// Everything the sync wrote to HubSpot, by object and key, without what HubSpot stamps itself (ids, dates).
-fn synced_state(w: &World) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>> {
-    let keyed = [
-        ("contacts", "qbo_customer_key"),
-        ("products", "qbo_item_key"),
-        ("invoices", "qbo_invoice_key"),
-        ("line_items", "qbo_line_key"),
-    ];
-    keyed
-        .into_iter()
-        .map(|(object, key)| {
-            let records = hubspot_by(w, object, key)
-                .into_iter()
-                .map(|(k, mut props)| {
-                    props.retain(|name, _| {
-                        !(name.contains("date")
-                            || name.starts_with("hs_object")
-                            || name.starts_with("hs_created")
-                            || name.starts_with("hs_last")
-                            || name.starts_with("hs_updated"))
-                    });
-                    (k, props)
-                })
-                .collect();
-            (object.to_string(), records)
-        })
-        .collect()
 }
 
 #[tokio::test]

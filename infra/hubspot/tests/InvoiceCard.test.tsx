@@ -132,6 +132,16 @@ describe('invoice card: list', () => {
     expect(labels(`${US.realmId}-estimate-77`)).toEqual(['Open in QuickBooks', 'Preview']);
   });
 
+  it('shows an invoice deleted in QuickBooks with a red Deleted tag and nothing to open, preview or send (B8)', async () => {
+    const GONE = doc({ id: '133', number: '1004', status: 'deleted', statusLabel: 'Deleted', openUrl: null });
+    const page = renderCard({ 'GET /card/records/deals/401': record([INVOICE, GONE]) });
+    await page.waitFor(() => expect(page.findAll(TableRow)).toHaveLength(3));
+    const gone = row(page, `document-${US.realmId}-invoice-133`);
+    expect([gone.find(StatusTag).text, gone.find(StatusTag).props.variant]).toEqual(['Deleted', 'danger']);
+    expect(gone.findAll(Button)).toHaveLength(0);
+    expect(allText(gone)).toContain('Invoice 1004');
+  });
+
   it('shows a company that needs reconnecting as such and keeps its documents, without live actions (C4)', async () => {
     const page = renderCard({ 'GET /card/records/deals/401': record() });
     await page.waitFor(() => expect(page.findAll(TableRow)).toHaveLength(6));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canSend, companyHealth, documentTypeLabel, formatMoney, statusTag } from '@hubspot-quickbooks/shared/documents';
+import { canPreview, canSend, companyHealth, documentTypeLabel, formatMoney, statusTag } from '@hubspot-quickbooks/shared/documents';
 
 describe('statusTag', () => {
   it.each([
@@ -14,6 +14,7 @@ describe('statusTag', () => {
     ['closed', 'default', 'Closed'],
     ['rejected', 'danger', 'Rejected'],
     ['paid', 'success', 'Paid'],
+    ['deleted', 'danger', 'Deleted'],
   ])('shows %s as a %s tag "%s"', (status, variant, label) => {
     expect(statusTag({ status, statusLabel: null })).toEqual({ variant, label });
   });
@@ -74,5 +75,10 @@ describe('document types and actions', () => {
     expect(canSend({ type: 'invoice', status: 'sent' })).toBe(false);
     expect(canSend({ type: 'invoice', status: 'overdue' })).toBe(false);
     expect(canSend({ type: 'estimate', status: 'awaiting_send' })).toBe(false);
+  });
+
+  it('offers no preview of a document deleted in QuickBooks', () => {
+    expect(canPreview({ status: 'deleted' })).toBe(false);
+    expect(canPreview({ status: 'voided' })).toBe(true);
   });
 });

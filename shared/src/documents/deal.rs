@@ -84,7 +84,8 @@ async fn update_deal(
         "qbo_invoice_currency": invoice.currency,
         "qbo_invoice_id": invoice.id,
         "qbo_realm_id": invoice.realm_id,
-        "qbo_invoice_link": open_url(environment, invoice),
+        // A deleted invoice has no page left in QuickBooks to open.
+        "qbo_invoice_link": if invoice.deleted { String::new() } else { open_url(environment, invoice) },
     });
     if let Some((total, balance)) = invoiced(links, &hubspot.install.company_currency) {
         properties["qbo_invoiced_total"] = json!(total.to_string());
@@ -98,14 +99,15 @@ async fn update_deal(
     Ok(())
 }
 
-/// What all the deal's invoices in the account's currency bill and still owe (voided ones count nothing):
+/// What all the deal's invoices in the account's currency bill and still owe (voided and deleted ones count
+/// nothing):
 /// with deposit and balance invoices (B9) the latest invoice alone is not the deal's picture. `None` if
 /// the sums do not fit (then the deal keeps what it shows); the balance is unknown when one invoice's is.
 fn invoiced(links: &[Link], currency: &str) -> Option<(Decimal, Option<Decimal>)> {
     links
         .iter()
         .map(|l| &l.snapshot)
-        .filter(|s| s.doc_type == DocType::Invoice && !s.voided && s.currency == currency)
+        .filter(|s| s.doc_type == DocType::Invoice && !s.voided && !s.deleted && s.currency == currency)
         .try_fold(
             (Decimal::ZERO, Some(Decimal::ZERO)),
             |(total, balance), s| {

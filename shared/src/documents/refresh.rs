@@ -1,6 +1,8 @@
 //! Keeping snapshots current (I1, I11): a snapshot older than a few minutes is read again from QuickBooks,
 //! with one query per company and document type for all of a record's stale documents, never one call per
-//! document. A company that cannot be asked leaves its snapshots as they are, with a notice.
+//! document. A company that cannot be asked leaves its snapshots as they are, with a notice. A document a
+//! query no longer returns was deleted in QuickBooks (a read by id would answer 610 "Object Not Found",
+//! quickbooks-api.md §8): its snapshot is marked deleted, shown so, and never asked for again (B8).
 
 use super::company::Company;
 use super::links::Link;
@@ -33,6 +35,10 @@ pub async fn refresh(
 ) -> Result<Refreshed, AppError> {
     let mut stale: BTreeMap<(RealmId, DocType), Vec<usize>> = BTreeMap::new();
     for (i, link) in links.iter().enumerate() {
+        // QuickBooks does not bring a deleted document back: there is nothing to read again.
+        if link.snapshot.deleted {
+            continue;
+        }
         if force || link.snapshot.is_stale(now, MAX_AGE) {
             stale
                 .entry((link.snapshot.realm_id.clone(), link.snapshot.doc_type))
@@ -90,26 +96,20 @@ pub async fn refresh(
                 .collect();
             for i in in_chunk {
                 let link = &mut links[i];
-                match answer.value.iter().find(|d| d.id == link.snapshot.id) {
-                    Some(doc) => {
-                        let fresh = Snapshot::of(
-                            &realm,
-                            doc_type,
-                            doc,
-                            &company.connection.profile.home_currency,
-                            company_time,
-                            fetched_at,
-                        );
-                        changed |= figures_differ(&link.snapshot, &fresh);
-                        link.snapshot = fresh;
-                        link.save(&app.store).await?;
-                    }
-                    None => notices.push(format!(
-                        "{} {} is no longer in QuickBooks (deleted there); showing its last known figures",
-                        doc_type.noun(),
-                        link.snapshot.number.as_deref().unwrap_or(&link.snapshot.id)
-                    )),
-                }
+                let fresh = match answer.value.iter().find(|d| d.id == link.snapshot.id) {
+                    Some(doc) => Snapshot::of(
+                        &realm,
+                        doc_type,
+                        doc,
+                        &company.connection.profile.home_currency,
+                        company_time,
+                        fetched_at,
+                    ),
+                    None => link.snapshot.clone().into_deleted(None, fetched_at),
+                };
+                changed |= figures_differ(&link.snapshot, &fresh);
+                link.snapshot = fresh;
+                link.save(&app.store).await?;
             }
         }
     }
@@ -127,6 +127,7 @@ fn figures_differ(old: &Snapshot, new: &Snapshot) -> bool {
         old.due_date,
         old.email_sent,
         old.voided,
+        old.deleted,
         old.updated_at,
     ) != (
         new.total,
@@ -134,6 +135,7 @@ fn figures_differ(old: &Snapshot, new: &Snapshot) -> bool {
         new.due_date,
         new.email_sent,
         new.voided,
+        new.deleted,
         new.updated_at,
     )
 }

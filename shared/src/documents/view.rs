@@ -25,7 +25,8 @@ pub struct DocumentView {
     pub due_date: Option<NaiveDate>,
     pub status: &'static str,
     pub status_label: &'static str,
-    pub open_url: String,
+    /// `null` once QuickBooks deleted the document: it has no page left to open.
+    pub open_url: Option<String>,
     pub currency_mismatch: bool,
     pub currency_note: Option<String>,
     pub updated_at: DateTime<Utc>,
@@ -75,7 +76,7 @@ impl DocumentView {
             due_date: snapshot.due_date,
             status: status.code(),
             status_label: status.label(),
-            open_url: open_url(environment, snapshot),
+            open_url: (!snapshot.deleted).then(|| open_url(environment, snapshot)),
             currency_mismatch: mismatch,
             currency_note: mismatch.then(|| {
                 format!(

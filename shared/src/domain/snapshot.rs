@@ -25,6 +25,9 @@ pub struct Snapshot {
     pub due_date: Option<NaiveDate>,
     pub email_sent: bool,
     pub voided: bool,
+    /// QuickBooks no longer has it (B8): the figures are the last known ones, the status says "Deleted".
+    #[serde(default)]
+    pub deleted: bool,
     /// Estimates' own status (`Pending`, `Accepted`, …).
     pub txn_status: Option<String>,
     /// The payments applied to an invoice (I14: each becomes a note on the deal).
@@ -66,6 +69,7 @@ impl Snapshot {
             due_date: doc.due_date,
             email_sent: doc.email_status.as_deref() == Some("EmailSent"),
             voided: doc.is_voided(),
+            deleted: false,
             txn_status: doc.txn_status.clone(),
             payment_ids: doc
                 .linked
@@ -79,6 +83,17 @@ impl Snapshot {
                 .map_or(fetched_at, |t| t.with_timezone(&Utc)),
             company_time,
             fetched_at,
+        }
+    }
+
+    /// This snapshot once QuickBooks has deleted its document, noticed at `at` (`updated_at` when QuickBooks
+    /// stamped the deletion): its last known figures stay, for the record.
+    pub fn into_deleted(self, updated_at: Option<DateTime<Utc>>, at: DateTime<Utc>) -> Self {
+        Self {
+            deleted: true,
+            updated_at: updated_at.unwrap_or(self.updated_at),
+            fetched_at: at,
+            ..self
         }
     }
 
@@ -101,9 +116,11 @@ impl Snapshot {
                     due_date: self.due_date,
                     email_sent: self.email_sent,
                     voided: self.voided,
+                    deleted: self.deleted,
                 },
                 self.company_today(now),
             )),
+            DocType::Estimate | DocType::SalesReceipt if self.deleted => DocStatus::Deleted,
             DocType::Estimate if self.voided => DocStatus::Voided,
             DocType::Estimate => match self.txn_status.as_deref() {
                 Some("Accepted") => DocStatus::Accepted,
@@ -143,6 +160,7 @@ pub enum DocStatus {
     Rejected,
     Paid,
     Voided,
+    Deleted,
 }
 
 impl DocStatus {
@@ -155,6 +173,7 @@ impl DocStatus {
             DocStatus::Rejected => "rejected",
             DocStatus::Paid => "paid",
             DocStatus::Voided => "voided",
+            DocStatus::Deleted => "deleted",
         }
     }
 
@@ -167,12 +186,15 @@ impl DocStatus {
             DocStatus::Rejected => "Rejected",
             DocStatus::Paid => "Paid",
             DocStatus::Voided => "Voided",
+            DocStatus::Deleted => "Deleted",
         }
     }
 }
 
 /// The invoice whose figures the deal's properties show (I11): the most recently updated one in QuickBooks,
-/// among those in the HubSpot account's company currency (I12). `None` when no invoice qualifies.
+/// among those in the HubSpot account's company currency (I12). An invoice still in QuickBooks always wins
+/// over a deleted one; when every one is deleted the newest shows, so the deal says "Deleted" rather than
+/// keep a stale status (B8). `None` when no invoice qualifies.
 pub fn deal_invoice<'a>(
     linked: impl IntoIterator<Item = &'a Snapshot>,
     company_currency: &str,
@@ -180,7 +202,7 @@ pub fn deal_invoice<'a>(
     linked
         .into_iter()
         .filter(|s| s.doc_type == DocType::Invoice && currency_matches(s, company_currency))
-        .max_by_key(|s| (s.updated_at, s.fetched_at))
+        .max_by_key(|s| (!s.deleted, s.updated_at, s.fetched_at))
 }
 
 /// Whether a document may stand for the deal: same currency as the HubSpot account's company currency.
@@ -210,6 +232,7 @@ mod tests {
             due_date: NaiveDate::from_ymd_opt(2026, 11, 22),
             email_sent: true,
             voided: false,
+            deleted: false,
             txn_status: None,
             payment_ids: Vec::new(),
             updated_at: t0.with_timezone(&Utc) + Duration::minutes(updated_min),
@@ -236,6 +259,28 @@ mod tests {
                 .id,
             "a"
         );
+    }
+
+    #[test]
+    fn a_deleted_invoice_stands_for_the_deal_only_when_no_other_does() {
+        let now = snap("a", "USD", 0).fetched_at + Duration::minutes(30);
+        let gone = snap("b", "USD", 9).into_deleted(None, now);
+        assert_eq!(gone.status(now).code(), "deleted");
+        assert_eq!(gone.total, dec!(100), "its last known figures stay");
+        let linked = [snap("a", "USD", 1), gone.clone()];
+        assert_eq!(deal_invoice(&linked, "USD").unwrap().id, "a");
+        assert_eq!(deal_invoice([&gone], "USD").unwrap().id, "b");
+        let mut estimate = snap("e", "USD", 0);
+        estimate.doc_type = DocType::Estimate;
+        assert_eq!(estimate.into_deleted(None, now).status(now).label(), "Deleted");
+    }
+
+    #[test]
+    fn a_snapshot_saved_before_deletes_existed_reads_as_not_deleted() {
+        let mut saved = serde_json::to_value(snap("a", "USD", 0)).unwrap();
+        saved.as_object_mut().unwrap().remove("deleted");
+        let read: Snapshot = serde_json::from_value(saved).unwrap();
+        assert!(!read.deleted);
     }
 
     #[test]

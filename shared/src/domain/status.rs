@@ -1,6 +1,7 @@
 //! Invoice status (I2). QuickBooks has no reliable status field for invoices (quickbooks-api.md §3), so we
 //! derive one from the amounts, the due date and the e-mail state, top-down, first match wins:
 //!
+//! 0. **deleted**: QuickBooks no longer has it (CDC said `Deleted`, or a read no longer returns it, B8).
 //! 1. **voided**: QuickBooks voided it (a void zeroes `TotalAmt` and `Balance` and notes "Voided").
 //! 2. **paid in full**: `Balance` is 0 and `TotalAmt` > 0.
 //! 3. **overdue**: money is still owed and `DueDate` is before the company's today (due today is not late).
@@ -25,6 +26,7 @@ pub enum InvoiceStatus {
     PaidInFull,
     Overdue,
     Voided,
+    Deleted,
 }
 
 /// The facts the status is derived from.
@@ -36,13 +38,16 @@ pub struct InvoiceFacts {
     pub due_date: Option<NaiveDate>,
     pub email_sent: bool,
     pub voided: bool,
+    pub deleted: bool,
 }
 
 impl InvoiceStatus {
     /// `today` is the company's local date (QuickBooks due dates are company-local).
     pub fn derive(f: &InvoiceFacts, today: NaiveDate) -> Self {
         let owed = f.balance.map(|b| b > Decimal::ZERO);
-        if f.voided {
+        if f.deleted {
+            InvoiceStatus::Deleted
+        } else if f.voided {
             InvoiceStatus::Voided
         } else if owed == Some(false) && f.total > Decimal::ZERO {
             InvoiceStatus::PaidInFull
@@ -66,6 +71,7 @@ impl InvoiceStatus {
             InvoiceStatus::PaidInFull => "paid_in_full",
             InvoiceStatus::Overdue => "overdue",
             InvoiceStatus::Voided => "voided",
+            InvoiceStatus::Deleted => "deleted",
         }
     }
 
@@ -78,6 +84,7 @@ impl InvoiceStatus {
             InvoiceStatus::PaidInFull => "Paid in full",
             InvoiceStatus::Overdue => "Overdue",
             InvoiceStatus::Voided => "Voided",
+            InvoiceStatus::Deleted => "Deleted",
         }
     }
 }
@@ -102,6 +109,7 @@ mod tests {
             due_date: due.map(|(m, d)| NaiveDate::from_ymd_opt(2026, m, d).unwrap()),
             email_sent: sent,
             voided,
+            deleted: false,
         }
     }
 
@@ -204,6 +212,20 @@ mod tests {
     }
 
     #[test]
+    fn deleted_wins_over_everything() {
+        let deleted = InvoiceFacts {
+            deleted: true,
+            ..facts(dec!(0), dec!(0), Some((1, 1)), true, true)
+        };
+        assert_eq!(status(deleted), InvoiceStatus::Deleted);
+        let owed = InvoiceFacts {
+            deleted: true,
+            ..facts(dec!(100), dec!(100), Some((1, 1)), true, false)
+        };
+        assert_eq!(status(owed).label(), "Deleted");
+    }
+
+    #[test]
     fn labels_are_the_product_wording() {
         assert_eq!(InvoiceStatus::PaidInFull.label(), "Paid in full");
         assert_eq!(
@@ -217,6 +239,7 @@ mod tests {
             InvoiceStatus::PaidInFull,
             InvoiceStatus::Overdue,
             InvoiceStatus::Voided,
+            InvoiceStatus::Deleted,
         ] {
             assert_eq!(serde_json::to_value(s).unwrap(), s.code());
         }

@@ -173,15 +173,18 @@ impl HubSpotApi<'_> {
         Ok(found)
     }
 
-    /// Associates each `(from id, to id)` pair with HubSpot's association type `type_id`.
+    /// Associates each `(from id, to id)` pair with HubSpot's association type `type_id`. Returns the pairs
+    /// HubSpot did not associate, each with its reason: a 207 names them (a record deleted or merged
+    /// meanwhile), and the rest of the batch stands.
     pub async fn associate(
         &self,
         from: &str,
         to: &str,
         type_id: u32,
         pairs: &[(String, String)],
-    ) -> Result<(), HubSpotError> {
+    ) -> Result<Vec<FailedPair>, HubSpotError> {
         let path = format!("/crm/v4/associations/{from}/{to}/batch/create");
+        let mut failed = Vec::new();
         for chunk in pairs.chunks(MAX_ASSOCIATIONS) {
             let inputs: Vec<Value> = chunk
                 .iter()
@@ -197,9 +200,13 @@ impl HubSpotApi<'_> {
                 .await?;
             if reply.status.as_u16() != 207 {
                 check(&reply)?;
+                continue;
             }
+            let answer: LinkAnswer =
+                serde_json::from_slice(&reply.body).map_err(|_| garbled(&reply))?;
+            failed.extend(unlinked(chunk, &answer));
         }
-        Ok(())
+        Ok(failed)
     }
 
     /// Creates `properties` on `object` in our group, unless they exist (a second run, a reinstall).
@@ -222,6 +229,63 @@ impl HubSpotApi<'_> {
         }
         Ok(())
     }
+}
+
+/// An association HubSpot did not make: `(from id, to id)` and HubSpot's reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedPair {
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Linked {
+    from_object_id: Value,
+    to_object_id: Value,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LinkAnswer {
+    results: Vec<Linked>,
+    errors: Vec<BatchError>,
+}
+
+/// An id as HubSpot writes it in an answer: a string or a number.
+fn id_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The pairs of a 207 that were not associated: those the results leave out, each with the reason of the
+/// error that names one of its ids (HubSpot's `context` lists the ids it found invalid), else the first.
+fn unlinked(chunk: &[(String, String)], answer: &LinkAnswer) -> Vec<FailedPair> {
+    let made: Vec<(String, String)> = answer
+        .results
+        .iter()
+        .map(|l| (id_text(&l.from_object_id), id_text(&l.to_object_id)))
+        .collect();
+    let first = answer
+        .errors
+        .first()
+        .map_or("HubSpot did not make this association", |e| e.message.as_str());
+    chunk
+        .iter()
+        .filter(|pair| !made.contains(pair))
+        .map(|(from, to)| {
+            let names = |e: &&BatchError| e.context.values().flatten().any(|id| id == from || id == to);
+            let reason = answer.errors.iter().find(names).map_or(first, |e| e.message.as_str());
+            FailedPair {
+                from: from.clone(),
+                to: to.clone(),
+                reason: reason.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// Sorts one batch's answer into written and failed inputs. A failed input is named by its trace id in the
@@ -294,6 +358,31 @@ mod tests {
         assert_eq!(
             outcome.failed,
             [("9:2".into(), "Property values were not valid".into())]
+        );
+    }
+
+    #[test]
+    fn a_207_on_associations_names_the_pairs_not_made() {
+        let answer: LinkAnswer = serde_json::from_value(json!({
+            "status": "COMPLETE",
+            "results": [{"fromObjectId": "501", "toObjectId": "401", "labels": []}],
+            "numErrors": 1,
+            "errors": [{"status": "error", "category": "VALIDATION_ERROR",
+                        "message": "One or more associations are invalid",
+                        "context": {"objectId": ["999"], "objectType": ["DEAL"]}}]
+        }))
+        .unwrap();
+        let pairs = [
+            ("501".to_string(), "401".to_string()),
+            ("501".to_string(), "999".to_string()),
+        ];
+        assert_eq!(
+            unlinked(&pairs, &answer),
+            [FailedPair {
+                from: "501".into(),
+                to: "999".into(),
+                reason: "One or more associations are invalid".into()
+            }]
         );
     }
 

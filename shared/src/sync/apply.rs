@@ -122,9 +122,11 @@ pub async fn apply(
         OnChange::CreateAndUpdate => {
             let outcome = upsert(sink, object, &live).await?;
             applied.settle(object, sink.realm_id, &outcome);
-            remember(sink, object, &outcome).await?;
             if object == SyncObject::Invoices {
-                invoice_extras(sink, &live, &outcome).await?;
+                // Boxed: its state is large, and it would otherwise sit inline in every caller's future.
+                Box::pin(invoice_extras(sink, &live, &outcome, &mut applied)).await?;
+            } else {
+                remember(sink, object, &outcome).await?;
             }
         }
     }
@@ -322,12 +324,16 @@ async fn remember(
         .await?)
 }
 
-/// An invoice's line items (HubSpot derives an invoice's amount from them) and its associations: its
-/// lines, its customer's contact, and the deals it is linked to.
+/// An invoice's line items (HubSpot derives an invoice's amount from them), the archiving of lines removed
+/// in QuickBooks since it was last written, and its associations: its lines, its customer's contact, and
+/// the deals it is linked to. A line or an association HubSpot refuses fails its invoice, with the reason,
+/// so that the next run writes it again; the rest stands. The id map learns the invoice's lines last, so a
+/// run killed before then archives the removed ones again next time (archiving is idempotent).
 async fn invoice_extras(
     sink: &Sink<'_>,
     prepared: &[Prepared<'_>],
     outcome: &Outcome,
+    applied: &mut Applied,
 ) -> Result<(), ApplyError> {
     let invoice_of: HashMap<&str, &str> = outcome
         .written
@@ -338,14 +344,27 @@ async fn invoice_extras(
         .iter()
         .filter_map(|p| invoice_of.get(p.key.as_str()).map(|id| (p, *id)))
         .collect();
+    let qbo_of: HashMap<&str, &str> = written
+        .iter()
+        .map(|(p, id)| (*id, p.record.id.as_str()))
+        .collect();
+    let qbo_ids: Vec<&str> = qbo_of.values().copied().collect();
+    let before = sink.ids.invoice_lines(&qbo_ids).await?;
 
     let mut lines = Vec::new();
     let mut line_owner: HashMap<String, &str> = HashMap::new();
+    let mut removed = Vec::new();
+    let mut remembered = Vec::new();
     for (p, invoice_id) in &written {
-        for line in line_items(sink.realm_id, p.record) {
+        let now = line_items(sink.realm_id, p.record);
+        let keys: Vec<String> = now.iter().map(|l| l.key.clone()).collect();
+        let gone = before.get(&p.record.id).into_iter().flatten();
+        removed.extend(gone.filter(|k| !keys.contains(k)).cloned());
+        for line in now {
             line_owner.insert(line.key.clone(), invoice_id);
             lines.push(line);
         }
+        remembered.push((p.record.id.clone(), invoice_id.to_string(), keys));
     }
     let lines_written = sink
         .hubspot
@@ -357,15 +376,20 @@ async fn invoice_extras(
             line_pairs.push((invoice_id.to_string(), line_id.clone()));
         }
     }
-    if !lines_written.failed.is_empty() {
-        tracing::warn!(
-            failed = lines_written.failed.len(),
-            "HubSpot refused some invoice lines"
-        );
+    for (key, reason) in &lines_written.failed {
+        if let Some(qbo) = line_owner.get(key).and_then(|id| qbo_of.get(id)) {
+            applied.fail(
+                SyncObject::Invoices,
+                qbo,
+                format!("HubSpot refused its line {key}: {reason}"),
+            );
+        }
     }
-    sink.hubspot
-        .associate("invoices", "line_items", INVOICE_TO_LINE_ITEM, &line_pairs)
-        .await?;
+    if !removed.is_empty() {
+        let found = sink.hubspot.ids_by("line_items", LINE_KEY, &removed).await?;
+        let ids: Vec<String> = found.into_values().collect();
+        sink.hubspot.batch_archive("line_items", &ids).await?;
+    }
 
     let customers: Vec<&str> = written
         .iter()
@@ -383,12 +407,27 @@ async fn invoice_extras(
             deal_pairs.push((invoice_id.to_string(), deal.clone()));
         }
     }
-    sink.hubspot
-        .associate("invoices", "contacts", INVOICE_TO_CONTACT, &contact_pairs)
-        .await?;
-    sink.hubspot
-        .associate("invoices", "deals", INVOICE_TO_DEAL, &deal_pairs)
-        .await?;
+    let associations = [
+        ("line_items", INVOICE_TO_LINE_ITEM, &line_pairs),
+        ("contacts", INVOICE_TO_CONTACT, &contact_pairs),
+        ("deals", INVOICE_TO_DEAL, &deal_pairs),
+    ];
+    for (to, type_id, pairs) in associations {
+        let unlinked = sink
+            .hubspot
+            .associate("invoices", to, type_id, pairs)
+            .await?;
+        for f in unlinked {
+            if let Some(qbo) = qbo_of.get(f.from.as_str()) {
+                let reason = format!(
+                    "HubSpot did not associate it with {to} {}: {}",
+                    f.to, f.reason
+                );
+                applied.fail(SyncObject::Invoices, qbo, reason);
+            }
+        }
+    }
+    sink.ids.remember_invoices(&remembered).await?;
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! S5: the invoices the card linked to HubSpot records follow the sync. When a linked invoice arrives in a
 //! page, its snapshot is rebuilt from the record in hand (no extra QuickBooks read), saved on each of its
 //! links, and every deal it is linked to is brought up to date by the card's own code
-//! (`documents::deal::bring_up_to_date`: the deal properties I11/I12 and the payment notes I14).
+//! (`documents::deal::bring_up_to_date`: the deal properties I11/I12 and the payment notes I14). An invoice
+//! deleted in QuickBooks keeps its last snapshot, marked deleted, so the card and the deal say so (B8).
 
 use crate::connections::Connection;
 use crate::documents::deal::bring_up_to_date;
@@ -65,24 +66,34 @@ impl LinkedInvoices {
     ) -> Result<usize, AppError> {
         let now = Utc::now();
         let mut deals = Vec::new();
-        for r in records.iter().filter(|r| !r.deleted) {
+        for r in records {
             let Some(links) = self.by_invoice.get(&r.id) else {
                 continue;
             };
-            let Ok(doc) = serde_json::from_value::<Document>(r.body.clone()) else {
-                continue;
+            let snapshot = if r.deleted {
+                None
+            } else {
+                let Ok(doc) = serde_json::from_value::<Document>(r.body.clone()) else {
+                    continue;
+                };
+                Some(Snapshot::of(
+                    &company.realm_id,
+                    DocType::Invoice,
+                    &doc,
+                    &company.profile.home_currency,
+                    company_time,
+                    now,
+                ))
             };
-            let snapshot = Snapshot::of(
-                &company.realm_id,
-                DocType::Invoice,
-                &doc,
-                &company.profile.home_currency,
-                company_time,
-                now,
-            );
             for link in links {
                 let mut link = link.clone();
-                link.snapshot = snapshot.clone();
+                link.snapshot = match &snapshot {
+                    Some(s) => s.clone(),
+                    None => {
+                        let stamped = r.updated().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+                        link.snapshot.into_deleted(stamped.map(|t| t.to_utc()), now)
+                    }
+                };
                 link.save(&app.store).await?;
                 if !deals.contains(&link.record) {
                     deals.push(link.record.clone());

@@ -1,10 +1,44 @@
 //! The properties the sync writes beyond HubSpot's own, created in our `quickbooks` group on each object
-//! before a company's first sync (and again harmlessly on later ones: HubSpot answers 409 for one that
-//! exists). The key properties are unique (`hasUniqueValue`), which is what lets a batch upsert find a
-//! record by its QuickBooks origin.
+//! at install, or before a company's first sync when the install could not (HubSpot throttling or down
+//! then) or came before the sync existed. A marker (`SYNC_PROPERTIES`) remembers that a portal has them;
+//! creating them again is harmless (HubSpot answers 409 for one that exists). The key properties are
+//! unique (`hasUniqueValue`), which is what lets a batch upsert find a record by its QuickBooks origin.
 
+use super::apply::ApplyError;
 use super::SyncObject;
+use crate::hubspot::HubSpotApi;
+use crate::store::keys;
+use crate::App;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+
+/// Bumped when the sync needs properties it did not create before: each portal creates them once more.
+const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    version: u32,
+}
+
+/// Creates the sync's properties in portal `portal_id` unless the marker says they exist, then sets it.
+pub async fn ensure(app: &App, api: &HubSpotApi<'_>, portal_id: u64) -> Result<(), ApplyError> {
+    let key = keys::sync_properties(portal_id.into());
+    let now = Utc::now().timestamp();
+    let marker: Option<Marker> = app.store.get(&key, now).await?;
+    if marker.is_some_and(|m| m.version >= VERSION) {
+        return Ok(());
+    }
+    for object in SyncObject::ALL {
+        api.ensure_properties(object.hubspot_object(), &of(object))
+            .await?;
+    }
+    api.ensure_properties("line_items", &line_items()).await?;
+    app.store
+        .save(&key, &Marker { version: VERSION }, now)
+        .await?;
+    Ok(())
+}
 
 /// Line items of synced invoices, keyed `{realm}:{invoice id}:{line id}`.
 pub const LINE_KEY: &str = "qbo_line_key";

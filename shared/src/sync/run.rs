@@ -14,16 +14,13 @@ use super::settings::SyncSettings;
 use super::SyncObject;
 use crate::documents::company::{Company, HubSpot};
 use crate::quickbooks::{QboApi, QboError};
-use crate::store::{keys, StoreError};
+use crate::store::StoreError;
 use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
 use thiserror::Error;
-
-/// Bumped when the sync needs properties it did not create before: each portal creates them once more.
-const PROPERTIES_VERSION: u32 = 1;
 
 /// What ended a run.
 #[derive(Debug, PartialEq, Eq)]
@@ -84,11 +81,6 @@ impl Deadline {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct PropertiesMarker {
-    version: u32,
-}
-
 /// Runs `job` until it is done or `deadline` passes. A company whose grant died during the run, or a
 /// portal whose app authorization did, ends `Stopped` (its connection already says so) instead of failing
 /// its message into a retry loop.
@@ -132,7 +124,8 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
     if objects.is_empty() {
         return Ok((Ending::Done, tally));
     }
-    ensure_properties(app, &hubspot, job.portal_id).await?;
+    // Installs since issue 12 created them already; older ones get them on their first run.
+    super::properties::ensure(app, &hubspot.api(app), job.portal_id).await?;
 
     let linked = LinkedInvoices::load(app, job.portal_id, &job.realm_id).await?;
     let deals = linked.deals();
@@ -343,36 +336,4 @@ impl Runner<'_> {
         }
         Ok(())
     }
-}
-
-/// Creates the sync's properties in a portal once (and again when the sync needs new ones).
-async fn ensure_properties(app: &App, hubspot: &HubSpot, portal_id: u64) -> Result<(), RunError> {
-    let key = keys::sync_properties(portal_id.into());
-    let now = Utc::now().timestamp();
-    let marker: Option<PropertiesMarker> = app.store.get(&key, now).await?;
-    if marker.is_some_and(|m| m.version >= PROPERTIES_VERSION) {
-        return Ok(());
-    }
-    let api = hubspot.api(app);
-    let created = async {
-        for object in SyncObject::ALL {
-            api.ensure_properties(object.hubspot_object(), &super::properties::of(object))
-                .await?;
-        }
-        api.ensure_properties("line_items", &super::properties::line_items())
-            .await
-    };
-    created
-        .await
-        .map_err(|e| RunError::Apply(ApplyError::HubSpot(e)))?;
-    app.store
-        .save(
-            &key,
-            &PropertiesMarker {
-                version: PROPERTIES_VERSION,
-            },
-            now,
-        )
-        .await?;
-    Ok(())
 }

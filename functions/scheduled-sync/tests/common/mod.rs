@@ -6,9 +6,14 @@
 use scheduled_sync::handle;
 use serde_json::{json, Value};
 use shared::App;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use test_support::queue::LocalQueue;
+use test_support::world::World;
 use test_support::Harness;
+
+/// Time enough for any run in these tests: one invocation finishes a company.
+pub const BUDGET: Duration = Duration::from_secs(600);
 
 pub async fn queue(h: &Harness) -> LocalQueue {
     static LOGS: std::sync::Once = std::sync::Once::new();
@@ -31,7 +36,7 @@ pub fn scheduled_event() -> Value {
 /// `budget` before its deadline. Returns the invocations made.
 pub async fn tick(app: &App, q: &LocalQueue, budget: Duration) -> usize {
     let jobs = q.jobs();
-    handle(app, &jobs, scheduled_event(), Instant::now() + budget)
+    Box::pin(handle(app, &jobs, scheduled_event(), Instant::now() + budget))
         .await
         .expect("plan");
     drain(app, q, budget).await
@@ -43,7 +48,8 @@ pub async fn drain(app: &App, q: &LocalQueue, budget: Duration) -> usize {
     for invocations in 0..200 {
         let delivered = q
             .poll_once(5, 0, |event| async {
-                let answer = handle(app, &jobs, event, Instant::now() + budget).await?;
+                // Boxed: the handler's future is large in a debug build, and a test thread's stack is 2 MiB.
+                let answer = Box::pin(handle(app, &jobs, event, Instant::now() + budget)).await?;
                 Ok(serde_json::to_value(answer)?)
             })
             .await
@@ -53,4 +59,74 @@ pub async fn drain(app: &App, q: &LocalQueue, budget: Duration) -> usize {
         }
     }
     panic!("the queue never emptied");
+}
+
+/// The live records of a HubSpot object with a property set, by that property's value.
+pub fn hubspot_by(
+    w: &World,
+    object: &str,
+    property: &str,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    w.hubspot.with_state(|s| {
+        s.objects
+            .get(object)
+            .into_iter()
+            .flat_map(|records| records.values())
+            .filter(|r| r.archived_at.is_none())
+            .filter_map(|r| Some((r.properties.get(property)?.clone(), r.properties.clone())))
+            .collect()
+    })
+}
+
+/// A QuickBooks company's records of one entity, as the simulator holds them.
+pub fn qbo_records(w: &World, realm: &str, entity: &str) -> Vec<Value> {
+    w.qbo.with_state(|s| {
+        s.companies[realm]
+            .seed
+            .entities
+            .get(entity)
+            .cloned()
+            .unwrap_or_default()
+    })
+}
+
+/// The first record of `entity` matching `pick`, as QuickBooks holds it.
+pub fn qbo_pick(w: &World, realm: &str, entity: &str, pick: impl Fn(&Value) -> bool) -> Value {
+    qbo_records(w, realm, entity)
+        .into_iter()
+        .find(|r| pick(r))
+        .unwrap_or_else(|| panic!("no {entity} to pick"))
+}
+
+pub fn ids(r: &Value) -> Value {
+    serde_json::json!({"Id": r["Id"], "SyncToken": r["SyncToken"], "sparse": true})
+}
+
+/// Everything the sync wrote to HubSpot, by object and key, without what HubSpot stamps itself (ids, dates).
+pub fn synced_state(w: &World) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>> {
+    let keyed = [
+        ("contacts", "qbo_customer_key"),
+        ("products", "qbo_item_key"),
+        ("invoices", "qbo_invoice_key"),
+        ("line_items", "qbo_line_key"),
+    ];
+    keyed
+        .into_iter()
+        .map(|(object, key)| {
+            let records = hubspot_by(w, object, key)
+                .into_iter()
+                .map(|(k, mut props)| {
+                    props.retain(|name, _| {
+                        !(name.contains("date")
+                            || name.starts_with("hs_object")
+                            || name.starts_with("hs_created")
+                            || name.starts_with("hs_last")
+                            || name.starts_with("hs_updated"))
+                    });
+                    (k, props)
+                })
+                .collect();
+            (object.to_string(), records)
+        })
+        .collect()
 }

@@ -12,7 +12,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import type { QboDocument } from '@hubspot-quickbooks/shared/card';
-import { canSend, documentTypeLabel, formatMoney, statusTag } from '@hubspot-quickbooks/shared/documents';
+import { canPreview, canSend, documentTypeLabel, formatMoney, statusTag } from '@hubspot-quickbooks/shared/documents';
 
 interface Props {
   documents: QboDocument[];
@@ -82,9 +82,11 @@ export function DocumentTable({ documents, reconnectNeeded, showCompany, busy, o
                       Open in QuickBooks
                     </Button>
                   )}
-                  <Button size="sm" variant="secondary" disabled={busy || offline} onClick={() => onPreview(document)}>
-                    Preview
-                  </Button>
+                  {canPreview(document) && (
+                    <Button size="sm" variant="secondary" disabled={busy || offline} onClick={() => onPreview(document)}>
+                      Preview
+                    </Button>
+                  )}
                   {canSend(document) && (
                     <Button size="sm" variant="primary" disabled={busy || offline} onClick={() => onSend(document)}>
                       Send

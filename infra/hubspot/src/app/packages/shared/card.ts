@@ -29,6 +29,7 @@ export type DocumentStatus =
   | 'closed'
   | 'rejected'
   | 'paid'
+  | 'deleted'
   | (string & {});
 
 /** One QuickBooks document linked to the record. Money is a decimal string, dates are YYYY-MM-DD. */

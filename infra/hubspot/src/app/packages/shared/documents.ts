@@ -9,7 +9,8 @@ export interface StatusTagView {
   label: string;
 }
 
-// Invoices: awaiting send → sent → partially paid → paid in full, or overdue / voided (I2).
+// Invoices: awaiting send → sent → partially paid → paid in full, or overdue / voided (I2); any document
+// deleted in QuickBooks shows red, its last known figures kept (B8).
 // Estimates: pending, accepted, closed (converted), rejected. Sales receipts: paid.
 const STATUS_TAGS: Record<string, StatusTagView> = {
   awaiting_send: { variant: 'warning', label: 'Awaiting send' },
@@ -23,6 +24,7 @@ const STATUS_TAGS: Record<string, StatusTagView> = {
   closed: { variant: 'default', label: 'Closed' },
   rejected: { variant: 'danger', label: 'Rejected' },
   paid: { variant: 'success', label: 'Paid' },
+  deleted: { variant: 'danger', label: 'Deleted' },
 };
 
 /** The tag for a document's status: the backend's label if it sent one, a neutral tag for unknown statuses. */
@@ -56,6 +58,11 @@ export function documentTypeLabel(type: string): string {
 }
 
 /** Send (B9) is offered for invoices QuickBooks has not sent yet. */
+/** A document deleted in QuickBooks has no PDF to preview and no page to open. */
+export function canPreview(document: Pick<QboDocument, 'status'>): boolean {
+  return document.status !== 'deleted';
+}
+
 export function canSend(document: Pick<QboDocument, 'type' | 'status'>): boolean {
   return document.type === 'invoice' && document.status === 'awaiting_send';
 }

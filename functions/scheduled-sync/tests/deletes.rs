@@ -1,0 +1,262 @@
+//! Deletes and deactivations in QuickBooks (B8), end to end: the HubSpot records follow each object's
+//! delete setting, and a deleted invoice that the card linked to a deal is marked deleted on its link and
+//! leaves the deal's totals, through the card's own code.
+
+mod common;
+
+use common::{hubspot_by, ids, qbo_pick, BUDGET};
+use serde_json::{json, Value};
+use shared::documents::links::Link;
+use shared::ids::{Record, RecordType};
+use shared::sync::idmap::IdMap;
+use shared::sync::settings::{OnDelete, SyncSettings};
+use shared::sync::SyncObject;
+use std::collections::BTreeMap;
+use test_support::world::{World, PORTAL, US};
+
+fn open(i: &Value) -> bool {
+    i["Balance"].as_f64().is_some_and(|b| b > 0.0)
+}
+
+/// What the card does when a rep links `invoice` to deal 401.
+async fn link_to_deal_401(w: &World, invoice: &Value) {
+    let doc: shared::quickbooks::entities::Document =
+        serde_json::from_value(invoice.clone()).unwrap();
+    let now = chrono::Utc::now();
+    let snapshot = shared::domain::snapshot::Snapshot::of(
+        &US.parse().unwrap(),
+        shared::quickbooks::entities::DocType::Invoice,
+        &doc,
+        "USD",
+        now.fixed_offset(),
+        now,
+    );
+    Link {
+        portal_id: PORTAL,
+        record: Record::new(RecordType::Deals, "401").unwrap(),
+        snapshot,
+        linked_at: now,
+    }
+    .save(&w.app.store)
+    .await
+    .unwrap();
+}
+
+async fn save_settings(w: &World, settings: &SyncSettings) {
+    let key = shared::store::keys::sync_settings(PORTAL.into(), &US.parse().unwrap());
+    w.app
+        .store
+        .save(&key, settings, chrono::Utc::now().timestamp())
+        .await
+        .unwrap();
+}
+
+fn with_on_delete(changes: &[(SyncObject, OnDelete)]) -> SyncSettings {
+    let mut settings = SyncSettings::default();
+    for (object, on_delete) in changes {
+        let mut s = settings.of(*object);
+        s.on_delete = *on_delete;
+        settings.objects.insert(*object, s);
+    }
+    settings
+}
+
+/// The HubSpot record a QuickBooks record became (from the sync's id map): whether it is archived, and its
+/// properties.
+async fn synced_record(
+    w: &World,
+    object: SyncObject,
+    qbo_id: &str,
+) -> (bool, BTreeMap<String, String>) {
+    let realm = US.parse().unwrap();
+    let map = IdMap {
+        store: &w.app.store,
+        portal_id: PORTAL,
+        realm_id: &realm,
+    };
+    let found = map.find(object, &[qbo_id]).await.unwrap();
+    let id: u64 = found
+        .get(qbo_id)
+        .unwrap_or_else(|| panic!("{object:?} {qbo_id} never synced"))
+        .parse()
+        .unwrap();
+    w.hubspot.with_state(|s| {
+        let r = &s.objects[object.hubspot_object()][&id];
+        (r.archived_at.is_some(), r.properties.clone())
+    })
+}
+
+/// Deactivates a customer and an item in QuickBooks; returns their ids.
+async fn deactivate_a_customer_and_an_item(w: &World) -> (String, String) {
+    let customer = qbo_pick(w, US, "Customer", |c| {
+        c["Active"] != false && c["Balance"].as_f64().unwrap_or(0.0) == 0.0
+    });
+    let mut off = ids(&customer);
+    off["Active"] = json!(false);
+    w.qbo_post(US, "customer", off).await;
+    let item = qbo_pick(w, US, "Item", |i| i["Active"] != false);
+    let mut off = ids(&item);
+    off["Active"] = json!(false);
+    w.qbo_post(US, "item", off).await;
+    let id = |r: &Value| r["Id"].as_str().unwrap().to_string();
+    (id(&customer), id(&item))
+}
+
+#[tokio::test]
+async fn by_default_a_deleted_invoice_and_deactivated_records_are_kept_and_marked_and_the_deal_drops_it(
+) {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let deleted = qbo_pick(&w, US, "Invoice", open);
+    let kept = qbo_pick(&w, US, "Invoice", |i| open(i) && i["Id"] != deleted["Id"]);
+    link_to_deal_401(&w, &deleted).await;
+    link_to_deal_401(&w, &kept).await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    w.qbo_post(
+        US,
+        "invoice?operation=delete",
+        json!({"Id": deleted["Id"], "SyncToken": deleted["SyncToken"]}),
+    )
+    .await;
+    let (customer, item) = deactivate_a_customer_and_an_item(&w).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    let key = |r: &Value| format!("{US}:{}", r["Id"].as_str().unwrap());
+    let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
+    assert_eq!(
+        invoices[&key(&deleted)]["qbo_invoice_status"], "Deleted",
+        "kept and marked"
+    );
+    let (archived, contact) = synced_record(&w, SyncObject::Contacts, &customer).await;
+    assert!(!archived);
+    assert_eq!(contact["qbo_active"], "false");
+    let (archived, product) = synced_record(&w, SyncObject::Products, &item).await;
+    assert!(!archived);
+    assert_eq!(product["qbo_active"], "false");
+
+    // The card's link says deleted, with the last known figures.
+    let links = Link::list(
+        &w.app.store,
+        PORTAL,
+        &Record::new(RecordType::Deals, "401").unwrap(),
+    )
+    .await
+    .unwrap();
+    let gone = links
+        .iter()
+        .find(|l| l.snapshot.id == deleted["Id"])
+        .unwrap();
+    assert!(gone.snapshot.deleted);
+    assert_eq!(
+        gone.snapshot.status(chrono::Utc::now()).label(),
+        "Deleted"
+    );
+    assert_eq!(
+        gone.snapshot.total.to_string().parse::<f64>().ok(),
+        deleted["TotalAmt"].as_f64(),
+        "its last known figures"
+    );
+    // The deal's figures come from the invoice still in QuickBooks, and its totals leave the deleted out.
+    let deal = w
+        .hubspot_record(
+            "deals",
+            "401",
+            &[
+                "qbo_invoice_id",
+                "qbo_invoice_status",
+                "qbo_invoiced_total",
+                "qbo_invoiced_balance",
+            ],
+        )
+        .await;
+    let number = |v: &Value| {
+        v.as_f64()
+            .or_else(|| v.as_str()?.parse().ok())
+            .unwrap_or_else(|| panic!("not a number: {v}"))
+    };
+    assert_eq!(deal["qbo_invoice_id"], kept["Id"], "{deal}");
+    assert_ne!(deal["qbo_invoice_status"], "Deleted", "{deal}");
+    assert_eq!(
+        number(&deal["qbo_invoiced_total"]),
+        number(&kept["TotalAmt"]),
+        "{deal}"
+    );
+    assert_eq!(
+        number(&deal["qbo_invoiced_balance"]),
+        number(&kept["Balance"]),
+        "{deal}"
+    );
+}
+
+#[tokio::test]
+async fn a_deal_whose_only_invoice_was_deleted_says_so_and_bills_nothing() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    // HubSpot's invoice record is left alone, but the deal follows QuickBooks all the same.
+    save_settings(&w, &with_on_delete(&[(SyncObject::Invoices, OnDelete::Nothing)])).await;
+    let deleted = qbo_pick(&w, US, "Invoice", open);
+    link_to_deal_401(&w, &deleted).await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let key = format!("{US}:{}", deleted["Id"].as_str().unwrap());
+    let before = hubspot_by(&w, "invoices", "qbo_invoice_key")[&key].clone();
+
+    w.qbo_post(
+        US,
+        "invoice?operation=delete",
+        json!({"Id": deleted["Id"], "SyncToken": deleted["SyncToken"]}),
+    )
+    .await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let after = hubspot_by(&w, "invoices", "qbo_invoice_key")[&key].clone();
+    assert_eq!(
+        after["qbo_invoice_status"], before["qbo_invoice_status"],
+        "nothing: the HubSpot invoice is untouched"
+    );
+    let deal = w
+        .hubspot_record(
+            "deals",
+            "401",
+            &[
+                "qbo_invoice_id",
+                "qbo_invoice_status",
+                "qbo_invoiced_total",
+                "qbo_invoice_link",
+            ],
+        )
+        .await;
+    assert_eq!(deal["qbo_invoice_id"], deleted["Id"], "{deal}");
+    assert_eq!(deal["qbo_invoice_status"], "Deleted", "{deal}");
+    assert_eq!(deal["qbo_invoiced_total"], "0", "{deal}");
+    assert!(
+        deal["qbo_invoice_link"].as_str().unwrap_or_default().is_empty(),
+        "no page left to open: {deal}"
+    );
+}
+
+#[tokio::test]
+async fn deactivated_customers_and_items_are_archived_when_the_setting_says_so() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    save_settings(
+        &w,
+        &with_on_delete(&[
+            (SyncObject::Contacts, OnDelete::Archive),
+            (SyncObject::Products, OnDelete::Archive),
+        ]),
+    )
+    .await;
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let (customer, item) = deactivate_a_customer_and_an_item(&w).await;
+    let (archived, _) = synced_record(&w, SyncObject::Contacts, &customer).await;
+    assert!(!archived, "live before the deactivation is synced");
+    common::tick(&w.app, &q, BUDGET).await;
+
+    let (archived, _) = synced_record(&w, SyncObject::Contacts, &customer).await;
+    assert!(archived, "the customer's contact is archived");
+    let (archived, _) = synced_record(&w, SyncObject::Products, &item).await;
+    assert!(archived, "the item's product is archived");
+}
