@@ -689,3 +689,121 @@ async fn hubspot_tokens_are_refreshed_the_same_safe_way() {
     });
     assert_eq!(refreshes, 1);
 }
+
+/// A HubSpot answer on the sync's property creation for contacts, `count` times.
+fn contact_properties_fault(status: u16, body: &str, count: u32) -> hubspot_sim::FaultRule {
+    hubspot_sim::FaultRule {
+        path_contains: "/crm/v3/properties/contacts".into(),
+        method: Some("POST".into()),
+        kind: hubspot_sim::FaultKind::Status {
+            status,
+            body: body.into(),
+            content_type: None,
+        },
+        count,
+        delay_ms: 0,
+    }
+}
+
+/// Whether the sync's unique key property of each object exists in the simulator, and the marker says so.
+async fn sync_properties_made(w: &World) -> (Vec<bool>, bool) {
+    use shared::sync::SyncObject;
+    let made = w.hubspot.with_state(|s| {
+        SyncObject::ALL
+            .iter()
+            .map(|o| (o.hubspot_object(), o.key_property()))
+            .chain([("line_items", shared::sync::properties::LINE_KEY)])
+            .map(|(object, key)| {
+                s.properties
+                    .get(object)
+                    .and_then(|p| p.get(key))
+                    .is_some_and(|p| p["hasUniqueValue"] == true)
+            })
+            .collect()
+    });
+    let marker: Option<Value> =
+        w.h.store
+            .get(&keys::sync_properties(PORTAL.into()), 0)
+            .await
+            .unwrap();
+    (made, marker.is_some())
+}
+
+#[tokio::test]
+async fn the_install_creates_the_sync_s_unique_key_properties() {
+    let w = World::new().await;
+    w.install().await;
+    assert_eq!(sync_properties_made(&w).await, (vec![true; 4], true));
+}
+
+#[tokio::test]
+async fn hubspot_throttling_or_down_leaves_the_sync_s_properties_to_the_first_sync() {
+    for (status, body) in [
+        (
+            429,
+            r#"{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","policyName":"TEN_SECONDLY_ROLLING"}"#,
+        ),
+        (502, "<html>Bad Gateway</html>"),
+    ] {
+        let w = World::new().await;
+        // More than the client's retries: the install sees HubSpot refuse to answer.
+        w.hubspot
+            .with_state(|s| s.recorder.faults.push(contact_properties_fault(status, body, 10)));
+        w.install().await;
+        let install: Option<Value> =
+            w.h.store
+                .get(&keys::install(PORTAL.into()), 0)
+                .await
+                .unwrap();
+        assert!(install.is_some(), "{status}: installed all the same");
+        let (made, marked) = sync_properties_made(&w).await;
+        assert!(!made[0] && !marked, "{status}: {made:?} {marked}");
+
+        // The first sync creates them.
+        w.hubspot.with_state(|s| s.recorder.faults.clear());
+        let token = w.hubspot.issue_access_token();
+        let api = w.app.hubspot_api(&token);
+        shared::sync::properties::ensure(&w.app, &api, PORTAL)
+            .await
+            .unwrap();
+        assert_eq!(sync_properties_made(&w).await, (vec![true; 4], true));
+    }
+}
+
+#[tokio::test]
+async fn hubspot_refusing_the_sync_s_properties_fails_the_install_and_stores_nothing() {
+    let w = World::new().await;
+    let missing_scope = r#"{"status":"error","message":"This app hasn't been granted all required scopes to make this call.","correlationId":"4a5e1b57-0d0c-4a38-9d3b-0c6f6b2d1b9e","errors":[{"message":"One or more of the following scopes are required.","context":{"requiredGranularScopes":["crm.schemas.contacts.write"]}}],"category":"MISSING_SCOPES"}"#;
+    w.hubspot
+        .with_state(|s| s.recorder.faults.push(contact_properties_fault(403, missing_scope, 1)));
+    let res = handle(
+        &w.app,
+        unsigned_request("GET", "/oauth/hubspot/install", ""),
+    )
+    .await
+    .unwrap();
+    let callback = w
+        .consent(res.headers()["location"].to_str().unwrap())
+        .await;
+    let (status, page) = w.browse(&callback).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("HubSpot refused to create the properties the sync writes")
+            && page.contains("install it again"),
+        "{page}"
+    );
+    let install: Option<Value> =
+        w.h.store
+            .get(&keys::install(PORTAL.into()), 0)
+            .await
+            .unwrap();
+    assert!(install.is_none(), "no install");
+    assert!(w
+        .h
+        .vault
+        .read(&Grant::HubSpot { portal_id: PORTAL }.secret_id())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(!sync_properties_made(&w).await.1, "no marker");
+}
