@@ -260,3 +260,56 @@ async fn deactivated_customers_and_items_are_archived_when_the_setting_says_so()
     let (archived, _) = synced_record(&w, SyncObject::Products, &item).await;
     assert!(archived, "the item's product is archived");
 }
+
+#[tokio::test]
+async fn a_line_removed_from_an_invoice_in_quickbooks_is_archived_in_hubspot() {
+    let w = World::new().await;
+    w.without_rate_limits().await;
+    let sales = |i: &Value| {
+        i["Line"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|l| l["DetailType"] == "SalesItemLineDetail")
+            .cloned()
+            .collect::<Vec<Value>>()
+    };
+    let invoice = qbo_pick(&w, US, "Invoice", |i| sales(i).len() >= 2);
+    let q = common::queue(&w.h).await;
+    common::tick(&w.app, &q, BUDGET).await;
+    let id = invoice["Id"].as_str().unwrap();
+    let line_key = |l: &Value| format!("{US}:{id}:{}", l["Id"].as_str().unwrap());
+    let lines = sales(&invoice);
+    let all: Vec<String> = lines.iter().map(line_key).collect();
+    let synced = hubspot_by(&w, "line_items", "qbo_line_key");
+    assert!(all.iter().all(|k| synced.contains_key(k)), "{all:?}");
+
+    // A sparse update that sends `Line` replaces them all (quickbooks-api.md §7): the last line goes.
+    let (kept, removed) = lines.split_at(lines.len() - 1);
+    let mut update = ids(&invoice);
+    update["Line"] = Value::Array(kept.to_vec());
+    w.qbo_post(US, "invoice", update).await;
+    common::tick(&w.app, &q, BUDGET).await;
+
+    let synced = hubspot_by(&w, "line_items", "qbo_line_key");
+    assert!(
+        !synced.contains_key(&line_key(&removed[0])),
+        "the removed line is archived"
+    );
+    for l in kept {
+        assert!(synced.contains_key(&line_key(l)), "{} kept", line_key(l));
+    }
+    let key = format!("{US}:{id}");
+    let associated = w.hubspot.with_state(|s| {
+        let hs_invoice = s.objects["invoices"]
+            .values()
+            .find(|r| r.properties.get("qbo_invoice_key") == Some(&key))
+            .map(|r| r.id)
+            .expect("the invoice in HubSpot");
+        s.associations_of("invoices", hs_invoice, "line_items")
+            .iter()
+            .filter(|a| s.live("line_items", a.to_id).is_some())
+            .count()
+    });
+    assert_eq!(associated, kept.len(), "the invoice's live lines");
+}
