@@ -12,6 +12,9 @@ const DEFAULT_INTUIT_TOKEN_URL: &str = "https://oauth.platform.intuit.com/oauth2
 const DEFAULT_INTUIT_REVOKE_URL: &str = "https://developer.api.intuit.com/v2/oauth2/tokens/revoke";
 const DEFAULT_QBO_API_BASE: &str = "https://quickbooks.api.intuit.com";
 const DEFAULT_QBO_SANDBOX_API_BASE: &str = "https://sandbox-quickbooks.api.intuit.com";
+const DEFAULT_STALE_MINUTES: i64 = 360;
+/// CDC looks back 30 days; a cursor older than that is past saving anyway.
+const MAX_STALE_MINUTES: i64 = 43_200;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -19,6 +22,8 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("environment variable {name} is not a valid absolute URL: {reason}")]
     BadUrl { name: &'static str, reason: String },
+    #[error("environment variable {name} must be a whole number from 1 to {max}")]
+    BadNumber { name: &'static str, max: i64 },
     #[error("the app-credentials secret is not the expected JSON object: {0}")]
     BadCredentials(String),
 }
@@ -43,6 +48,9 @@ pub struct Config {
     pub intuit_revoke_url: Url,
     pub qbo_api_base: Url,
     pub qbo_sandbox_api_base: Url,
+    /// How long a company's sync cursor may stand still before the company counts as stuck
+    /// (`SYNC_STALE_AFTER_MINUTES`, the template's `SyncStaleAfterMinutes`; 6 hours unset).
+    pub sync_stale_after: chrono::Duration,
 }
 
 impl Config {
@@ -77,6 +85,21 @@ impl Config {
             intuit_revoke_url: url("INTUIT_REVOKE_URL", DEFAULT_INTUIT_REVOKE_URL)?,
             qbo_api_base: url("QBO_API_BASE", DEFAULT_QBO_API_BASE)?,
             qbo_sandbox_api_base: url("QBO_SANDBOX_API_BASE", DEFAULT_QBO_SANDBOX_API_BASE)?,
+            sync_stale_after: match lookup("SYNC_STALE_AFTER_MINUTES")
+                .filter(|v| !v.trim().is_empty())
+            {
+                None => chrono::Duration::minutes(DEFAULT_STALE_MINUTES),
+                Some(raw) => raw
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|m| (1..=MAX_STALE_MINUTES).contains(m))
+                    .map(chrono::Duration::minutes)
+                    .ok_or(ConfigError::BadNumber {
+                        name: "SYNC_STALE_AFTER_MINUTES",
+                        max: MAX_STALE_MINUTES,
+                    })?,
+            },
         })
     }
 }
@@ -169,6 +192,17 @@ mod tests {
         bad.push(("QBO_API_BASE", "not a url"));
         let err = Config::from_lookup(env(&bad)).unwrap_err();
         assert!(err.to_string().contains("QBO_API_BASE"), "{err}");
+        let mut stale = MINIMAL.to_vec();
+        stale.push(("SYNC_STALE_AFTER_MINUTES", "0"));
+        let err = Config::from_lookup(env(&stale)).unwrap_err();
+        assert!(
+            err.to_string().contains("SYNC_STALE_AFTER_MINUTES"),
+            "{err}"
+        );
+        assert_eq!(
+            Config::from_lookup(env(MINIMAL)).unwrap().sync_stale_after,
+            chrono::Duration::hours(6)
+        );
     }
 
     #[test]

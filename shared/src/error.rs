@@ -51,6 +51,8 @@ pub enum ErrorCode {
     InvalidText,
     /// A workflow's "days until due" that is not a whole number of days from 0 to 3650.
     InvalidDaysUntilDue,
+    /// A sync field mapping the settings page sent that the sync cannot apply (SYNC_API.md).
+    InvalidMapping,
     /// HubSpot answered 401/403: the app's authorization is revoked or lacks a scope; reinstalling fixes it.
     #[serde(rename = "hubspot_access_denied")]
     HubSpotAccessDenied,
@@ -69,7 +71,8 @@ impl ErrorCode {
             | ErrorCode::DuplicateParameter
             | ErrorCode::AmountOutOfRange
             | ErrorCode::InvalidText
-            | ErrorCode::InvalidDaysUntilDue => 400,
+            | ErrorCode::InvalidDaysUntilDue
+            | ErrorCode::InvalidMapping => 400,
             ErrorCode::Unauthorized => 401,
             ErrorCode::NotFound | ErrorCode::UnknownPortal | ErrorCode::HubSpotNotFound => 404,
             ErrorCode::MethodNotAllowed => 405,

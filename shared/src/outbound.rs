@@ -146,6 +146,9 @@ impl Outbound {
                         headers,
                         body,
                     };
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        crate::pace::throttled(service);
+                    }
                     let last = last && !(throttled(&reply) && attempt < THROTTLED_ATTEMPTS);
                     match self.retry_wait(&reply, repeat, attempt) {
                         Some(wait) if !last => {

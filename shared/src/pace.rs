@@ -6,7 +6,7 @@
 //! Pacing is per process: one portal's sync runs in one Lambda at a time (its lease), which is what
 //! makes a per-process window a per-account one.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -31,6 +31,15 @@ struct Window {
 
 pub struct Pacer {
     windows: Mutex<HashMap<&'static str, Vec<Window>>>,
+    /// Calls made and throttled answers received, per service: a run's metrics.
+    counts: Mutex<BTreeMap<&'static str, Counted>>,
+}
+
+/// What a paced piece of work sent to one service.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counted {
+    pub calls: u64,
+    pub throttled: u64,
 }
 
 impl Pacer {
@@ -44,11 +53,24 @@ impl Pacer {
         }
         Self {
             windows: Mutex::new(windows),
+            counts: Mutex::new(BTreeMap::new()),
         }
     }
 
+    /// What the work sent to `service` so far.
+    pub fn counted(&self, service: &str) -> Counted {
+        let counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        counts.get(service).copied().unwrap_or_default()
+    }
+
+    fn count(&self, service: &'static str, add: impl FnOnce(&mut Counted)) {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        add(counts.entry(service).or_default());
+    }
+
     /// Waits until a call to `service` fits every one of its windows, and counts it.
-    async fn admit(&self, service: &str) {
+    async fn admit(&self, service: &'static str) {
+        self.count(service, |c| c.calls += 1);
         loop {
             let wait = {
                 let mut all = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
@@ -89,9 +111,16 @@ pub async fn paced<F: Future>(pacer: Arc<Pacer>, work: F) -> F::Output {
 }
 
 /// Called before every attempt of every outbound call: waits its turn when the work is paced.
-pub async fn turn(service: &str) {
+pub async fn turn(service: &'static str) {
     if let Ok(pacer) = PACER.try_with(Arc::clone) {
         pacer.admit(service).await;
+    }
+}
+
+/// Called when a service answered 429: counted when the work is paced.
+pub fn throttled(service: &'static str) {
+    if let Ok(pacer) = PACER.try_with(Arc::clone) {
+        pacer.count(service, |c| c.throttled += 1);
     }
 }
 

@@ -1,17 +1,21 @@
 //! The OAuth callback function: the browser legs of installing the HubSpot app and connecting QuickBooks
 //! companies under `/oauth/`, and the signed connections API under `/connections` that the settings page and
-//! the card call, and the account's settings under `/settings`.
+//! the card call, the account's settings under `/settings`, and the sync's settings and health under `/sync`
+//! (SYNC_API.md).
 
 mod browser;
 mod connections;
 mod settings;
+mod sync;
 
 use connections::Connections;
 use lambda_http::{Body, Request, Response};
 use settings::SettingsCall;
 use shared::connect::{HUBSPOT_CALLBACK, QUICKBOOKS_CALLBACK};
 use shared::http::{self, Found, NoRoute, Params, Route, Routes, VerifiedCaller};
+use shared::sync::JobQueue;
 use shared::{App, AppError};
+use sync::SyncCall;
 
 /// What serves a path: a browser leg of OAuth (a redirect or an HTML page a person can act on), or the JSON
 /// API the settings page and the card call through `hubspot.fetch`, signed by HubSpot.
@@ -25,6 +29,7 @@ enum Served {
 enum Api {
     Connections(Connections),
     Settings(SettingsCall),
+    Sync(SyncCall),
 }
 
 static ROUTES: Routes<Served> = Routes::new(&[
@@ -65,9 +70,39 @@ static ROUTES: Routes<Served> = Routes::new(&[
         "/settings/income-accounts",
         Served::Api(Api::Settings(SettingsCall::IncomeAccounts)),
     ),
+    Route::get(
+        "/sync/settings",
+        Served::Api(Api::Sync(SyncCall::ReadSettings)),
+    ),
+    Route::put(
+        "/sync/settings",
+        Served::Api(Api::Sync(SyncCall::SaveSettings)),
+    ),
+    Route::post(
+        "/sync/settings/reset",
+        Served::Api(Api::Sync(SyncCall::Reset)),
+    ),
+    Route::get("/sync/fields", Served::Api(Api::Sync(SyncCall::Fields))),
+    Route::post("/sync/resync", Served::Api(Api::Sync(SyncCall::Resync))),
+    Route::get("/sync/health", Served::Api(Api::Sync(SyncCall::Health))),
+    Route::get("/sync/failures", Served::Api(Api::Sync(SyncCall::Failures))),
+    Route::post(
+        "/sync/failures/retry",
+        Served::Api(Api::Sync(SyncCall::Retry)),
+    ),
 ]);
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
+    handle_with(app, None, req).await
+}
+
+/// The same, with the sync's job queue for the calls that queue work (resync, retry); without one they
+/// answer a 500 that says the queue is not configured.
+pub async fn handle_with(
+    app: &App,
+    queue: Option<&dyn JobQueue>,
+    req: Request,
+) -> Result<Response<Body>, lambda_http::Error> {
     let api = match ROUTES.resolve(&req) {
         Ok(Found {
             handler: Served::Api(api),
@@ -80,7 +115,7 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_ht
         Err(miss) if is_page(&miss, &req) => return Ok(browser::serve(app, &req, Err(miss)).await),
         Err(miss) => Err(miss),
     };
-    http::respond(&req, signed(app, &req, api)).await
+    http::respond(&req, signed(app, queue, &req, api)).await
 }
 
 /// Whether a request without a route is a browser's: the path's own routes say so, and an unknown path is one
@@ -90,7 +125,7 @@ fn is_page(miss: &NoRoute<Served>, req: &Request) -> bool {
         Some(served) => matches!(served, Served::Page(_)),
         None => {
             let path = req.uri().path();
-            !["/connections", "/settings"]
+            !["/connections", "/settings", "/sync"]
                 .iter()
                 .any(|api| path == *api || path.starts_with(&format!("{api}/")))
         }
@@ -100,6 +135,7 @@ fn is_page(miss: &NoRoute<Served>, req: &Request) -> bool {
 /// The signed API: verified before anything else, a 404 or 405 included.
 async fn signed(
     app: &App,
+    queue: Option<&dyn JobQueue>,
     req: &Request,
     api: Result<(Api, Params), NoRoute<Served>>,
 ) -> Result<Response<Body>, AppError> {
@@ -111,5 +147,6 @@ async fn signed(
     match api {
         Api::Connections(call) => connections::serve(app, req, caller, call, &params).await,
         Api::Settings(call) => settings::serve(app, req, caller, call).await,
+        Api::Sync(call) => sync::serve(app, queue, req, caller, call).await,
     }
 }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod batch;
 pub mod crm;
 pub mod oauth;
+pub mod properties;
 
 pub use api::{HubSpotApi, HubSpotError};
 

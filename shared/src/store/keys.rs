@@ -19,6 +19,9 @@
 //! | sync cursor            | `PORTAL#{portal}`        | `CURSOR#{realm}#{entity}`                        |
 //! | sync id map            | `PORTAL#{portal}`        | `MAP#{realm}#{entity}#{qboId}`                   |
 //! | sync failure (TTL)     | `PORTAL#{portal}`        | `FAIL#{realm}#{entity}#{qboId}`                  |
+//! | sync health            | `PORTAL#{portal}`        | `HEALTH#{realm}`                                 |
+//! | sync resync request    | `PORTAL#{portal}`        | `RESYNC#{realm}#{entity}`                        |
+//! | HubSpot properties (TTL) | `PORTAL#{portal}`      | `PROPS#{objectType}`                             |
 
 use super::Key;
 use crate::ids::{CallbackId, IdempotencyKey, PortalId, RealmId, Record, RecordId, StateNonce};
@@ -213,6 +216,29 @@ pub fn sync_failures_of(portal_id: PortalId, realm_id: &RealmId) -> KeyPrefix {
     }
 }
 
+/// The records of one entity a company's sync could not apply.
+pub fn sync_failures_of_entity(portal_id: PortalId, realm_id: &RealmId, entity: &str) -> KeyPrefix {
+    KeyPrefix {
+        pk: portal(portal_id),
+        sk_prefix: format!("{}{entity}#", sync_failures(realm_id)),
+    }
+}
+
+/// How a company's last sync runs went, per object.
+pub fn sync_health(portal_id: PortalId, realm_id: &RealmId) -> Key {
+    Key::new(portal(portal_id), format!("HEALTH#{realm_id}"))
+}
+
+/// An admin's request to read one entity of a company again in full (the settings page's resync).
+pub fn sync_resync(portal_id: PortalId, realm_id: &RealmId, entity: &str) -> Key {
+    Key::new(portal(portal_id), format!("RESYNC#{realm_id}#{entity}"))
+}
+
+/// An account's property definitions of one HubSpot object type, cached for the settings page.
+pub fn hubspot_properties(portal_id: PortalId, object_type: &str) -> Key {
+    Key::new(portal(portal_id), format!("PROPS#{object_type}"))
+}
+
 /// Every link of an account's records of one type (the sync finds the deals of its invoices).
 pub fn links_of_type(portal_id: PortalId, object_type: crate::ids::RecordType) -> KeyPrefix {
     KeyPrefix {
@@ -371,5 +397,19 @@ mod tests {
             "LINK#deals#"
         );
         assert_eq!(sync_lease(p), "sync#62515");
+        let items = sync_failures_of_entity(p, &realm, "Item");
+        assert!(failure.sk.starts_with(&items.sk_prefix) && items.sk_prefix == "FAIL#9130#Item#");
+        assert_eq!(
+            sync_health(p, &realm),
+            Key::new("PORTAL#62515", "HEALTH#9130")
+        );
+        assert_eq!(
+            sync_resync(p, &realm, "Customer"),
+            Key::new("PORTAL#62515", "RESYNC#9130#Customer")
+        );
+        assert_eq!(
+            hubspot_properties(p, "contacts"),
+            Key::new("PORTAL#62515", "PROPS#contacts")
+        );
     }
 }

@@ -9,11 +9,13 @@ mod batch;
 mod idempotency;
 pub mod keys;
 mod lease;
+mod page;
 mod single_use;
 
 pub use idempotency::{Claim, IdempotencyRecord};
 pub use keys::KeyPrefix;
 pub use lease::Lease;
+pub use page::Page;
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::AttributeValue;

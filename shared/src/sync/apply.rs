@@ -69,6 +69,7 @@ impl Applied {
             qbo_id: qbo_id.to_string(),
             reason: reason.into(),
             failed_at: Utc::now(),
+            name: None,
         });
     }
 

@@ -5,9 +5,10 @@
 
 use super::SyncObject;
 use crate::ids::RealmId;
-use crate::store::{keys, Extras, Key, Store, StoreError};
+use crate::store::{keys, Extras, Key, KeyPrefix, Page, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 pub const KEEP: Duration = Duration::days(30);
 
@@ -17,11 +18,31 @@ pub struct Failure {
     pub qbo_id: String,
     pub reason: String,
     pub failed_at: DateTime<Utc>,
+    /// What the admin knows the record by (a customer's display name, an invoice's number), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Failure {
+    /// When the entry stops counting (DynamoDB's TTL removes it some time after).
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.failed_at + KEEP
+    }
 }
 
 fn key(portal_id: u64, realm_id: &RealmId, object: SyncObject, qbo_id: &str) -> Key {
     keys::sync_failure(portal_id.into(), realm_id, object.entity(), qbo_id)
 }
+
+#[derive(Debug, Error)]
+pub enum PageError {
+    /// `after` is not a token this list handed out (another company's, another object's, or made up).
+    #[error("the after token is not one this list gave out; start from the first page")]
+    BadToken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+use PageError::BadToken;
 
 pub struct Failures<'a> {
     pub store: &'a Store,
@@ -36,7 +57,7 @@ impl Failures<'_> {
         };
         let extras = Extras {
             gsi1: None,
-            expires_at: Some((first.failed_at + KEEP).timestamp()),
+            expires_at: Some(first.expires_at().timestamp()),
         };
         let items: Vec<(Key, &Failure)> = failures
             .iter()
@@ -47,12 +68,46 @@ impl Failures<'_> {
 
     /// Every live failure of the company.
     pub async fn list(&self) -> Result<Vec<Failure>, StoreError> {
-        self.store
+        let now = Utc::now();
+        let mut all: Vec<Failure> = self
+            .store
             .query_prefix(
                 &keys::sync_failures_of(self.portal_id.into(), self.realm_id),
-                Utc::now().timestamp(),
+                now.timestamp(),
             )
-            .await
+            .await?;
+        all.retain(|f| f.expires_at() > now);
+        Ok(all)
+    }
+
+    /// One page of live failures, of one object or of all, after `after` (a previous page's `next`).
+    pub async fn page(
+        &self,
+        object: Option<SyncObject>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<Failure>, PageError> {
+        let prefix = self.prefix(object);
+        if after.is_some_and(|sk| !sk.starts_with(&prefix.sk_prefix)) {
+            return Err(BadToken);
+        }
+        let now = Utc::now();
+        let mut page: Page<Failure> = self
+            .store
+            .query_prefix_page(&prefix, limit, after, now.timestamp())
+            .await?;
+        // An entry written with another expiry than ours still goes when its 30 days are over.
+        page.items.retain(|f| f.expires_at() > now);
+        Ok(page)
+    }
+
+    fn prefix(&self, object: Option<SyncObject>) -> KeyPrefix {
+        match object {
+            Some(o) => {
+                keys::sync_failures_of_entity(self.portal_id.into(), self.realm_id, o.entity())
+            }
+            None => keys::sync_failures_of(self.portal_id.into(), self.realm_id),
+        }
     }
 
     pub async fn clear(&self, object: SyncObject, qbo_ids: &[String]) -> Result<(), StoreError> {

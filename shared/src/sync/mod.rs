@@ -8,13 +8,18 @@ pub mod apply;
 mod contacts;
 pub mod cursor;
 pub mod failures;
+pub mod fields;
+pub mod health;
 pub mod idmap;
 pub mod linked;
+pub mod metrics;
 pub mod properties;
 pub mod pull;
 pub mod queue;
+pub mod resync;
 pub mod run;
 pub mod settings;
+pub mod validate;
 pub mod wiring;
 pub mod worker;
 

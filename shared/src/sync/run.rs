@@ -6,19 +6,22 @@
 use super::apply::{apply, Applied, ApplyError, Sink};
 use super::cursor::Cursor;
 use super::failures::Failures;
+use super::health::Counts;
 use super::idmap::IdMap;
 use super::linked::LinkedInvoices;
 use super::pull::{self, Record};
 use super::queue::Job;
+use super::resync::Resyncs;
 use super::settings::SyncSettings;
 use super::SyncObject;
 use crate::documents::company::{Company, HubSpot};
+use crate::domain::mapping::field;
 use crate::quickbooks::{QboApi, QboError};
 use crate::store::StoreError;
 use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::Serialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 use thiserror::Error;
 
@@ -44,13 +47,21 @@ pub struct Tally {
     pub unreadable: usize,
     /// Pages (query pages and CDC answers) applied.
     pub pages: usize,
+    /// The same per object, for the company's health and metrics.
+    pub objects: BTreeMap<SyncObject, Counts>,
 }
 
 impl Tally {
-    fn add(&mut self, applied: &Applied) {
+    fn add(&mut self, object: SyncObject, read: usize, applied: &Applied) {
+        self.read += read;
         self.written += applied.written.len();
         self.skipped += applied.skipped;
         self.failed += applied.failed.len();
+        let counts = self.objects.entry(object).or_default();
+        let n = |x: usize| u64::try_from(x).unwrap_or(u64::MAX);
+        counts.read = counts.read.saturating_add(n(read));
+        counts.written = counts.written.saturating_add(n(applied.written.len()));
+        counts.failed = counts.failed.saturating_add(n(applied.failed.len()));
     }
 }
 
@@ -65,6 +76,18 @@ pub enum RunError {
     QuickBooks(#[from] QboError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What the company's health says of a failed run (no internal detail: an admin reads it).
+impl From<RunError> for AppError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::App(e) => e,
+            RunError::Apply(ApplyError::HubSpot(e)) => e.into(),
+            RunError::Apply(ApplyError::Store(e)) | RunError::Store(e) => e.into(),
+            RunError::QuickBooks(e) => e.into(),
+        }
+    }
 }
 
 /// When the run must stop starting pages: a page (a QuickBooks read and up to a few dozen HubSpot
@@ -143,10 +166,23 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
     run.retry_failures(&objects, &mut tally).await?;
 
     let now = Utc::now();
+    let resyncs = Resyncs {
+        store: &app.store,
+        portal_id: job.portal_id,
+        realm_id: &job.realm_id,
+    };
+    let again = resyncs.pending(&objects).await?;
     let mut cursors = Vec::new();
     for &object in &objects {
         let mut cursor = Cursor::load(&app.store, job.portal_id, &job.realm_id, object).await?;
-        if cursor.scan.is_none() && cursor.needs_scan(now) {
+        if again.contains(&object) {
+            // Read from the start again, every record written with the current mappings.
+            cursor.start_scan(None);
+            cursor
+                .save(&app.store, job.portal_id, &job.realm_id, object)
+                .await?;
+            resyncs.started(object).await?;
+        } else if cursor.scan.is_none() && cursor.needs_scan(now) {
             cursor.start_scan(None);
         }
         cursors.push((object, cursor));
@@ -184,9 +220,8 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
         }
         let time = changes.time.clone();
         for (object, records) in changes.by_object {
-            tally.read += records.len();
             let applied = run.apply_page(object, &records, time.as_deref()).await?;
-            tally.add(&applied);
+            tally.add(object, records.len(), &applied);
             if let Some((_, cursor)) = cursors.iter_mut().find(|(o, _)| *o == object) {
                 cursor.since = time.clone().or(cursor.since.take());
                 cursor
@@ -196,6 +231,18 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
         }
         return Ok((Ending::Done, tally));
     }
+}
+
+/// What an admin knows a record by: a customer's display name, an item's name, an invoice's number.
+fn known_as(object: SyncObject, body: &serde_json::Value) -> Option<String> {
+    let (path, label) = match object {
+        SyncObject::Contacts => ("DisplayName", ""),
+        SyncObject::Products => ("Name", ""),
+        SyncObject::Invoices => ("DocNumber", "Invoice "),
+    };
+    field(body, path)
+        .and_then(serde_json::Value::as_str)
+        .map(|v| format!("{label}{v}"))
 }
 
 fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
@@ -249,7 +296,13 @@ impl Runner<'_> {
             deals: self.deals,
         };
         let company_time = sink.company_time;
-        let applied = apply(&sink, object, &self.settings.of(object), records).await?;
+        let mut applied = apply(&sink, object, &self.settings.of(object), records).await?;
+        for f in applied.failed.iter_mut() {
+            f.name = records
+                .iter()
+                .find(|r| r.id == f.qbo_id)
+                .and_then(|r| known_as(object, &r.body));
+        }
         if object == SyncObject::Invoices {
             // The deal follows its invoice; a deal HubSpot refuses to update never holds up the sync.
             let connection = &self.company.connection;
@@ -276,12 +329,11 @@ impl Runner<'_> {
         };
         let page = pull::page(self.qbo, object, &scan).await?;
         tally.pages += 1;
-        tally.read += page.records.len();
         tally.unreadable += page.unreadable;
         let applied = self
             .apply_page(object, &page.records, page.time.as_deref())
             .await?;
-        tally.add(&applied);
+        tally.add(object, page.records.len(), &applied);
         let mut next = pull::advance(&scan, &page.records);
         next.started = scan.started.clone().or(page.time.clone());
         if page.full {
@@ -324,7 +376,7 @@ impl Runner<'_> {
                     answer.value.into_iter().filter_map(Record::of).collect();
                 let time = answer.time.map(|t| t.to_rfc3339());
                 let applied = self.apply_page(object, &records, time.as_deref()).await?;
-                tally.add(&applied);
+                tally.add(object, records.len(), &applied);
                 // A record QuickBooks no longer returns was deleted since: nothing is left to apply.
                 let cleared: Vec<String> = chunk
                     .iter()

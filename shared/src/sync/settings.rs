@@ -5,7 +5,7 @@
 use super::SyncObject;
 use crate::domain::mapping::{defaults, Mapping};
 use crate::ids::RealmId;
-use crate::store::{keys, Store, StoreError};
+use crate::store::{keys, Extras, Put, Store, StoreError};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -55,11 +55,15 @@ impl ObjectSettings {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncSettings {
     pub objects: BTreeMap<SyncObject, ObjectSettings>,
+    /// 0 until an admin first saves; every save adds one, and a save names the version it replaces.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl Default for SyncSettings {
     fn default() -> Self {
         Self {
+            version: 0,
             objects: SyncObject::ALL
                 .into_iter()
                 .map(|o| (o, ObjectSettings::defaults(o)))
@@ -81,6 +85,46 @@ impl SyncSettings {
             )
             .await?;
         Ok(saved.unwrap_or_default())
+    }
+
+    /// Replaces the stored settings with `self` if they are still at `read` (one conditional write, so a
+    /// concurrent save is refused whole, never half-applied). `self` becomes version `read + 1`; `false`
+    /// means someone saved in between and nothing was written.
+    pub async fn save_over(
+        &mut self,
+        store: &Store,
+        portal_id: u64,
+        realm_id: &RealmId,
+        read: u64,
+    ) -> Result<bool, StoreError> {
+        let Some(next) = read.checked_add(1) else {
+            return Ok(false);
+        };
+        self.version = next;
+        let when = match read {
+            0 => Put::IfAbsent,
+            _ => Put::IfFieldEquals {
+                field: "version",
+                value: read.into(),
+            },
+        };
+        store
+            .put(
+                &keys::sync_settings(portal_id.into(), realm_id),
+                self,
+                &Extras::default(),
+                when,
+                Utc::now().timestamp(),
+            )
+            .await
+    }
+
+    /// The objects switched on, in the order a run applies them.
+    pub fn enabled(&self) -> Vec<SyncObject> {
+        SyncObject::ALL
+            .into_iter()
+            .filter(|o| self.of(*o).enabled)
+            .collect()
     }
 
     pub fn of(&self, object: SyncObject) -> ObjectSettings {

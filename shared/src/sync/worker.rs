@@ -5,15 +5,21 @@
 //! parallel in other Lambdas. A job whose portal is busy, or that the deadline cuts short, goes back on
 //! the queue instead of failing, so a slow company never pushes another into the dead-letter queue.
 
+use super::cursor::Cursor;
+use super::health::{Counts, Health, Outcome};
+use super::metrics::RunMetrics;
 use super::queue::{Job, JobQueue};
 use super::run::{run, Deadline, Ending};
+use super::settings::SyncSettings;
+use super::SyncObject;
 use crate::connections::{Connection, Status};
 use crate::outbound::within;
 use crate::pace::{paced, Limit, Pacer};
 use crate::store::StoreError;
-use crate::App;
-use chrono::Utc;
+use crate::{App, AppError};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// How long a busy portal's job waits before it is delivered again.
@@ -148,23 +154,102 @@ async fn one(app: &App, queue: &dyn JobQueue, d: &Delivery, stop_at: Instant, la
         }
     };
     let started = Instant::now();
+    let started_at = Utc::now();
     let pacer = std::sync::Arc::new(Pacer::new(&LIMITS));
-    let outcome = paced(pacer, within(left, run(app, job, &Deadline { stop_at }))).await;
+    let outcome = paced(
+        pacer.clone(),
+        within(left, run(app, job, &Deadline { stop_at })),
+    )
+    .await;
     if let Err(e) = app.store.release_lease(&lease).await {
         tracing::warn!(error = %e, "releasing the portal's sync lease failed; it expires on its own");
     }
     let elapsed_ms = started.elapsed().as_millis();
-    match outcome {
+    let done = match &outcome {
+        Ok((Ending::Paused, _)) => requeue(0).await,
+        Ok(_) => true,
+        Err(_) => false,
+    };
+    let (ended, counts, message) = match outcome {
         Ok((ending, tally)) => {
             tracing::info!(portal_id = job.portal_id, realm_id = %job.realm_id, ?ending, ?tally, elapsed_ms, "sync run");
-            match ending {
-                Ending::Paused => requeue(0).await,
-                Ending::Done | Ending::Stopped(_) => true,
-            }
+            let (ended, message) = match ending {
+                Ending::Done => (Outcome::Done, None),
+                Ending::Paused => (Outcome::Paused, None),
+                Ending::Stopped(why) => (Outcome::Stopped, Some(why)),
+            };
+            (ended, tally.objects, message)
         }
         Err(e) => {
             tracing::error!(portal_id = job.portal_id, realm_id = %job.realm_id, error = %e, elapsed_ms, "sync run failed");
-            false
+            let message = AppError::from(e).public_message();
+            (Outcome::Failed, BTreeMap::new(), Some(message))
         }
+    };
+    let report = Report {
+        ended,
+        counts,
+        message,
+        started_at,
+        duration_ms: u64::try_from(elapsed_ms).unwrap_or(u64::MAX),
+        pacer: &pacer,
+    };
+    report.note(app, job).await;
+    done
+}
+
+/// What a run ended with, for the company's health and the run's metrics.
+struct Report<'a> {
+    ended: Outcome,
+    counts: BTreeMap<SyncObject, Counts>,
+    message: Option<String>,
+    started_at: DateTime<Utc>,
+    duration_ms: u64,
+    pacer: &'a Pacer,
+}
+
+impl Report<'_> {
+    /// Notes the run in the company's health and emits its metrics line. Neither may fail the job: the
+    /// records are applied whatever the note says.
+    async fn note(self, app: &App, job: &Job) {
+        let finished_at = Utc::now();
+        let objects = match SyncSettings::load(&app.store, job.portal_id, &job.realm_id).await {
+            Ok(settings) => settings.enabled(),
+            Err(e) => {
+                tracing::warn!(error = %e, "sync settings unreadable after the run");
+                SyncObject::ALL.to_vec()
+            }
+        };
+        let run: Vec<(SyncObject, Counts)> = objects
+            .into_iter()
+            .filter(|o| job.objects.as_ref().is_none_or(|only| only.contains(o)))
+            .map(|o| (o, self.counts.get(&o).copied().unwrap_or_default()))
+            .collect();
+        let mut cursor_age_s = None;
+        for (object, _) in &run {
+            if let Ok(c) = Cursor::load(&app.store, job.portal_id, &job.realm_id, *object).await {
+                let age = c.moved_at.map(|at| (finished_at - at).num_seconds());
+                cursor_age_s = cursor_age_s.max(age);
+            }
+        }
+        let ended = (self.started_at, finished_at, self.ended, self.message);
+        if let Err(e) =
+            Health::note_run(&app.store, job.portal_id, &job.realm_id, &run, ended).await
+        {
+            tracing::warn!(error = %e, "the run's health was not noted");
+        }
+        RunMetrics {
+            stage: &app.config.stage,
+            portal_id: job.portal_id,
+            realm_id: job.realm_id.as_str(),
+            outcome: self.ended,
+            objects: &run,
+            quickbooks: self.pacer.counted("QuickBooks"),
+            hubspot: self.pacer.counted("HubSpot"),
+            duration_ms: self.duration_ms,
+            cursor_age_s,
+            at: finished_at,
+        }
+        .emit();
     }
 }

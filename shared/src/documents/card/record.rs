@@ -125,6 +125,16 @@ impl Current {
                 ));
             }
         }
+        // A company whose sync needs a person (reconnect, or stuck) is said on every card of the account.
+        self.notices.extend(
+            crate::sync::health::notices(
+                &app.store,
+                &self.connections,
+                app.config.sync_stale_after,
+                now,
+            )
+            .await,
+        );
         RecordDocuments {
             companies: self.connections.iter().map(CompanySummary::from).collect(),
             documents: views(
