@@ -43,6 +43,8 @@ pub struct Config {
     pub intuit_revoke_url: Url,
     pub qbo_api_base: Url,
     pub qbo_sandbox_api_base: Url,
+    /// The sync's job queue (SQS). The sync function drains it; the webhook route and the schedule fill it.
+    pub sync_queue_url: Option<String>,
 }
 
 impl Config {
@@ -77,6 +79,7 @@ impl Config {
             intuit_revoke_url: url("INTUIT_REVOKE_URL", DEFAULT_INTUIT_REVOKE_URL)?,
             qbo_api_base: url("QBO_API_BASE", DEFAULT_QBO_API_BASE)?,
             qbo_sandbox_api_base: url("QBO_SANDBOX_API_BASE", DEFAULT_QBO_SANDBOX_API_BASE)?,
+            sync_queue_url: lookup("SYNC_QUEUE_URL").filter(|v| !v.trim().is_empty()),
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod pull;
 pub mod queue;
 pub mod run;
 pub mod settings;
+pub mod webhook;
 pub mod wiring;
 pub mod worker;
 

@@ -132,6 +132,12 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
     if objects.is_empty() {
         return Ok((Ending::Done, tally));
     }
+    // A webhook's job that a run since its change already covered (a storm during a scheduled run).
+    if let Some(at) = job.changed_at {
+        if super::webhook::already_applied(&app.store, job, &objects, at).await? {
+            return Ok((Ending::Done, tally));
+        }
+    }
     ensure_properties(app, &hubspot, job.portal_id).await?;
 
     let linked = LinkedInvoices::load(app, job.portal_id, &job.realm_id).await?;
