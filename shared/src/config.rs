@@ -51,6 +51,8 @@ pub struct Config {
     /// How long a company's sync cursor may stand still before the company counts as stuck
     /// (`SYNC_STALE_AFTER_MINUTES`, the template's `SyncStaleAfterMinutes`; 6 hours unset).
     pub sync_stale_after: chrono::Duration,
+    /// The sync's job queue (SQS). The sync function drains it; the webhook route and the schedule fill it.
+    pub sync_queue_url: Option<String>,
 }
 
 impl Config {
@@ -100,6 +102,7 @@ impl Config {
                         max: MAX_STALE_MINUTES,
                     })?,
             },
+            sync_queue_url: lookup("SYNC_QUEUE_URL").filter(|v| !v.trim().is_empty()),
         })
     }
 }

@@ -59,6 +59,17 @@ impl Connection {
             .await
     }
 
+    /// The HubSpot accounts a company is connected to (a webhook names only the company).
+    pub async fn list_for_realm(
+        store: &Store,
+        realm_id: &RealmId,
+        now_epoch: i64,
+    ) -> Result<Vec<Connection>, StoreError> {
+        store
+            .query_index(&keys::realm_connections(realm_id), now_epoch)
+            .await
+    }
+
     /// Every connection of every HubSpot account (the sync's work list).
     pub async fn list_all(store: &Store, now_epoch: i64) -> Result<Vec<Connection>, StoreError> {
         store

@@ -63,6 +63,7 @@ fn every_code() -> Vec<ErrorCode> {
         HubSpotAccessDenied,
         HubSpotNotFound,
         HubSpotRejected,
+        InvalidMapping,
     ];
     for code in &all {
         match code {
@@ -71,7 +72,8 @@ fn every_code() -> Vec<ErrorCode> {
             | Internal | Throttled | TaxCodeRequired | CustomerMissingEmail | ItemNotFound
             | ItemNotMatched | CustomerNotFound | DuplicateDocNumber | NoContact | NoLineItems
             | PaidInvoiceTaxable | QuoteNotUsable | Rejected | AmountOutOfRange | InvalidText
-            | InvalidDaysUntilDue | HubSpotAccessDenied | HubSpotNotFound | HubSpotRejected => {}
+            | InvalidDaysUntilDue | HubSpotAccessDenied | HubSpotNotFound | HubSpotRejected
+            | InvalidMapping => {}
         }
     }
     all

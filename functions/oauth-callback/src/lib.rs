@@ -1,12 +1,14 @@
 //! The OAuth callback function: the browser legs of installing the HubSpot app and connecting QuickBooks
 //! companies under `/oauth/`, and the signed connections API under `/connections` that the settings page and
-//! the card call, the account's settings under `/settings`, and the sync's settings and health under `/sync`
-//! (SYNC_API.md).
+//! the card call, the account's settings under `/settings`, the sync's settings and health under `/sync`
+//! (SYNC_API.md), and Intuit's webhook (`/webhooks/quickbooks`), the other public route that Intuit, not
+//! HubSpot, signs.
 
 mod browser;
 mod connections;
 mod settings;
 mod sync;
+mod webhook;
 
 use connections::Connections;
 use lambda_http::{Body, Request, Response};
@@ -23,6 +25,8 @@ use sync::SyncCall;
 enum Served {
     Page(browser::Page),
     Api(Api),
+    /// Intuit's change notifications, signed with the app's verifier token.
+    Webhook,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +94,7 @@ static ROUTES: Routes<Served> = Routes::new(&[
         "/sync/failures/retry",
         Served::Api(Api::Sync(SyncCall::Retry)),
     ),
+    Route::post("/webhooks/quickbooks", Served::Webhook),
 ]);
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
@@ -112,6 +117,11 @@ pub async fn handle_with(
             handler: Served::Page(page),
             ..
         }) => return Ok(browser::serve(app, &req, Ok(page)).await),
+        Ok(Found {
+            handler: Served::Webhook,
+            ..
+        }) => return http::respond(&req, webhook::serve(app, &req)).await,
+        Err(miss) if miss.path_handler() == Some(Served::Webhook) => return Ok(miss.answer()),
         Err(miss) if is_page(&miss, &req) => return Ok(browser::serve(app, &req, Err(miss)).await),
         Err(miss) => Err(miss),
     };

@@ -74,12 +74,14 @@ async fn a_tick_queues_one_job_per_active_company_and_nothing_else() {
             Job {
                 portal_id: 1,
                 realm_id: "10".parse().unwrap(),
-                objects: None
+                objects: None,
+                changed_at: None,
             },
             Job {
                 portal_id: 2,
                 realm_id: "10".parse().unwrap(),
-                objects: None
+                objects: None,
+                changed_at: None,
             },
         ]
     );

@@ -4,6 +4,7 @@ pub mod api;
 pub mod entities;
 pub mod fault;
 pub mod oauth;
+pub mod webhook;
 pub mod wire;
 
 pub use api::{CompanyProfile, QboApi, Stamped};

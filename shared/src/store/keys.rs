@@ -66,7 +66,12 @@ pub fn connections_of(portal_id: PortalId) -> KeyPrefix {
 
 /// A connection's entry in `gsi1`: from a company to the accounts it is connected to.
 pub fn realm_index(realm_id: &RealmId, portal_id: PortalId) -> Key {
-    Key::new(format!("{REALM_INDEX_PREFIX}{realm_id}"), portal(portal_id))
+    Key::new(realm_connections(realm_id), portal(portal_id))
+}
+
+/// The `gsi1pk` of every connection of a company: a webhook names the company, not the accounts.
+pub fn realm_connections(realm_id: &RealmId) -> String {
+    format!("{REALM_INDEX_PREFIX}{realm_id}")
 }
 
 /// A company's kept catalogue for the card.

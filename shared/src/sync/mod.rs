@@ -20,6 +20,7 @@ pub mod resync;
 pub mod run;
 pub mod settings;
 pub mod validate;
+pub mod webhook;
 pub mod wiring;
 pub mod worker;
 

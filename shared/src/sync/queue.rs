@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -20,6 +21,10 @@ pub struct Job {
     /// `None`: every object the company syncs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<SyncObject>>,
+    /// A webhook's job: its latest change, on QuickBooks' clock. A run that finds every named object's
+    /// cursor already past it has nothing to do (another run applied the change) and makes no call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<DateTime<FixedOffset>>,
 }
 
 #[derive(Debug, Error)]
@@ -35,6 +40,7 @@ pub trait JobQueue: Send + Sync {
     async fn send(&self, jobs: &[Job], delay_secs: i32) -> Result<(), QueueError>;
 }
 
+#[derive(Clone, Debug)]
 pub struct SqsQueue {
     pub client: aws_sdk_sqs::Client,
     pub url: String,

@@ -20,7 +20,7 @@ use crate::quickbooks::{QboApi, QboError};
 use crate::store::StoreError;
 use crate::{App, AppError, ErrorCode};
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 use thiserror::Error;
@@ -146,6 +146,12 @@ async fn run_until(app: &App, job: &Job, deadline: &Deadline) -> Result<(Ending,
         .collect();
     if objects.is_empty() {
         return Ok((Ending::Done, tally));
+    }
+    // A webhook's job that a run since its change already covered (a storm during a scheduled run).
+    if let Some(at) = job.changed_at {
+        if super::webhook::already_applied(&app.store, job, &objects, at).await? {
+            return Ok((Ending::Done, tally));
+        }
     }
     // Installs since issue 12 created them already; older ones get them on their first run.
     super::properties::ensure(app, &hubspot.api(app), job.portal_id).await?;

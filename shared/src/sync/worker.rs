@@ -73,6 +73,7 @@ pub async fn plan(app: &App, queue: &dyn JobQueue) -> Result<Planned, PlanError>
                 portal_id: c.portal_id,
                 realm_id: c.realm_id,
                 objects: None,
+                changed_at: None,
             }),
             Status::ReconnectNeeded => {
                 tracing::warn!(portal_id = c.portal_id, realm_id = %c.realm_id, "not synced: reconnect needed");

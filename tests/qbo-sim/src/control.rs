@@ -4,6 +4,7 @@
 use crate::calls::Calls;
 use crate::generate::Generate;
 use crate::state::{Seed, Sim};
+use crate::webhooks::{Attempt, Endpoint};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -22,6 +23,11 @@ pub fn routes() -> axum::Router<Shared<Sim>> {
         .route("/_sim/revoke", post(revoke))
         .route("/_sim/generate", post(generate))
         .route("/_sim/calls", get(calls))
+        .route(
+            "/_sim/webhooks",
+            get(webhooks).post(set_webhooks).delete(stop_webhooks),
+        )
+        .route("/_sim/merge", post(merge))
         .merge(sim_kit::control_routes::<Sim>())
 }
 
@@ -43,7 +49,7 @@ async fn generate(State(sim): State<Shared<Sim>>, Json(spec): Json<Generate>) ->
 fn restart(sim: &Shared<Sim>, seed: Seed) -> Response {
     match Sim::new(seed) {
         Ok(fresh) => {
-            *sim_kit::lock(sim) = fresh;
+            sim_kit::lock(sim).restart(fresh);
             StatusCode::NO_CONTENT.into_response()
         }
         Err(e) => (
@@ -131,4 +137,67 @@ async fn revoke(State(sim): State<Shared<Sim>>, Json(r): Json<Revoke>) -> Status
         }
     }
     StatusCode::NO_CONTENT
+}
+
+/// Where change notifications go from now on (see `webhooks.rs`); an endpoint that is not an http(s) URL
+/// is refused.
+async fn set_webhooks(
+    State(sim): State<Shared<Sim>>,
+    Json(endpoint): Json<Endpoint>,
+) -> StatusCode {
+    let url_ok =
+        url::Url::parse(&endpoint.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    if !url_ok || endpoint.verifier.is_empty() {
+        return StatusCode::BAD_REQUEST;
+    }
+    sim_kit::lock(&sim).webhooks.endpoint = Some(endpoint);
+    StatusCode::NO_CONTENT
+}
+
+/// No more notifications (those gathering or queued are dropped).
+async fn stop_webhooks(State(sim): State<Shared<Sim>>) -> StatusCode {
+    sim_kit::lock(&sim).webhooks = Default::default();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(serde::Serialize)]
+struct Webhooks {
+    endpoint: Option<Endpoint>,
+    undelivered: usize,
+    attempts: Vec<Attempt>,
+}
+
+/// The endpoint, how many notifications wait, and every delivery attempt.
+async fn webhooks(State(sim): State<Shared<Sim>>) -> Json<Webhooks> {
+    let sim = sim_kit::lock(&sim);
+    Json(Webhooks {
+        endpoint: sim.webhooks.endpoint.clone(),
+        undelivered: sim.webhooks.undelivered(),
+        attempts: sim.webhooks.attempts.clone(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Merge {
+    realm_id: String,
+    from: String,
+    into: String,
+}
+
+/// Merges two customers as a person does in QuickBooks' screens (the API has no merge).
+async fn merge(State(sim): State<Shared<Sim>>, Json(m): Json<Merge>) -> Response {
+    let mut sim = sim_kit::lock(&sim);
+    let at = sim.moment(&m.realm_id);
+    let Some(company) = sim.companies.get_mut(&m.realm_id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({"error": "no such company"})),
+        )
+            .into_response();
+    };
+    match crate::writes::merge_customers(company, &m.from, &m.into, &at) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(fault) => fault.response(&at),
+    }
 }

@@ -18,6 +18,7 @@ mod pdf;
 mod query;
 mod rules;
 mod state;
+mod webhooks;
 mod wire;
 mod writes;
 
@@ -26,6 +27,7 @@ pub use generate::{Generate, GENERATED_REALM};
 pub use limits::RateLimits;
 pub use sim_kit::{FaultKind, FaultRule, LoggedRequest};
 pub use state::{CompanySeed, Seed, Sim};
+pub use webhooks::{sign as sign_webhook, Attempt, Endpoint, Format};
 
 use axum::routing::{any, get, post};
 use sim_kit::{Server, Shared};
@@ -41,6 +43,13 @@ const ACCESS_TTL_S: i64 = 3600;
 pub struct QboSim {
     server: Server,
     state: Shared<Sim>,
+    deliverer: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for QboSim {
+    fn drop(&mut self) {
+        self.deliverer.abort();
+    }
 }
 
 impl QboSim {
@@ -54,7 +63,12 @@ impl QboSim {
             Sim::new(seed).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let state: Shared<Sim> = Arc::new(Mutex::new(sim));
         let server = Server::start(port, router(state.clone())).await?;
-        Ok(Self { server, state })
+        let deliverer = tokio::spawn(webhooks::deliver(state.clone()));
+        Ok(Self {
+            server,
+            state,
+            deliverer,
+        })
     }
 
     pub fn base_url(&self) -> String {
@@ -91,6 +105,21 @@ impl QboSim {
     /// A whole grant for `realm`: (access token, refresh token), as the token endpoint issues them.
     pub fn issue_grant(&self, realm: &str) -> (String, String) {
         self.with_state(|s| s.issue_tokens(realm))
+    }
+
+    /// Sends change notifications to `endpoint` from now on (`POST /_sim/webhooks` over HTTP).
+    pub fn send_webhooks_to(&self, endpoint: Endpoint) {
+        self.with_state(|s| s.webhooks.endpoint = Some(endpoint));
+    }
+
+    /// Every webhook delivery attempt so far, oldest first.
+    pub fn webhook_attempts(&self) -> Vec<Attempt> {
+        self.with_state(|s| s.webhooks.attempts.clone())
+    }
+
+    /// Notifications not yet answered 200 (gathering, queued or being retried).
+    pub fn webhooks_undelivered(&self) -> usize {
+        self.with_state(|s| s.webhooks.undelivered())
     }
 
     /// Direct access for assertions and set-up.

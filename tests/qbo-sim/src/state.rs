@@ -107,6 +107,8 @@ pub struct Company {
     /// Answers by `requestid`: a repeat gets the first answer again (quickbooks-api.md §7).
     pub replies: HashMap<String, (u16, Value)>,
     pub deleted: Vec<Tombstone>,
+    /// Changes made since the webhook deliverer last looked (`webhooks.rs`).
+    pub changes: Vec<crate::webhooks::Change>,
     /// The highest Id handed out, so an Id is never reused, not even after a delete.
     last_id: u64,
 }
@@ -128,6 +130,7 @@ impl Company {
             recent: VecDeque::new(),
             replies: HashMap::new(),
             deleted: Vec::new(),
+            changes: Vec::new(),
             last_id: 0,
         };
         company.last_id = company.highest_id();
@@ -214,6 +217,8 @@ pub struct Sim {
     pub codes: HashMap<String, Code>,
     pub grants: HashMap<String, Grant>,
     pub access_tokens: HashMap<String, AccessToken>,
+    /// Where change notifications go, and those not yet delivered.
+    pub webhooks: crate::webhooks::Outbox,
 }
 
 impl Sim {
@@ -251,6 +256,7 @@ impl Sim {
             codes: HashMap::new(),
             grants: HashMap::new(),
             access_tokens: HashMap::new(),
+            webhooks: Default::default(),
         })
     }
 
@@ -304,6 +310,14 @@ impl Sim {
             .or_else(|| self.seed.companies.first().map(|c| c.realm_id.clone()))
     }
 
+    /// Becomes `fresh`, keeping the webhook endpoint: it is the app's configuration at Intuit, not a
+    /// company's data (notifications not yet delivered are dropped with the data they were about).
+    pub fn restart(&mut self, fresh: Sim) {
+        let endpoint = self.webhooks.endpoint.take();
+        *self = fresh;
+        self.webhooks.endpoint = endpoint;
+    }
+
     /// The live data, in the shape of a seed (what `GET /_sim/state` shows).
     pub fn snapshot(&self) -> Seed {
         let mut companies: Vec<CompanySeed> =
@@ -346,7 +360,7 @@ impl Simulated for Sim {
     fn reset(&mut self) {
         // The seed was accepted once, so it builds again.
         if let Ok(fresh) = Sim::new(self.seed.clone()) {
-            *self = fresh;
+            self.restart(fresh);
         }
     }
 }

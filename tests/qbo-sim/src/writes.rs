@@ -6,6 +6,7 @@ use crate::clock::Moment;
 use crate::faults::Fault;
 use crate::rules::{self, Options};
 use crate::state::{Company, Tombstone};
+use crate::webhooks::Operation as Change;
 use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 
@@ -57,12 +58,32 @@ pub fn perform(
             "Operation {op:?} is not supported on {entity}"
         )));
     }
-    match op {
-        Operation::Create => create(company, entity, body, at, options),
-        Operation::Update => update(company, entity, body, at, options),
-        Operation::Void => void(company, entity, body, at),
-        Operation::Delete => delete(company, entity, body, at),
-    }
+    let (record, operation) = match op {
+        Operation::Create => (create(company, entity, body, at, options)?, Change::Create),
+        Operation::Update => (update(company, entity, body, at, options)?, Change::Update),
+        Operation::Void => (void(company, entity, body, at)?, Change::Void),
+        Operation::Delete => (delete(company, entity, body, at)?, Change::Delete),
+    };
+    notify(company, entity, &record, operation, at, None);
+    Ok(record)
+}
+
+/// Leaves a change for the webhook (`webhooks.rs`).
+fn notify(
+    company: &mut Company,
+    entity: &str,
+    record: &Value,
+    operation: Change,
+    at: &Moment,
+    deleted_id: Option<&str>,
+) {
+    company.changes.push(crate::webhooks::Change {
+        entity: entity.to_string(),
+        id: record["Id"].as_str().unwrap_or_default().to_string(),
+        operation,
+        at: at.now,
+        deleted_id: deleted_id.map(str::to_string),
+    });
 }
 
 fn create(
@@ -270,7 +291,61 @@ pub fn send(
     invoice["EmailStatus"] = json!("EmailSent");
     invoice["DeliveryInfo"] = json!({"DeliveryType": "Email", "DeliveryTime": at.stamp()});
     rules::bump(invoice, at);
-    Ok(invoice.clone())
+    let invoice = invoice.clone();
+    notify(company, "Invoice", &invoice, Change::Emailed, at, None);
+    Ok(invoice)
+}
+
+/// Entities that hold a customer: a merge moves them to the customer that stays.
+const HELD_BY_CUSTOMER: &[&str] = &["Invoice", "Estimate", "SalesReceipt", "Payment"];
+
+/// Merges customer `from` into `into`, as a person does in QuickBooks (the API cannot): `from`'s
+/// transactions move to `into`, `from` is made inactive and named "… (deleted)", and the webhook says
+/// `Merge` on `into` with `deletedId` `from` (quickbooks-api.md §2, §6).
+pub fn merge_customers(
+    company: &mut Company,
+    from: &str,
+    into: &str,
+    at: &Moment,
+) -> Result<(), Fault> {
+    for id in [from, into] {
+        let customer = company
+            .find("Customer", id)
+            .ok_or_else(|| Fault::not_found("Customer", id))?;
+        if customer["Active"] == false {
+            return Err(Fault::business(format!(
+                "Customer {id} is inactive and cannot be merged"
+            )));
+        }
+    }
+    if from == into {
+        return Err(Fault::business("A customer cannot be merged into itself"));
+    }
+    for entity in HELD_BY_CUSTOMER {
+        for record in company.seed.entities.get_mut(*entity).into_iter().flatten() {
+            if rules::reference(record, "CustomerRef") == Some(from) {
+                record["CustomerRef"]["value"] = json!(into);
+                rules::bump(record, at);
+            }
+        }
+    }
+    for id in [from, into] {
+        rules::refresh_customer_balance(company, id);
+    }
+    let Some(gone) = company.find_mut("Customer", from) else {
+        return Err(Fault::not_found("Customer", from));
+    };
+    gone["Active"] = json!(false);
+    let name = gone["DisplayName"].as_str().unwrap_or_default().to_string();
+    gone["DisplayName"] = json!(format!("{name} (deleted)"));
+    rules::bump(gone, at);
+    let Some(kept) = company.find_mut("Customer", into) else {
+        return Err(Fault::not_found("Customer", into));
+    };
+    rules::bump(kept, at);
+    let kept = kept.clone();
+    notify(company, "Customer", &kept, Change::Merge, at, Some(from));
+    Ok(())
 }
 
 /// Answers a write once per `requestid`: a repeat gets the first answer, without running the write again

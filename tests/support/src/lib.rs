@@ -66,6 +66,29 @@ impl Harness {
     }
 }
 
+/// The verifier token Intuit signs the test app's webhooks with.
+pub const INTUIT_VERIFIER: &str = "test-intuit-verifier";
+/// Intuit's webhook route.
+pub const WEBHOOK_PATH: &str = "/webhooks/quickbooks";
+
+/// Intuit's webhook as API Gateway hands it over, with `signature` as its `intuit-signature` (none: unsigned).
+pub fn webhook_request(body: &[u8], signature: Option<&str>) -> lambda_http::Request {
+    let mut req = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri(WEBHOOK_PATH)
+        .header("content-type", "application/json");
+    if let Some(signature) = signature {
+        req = req.header("intuit-signature", signature);
+    }
+    req.body(lambda_http::Body::from(body.to_vec()))
+        .expect("request")
+}
+
+/// Intuit's webhook signed with the test app's verifier.
+pub fn signed_webhook(body: &[u8]) -> lambda_http::Request {
+    webhook_request(body, Some(&qbo_sim::sign_webhook(INTUIT_VERIFIER, body)))
+}
+
 /// The HubSpot client secret the test app is configured with.
 pub const HUBSPOT_CLIENT_SECRET: &str = "test-hubspot-client-secret";
 /// Where the tests pretend API Gateway is published.
@@ -81,7 +104,7 @@ impl Harness {
             "hubspot_client_secret": HUBSPOT_CLIENT_SECRET,
             "intuit_client_id": "test-intuit-client-id",
             "intuit_client_secret": "test-intuit-client-secret",
-            "intuit_webhook_verifier": "test-intuit-verifier",
+            "intuit_webhook_verifier": INTUIT_VERIFIER,
         });
         // Idempotent for a second App on the same harness.
         let _ = self

@@ -2,6 +2,7 @@
 //! after the connect flow (which `functions/oauth-callback/tests` proves): tokens minted by the simulators
 //! in the vault, connections with the profiles QuickBooks reports. The card, action and bench tests start here.
 
+use crate::queue::LocalQueue;
 use crate::Harness;
 use hubspot_sim::HubSpotSim;
 use qbo_sim::QboSim;
@@ -140,6 +141,18 @@ impl World {
                 .await
                 .expect("qbo tokens");
         }
+    }
+
+    /// The sync's job queue on moto (with its dead-letter queue), and the app rebuilt to feed it, as the
+    /// webhook route and the schedule do.
+    pub async fn with_sync_queue(&mut self) -> LocalQueue {
+        let name = format!("sync-{}", uuid::Uuid::new_v4().simple());
+        let queue = LocalQueue::create(&self.h.sdk, &name, 1, 3)
+            .await
+            .expect("queues on moto");
+        let url = [("SYNC_QUEUE_URL", queue.url.as_str())];
+        self.app = app_on_with(&self.h, &self.qbo, &self.hubspot, &url).await;
+        queue
     }
 
     /// A company's tokens as a finished connect leaves them: a live access token and the refresh token it

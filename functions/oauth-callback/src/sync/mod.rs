@@ -208,6 +208,7 @@ async fn enqueue(
         portal_id: c.portal_id,
         realm_id: c.realm_id.clone(),
         objects: object.map(|o| vec![o]),
+        changed_at: None,
     };
     queue
         .send(&[job], 0)
