@@ -21,21 +21,6 @@ pub fn rate_period(expression: &str) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
-fn scheduled_event(n: u64) -> serde_json::Value {
-    let now = chrono::Utc::now();
-    serde_json::json!({
-        "version": "0",
-        "id": format!("local-{n}"),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "000000000000",
-        "time": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "region": "us-east-1",
-        "resources": ["arn:aws:events:us-east-1:000000000000:rule/local-sync"],
-        "detail": {}
-    })
-}
-
 /// What the template gives the function (its `Timeout`): each invocation's deadline.
 const FUNCTION_TIMEOUT: Duration = Duration::from_secs(900);
 
@@ -46,7 +31,14 @@ pub async fn run(app: Arc<App>, queue: Arc<LocalQueue>, period: Duration) {
         tick.tick().await;
         let jobs = queue.jobs();
         let deadline = Instant::now() + FUNCTION_TIMEOUT;
-        match scheduled_sync::handle(&app, &jobs, scheduled_event(n), deadline).await {
+        match scheduled_sync::handle(
+            &app,
+            &jobs,
+            test_support::queue::scheduled_event(&format!("local-{n}")),
+            deadline,
+        )
+        .await
+        {
             Ok(answer) => println!(
                 "[scheduler] sync planned (tick {n}): {}",
                 serde_json::to_string(&answer).unwrap_or_default()

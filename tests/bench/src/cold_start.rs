@@ -48,6 +48,23 @@ impl LambdaEnv {
                 .collect(),
         })
     }
+
+    /// Sets (or replaces) one variable.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.vars.retain(|(k, _)| k != name);
+        self.vars.push((name.to_string(), value.to_string()));
+    }
+
+    /// `binary` with this environment and nothing else, served events by `api`.
+    pub fn command(&self, binary: &Path, api: &RuntimeApi) -> Command {
+        let mut command = Command::new(binary);
+        command
+            .env_clear()
+            .envs(self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
+            .kill_on_drop(true);
+        command
+    }
 }
 
 /// `runs` cold starts of `binary`, each in a fresh process against a fresh runtime API.
@@ -56,13 +73,10 @@ pub async fn measure(binary: &Path, env: &LambdaEnv, runs: usize) -> anyhow::Res
     for _ in 0..runs {
         let api = RuntimeApi::start().await?;
         let started = Instant::now();
-        let mut child = Command::new(binary)
-            .env_clear()
-            .envs(env.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
+        let mut child = env
+            .command(binary, &api)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
             .spawn()?;
         let ready = tokio::select! {
             at = api.first_request() => at,

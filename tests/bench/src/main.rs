@@ -1,12 +1,15 @@
 //! `make bench`: figures for the deployable functions. See `infra/scripts/bench.sh`, which builds them with
 //! `sam build` and runs this against a private moto.
+//!
+//! `bench [--<part>-only] [<sam build dir>]`: the parts are `cold-starts`, `handlers` and `sync`.
 
 mod cold_start;
 mod handlers;
 mod report;
 mod runtime_api;
+mod sync;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The template's functions and their build output directories.
 const FUNCTIONS: &[(&str, &str)] = &[
@@ -16,17 +19,48 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("scheduled-sync", "ScheduledSyncFunction"),
 ];
 const RUNS: usize = 9;
+const PARTS: &[&str] = &["cold-starts", "handlers", "sync"];
+
+struct Args {
+    only: Option<String>,
+    build_dir: PathBuf,
+}
+
+impl Args {
+    fn parse() -> anyhow::Result<Self> {
+        let mut only = None;
+        let mut build_dir = test_support::template::repo_root().join(".aws-sam/build");
+        for arg in std::env::args().skip(1) {
+            match arg.strip_prefix("--").and_then(|a| a.strip_suffix("-only")) {
+                Some(part) if PARTS.contains(&part) => only = Some(part.to_string()),
+                Some(_) => anyhow::bail!("{arg}: the parts are {PARTS:?} (--<part>-only)"),
+                None => build_dir = PathBuf::from(arg),
+            }
+        }
+        Ok(Self { only, build_dir })
+    }
+
+    fn wants(&self, part: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == part)
+    }
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // `--handlers-only` skips the cold starts (which need `sam build`'s binaries).
-    if std::env::args().nth(1).as_deref() == Some("--handlers-only") {
-        return handlers_report().await;
+    let args = Args::parse()?;
+    if args.wants("cold-starts") {
+        cold_starts(&args.build_dir).await?;
     }
-    let build_dir = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| test_support::template::repo_root().join(".aws-sam/build"));
+    if args.wants("handlers") {
+        handlers_report().await?;
+    }
+    if args.wants("sync") {
+        sync::report(&args.build_dir).await?;
+    }
+    Ok(())
+}
+
+async fn cold_starts(build_dir: &Path) -> anyhow::Result<()> {
     let env = cold_start::LambdaEnv::on_moto(&test_support::moto_endpoint()).await?;
     let mut rows = Vec::new();
     for (name, logical_id) in FUNCTIONS {
@@ -49,7 +83,7 @@ async fn main() -> anyhow::Result<()> {
         build_dir.display()
     );
     println!();
-    handlers_report().await
+    Ok(())
 }
 
 async fn handlers_report() -> anyhow::Result<()> {

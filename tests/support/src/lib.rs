@@ -89,6 +89,13 @@ pub fn signed_webhook(body: &[u8]) -> lambda_http::Request {
     webhook_request(body, Some(&qbo_sim::sign_webhook(INTUIT_VERIFIER, body)))
 }
 
+impl Harness {
+    /// The Secrets Manager id of the app credentials [`Harness::app`] creates (`APP_SECRET_ID`).
+    pub fn app_secret_id(&self) -> String {
+        format!("{}app", self.secret_prefix)
+    }
+}
+
 /// The HubSpot client secret the test app is configured with.
 pub const HUBSPOT_CLIENT_SECRET: &str = "test-hubspot-client-secret";
 /// Where the tests pretend API Gateway is published.
@@ -98,7 +105,7 @@ impl Harness {
     /// An [`shared::App`] on this harness: the app-credentials secret is created on moto and read back the way
     /// `main.rs` reads it at cold start. `overrides` sets further configuration (e.g. simulator URLs).
     pub async fn app(&self, overrides: &[(&str, &str)]) -> shared::App {
-        let app_secret = format!("{}app", self.secret_prefix);
+        let app_secret = self.app_secret_id();
         let credentials = serde_json::json!({
             "hubspot_client_id": "test-hubspot-client-id",
             "hubspot_client_secret": HUBSPOT_CLIENT_SECRET,

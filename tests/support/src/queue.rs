@@ -8,6 +8,16 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{json, Value};
 use std::future::Future;
 
+/// What EventBridge's schedule hands the sync function: a scheduled event named `id`.
+pub fn scheduled_event(id: &str) -> Value {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    json!({
+        "version": "0", "id": id, "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "000000000000", "time": now, "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:000000000000:rule/sync"], "detail": {}
+    })
+}
+
 pub struct LocalQueue {
     pub client: aws_sdk_sqs::Client,
     pub url: String,

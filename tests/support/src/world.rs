@@ -22,6 +22,25 @@ pub struct World {
     pub app: App,
     pub qbo: QboSim,
     pub hubspot: HubSpotSim,
+    /// The QuickBooks companies connected to the portal.
+    pub realms: Vec<String>,
+}
+
+/// The configuration (environment variables) that aims the app at the simulators.
+pub fn simulator_config(qbo: &QboSim, hubspot: &HubSpotSim) -> Vec<(String, String)> {
+    let (q, hs) = (qbo.base_url(), hubspot.base_url());
+    [
+        ("HUBSPOT_API_BASE", hs.clone()),
+        ("HUBSPOT_AUTH_BASE", hs),
+        ("INTUIT_AUTHORIZE_URL", format!("{q}/connect/oauth2")),
+        ("INTUIT_TOKEN_URL", format!("{q}/oauth2/v1/tokens/bearer")),
+        ("INTUIT_REVOKE_URL", format!("{q}/v2/oauth2/tokens/revoke")),
+        ("QBO_API_BASE", q.clone()),
+        ("QBO_SANDBOX_API_BASE", q),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
 
 /// The app's configuration aimed at the simulators.
@@ -36,22 +55,12 @@ pub async fn app_on_with(
     hubspot: &HubSpotSim,
     more: &[(&str, &str)],
 ) -> App {
-    let (q, hs) = (qbo.base_url(), hubspot.base_url());
-    let urls = [
-        format!("{q}/connect/oauth2"),
-        format!("{q}/oauth2/v1/tokens/bearer"),
-        format!("{q}/v2/oauth2/tokens/revoke"),
-    ];
-    let mut config = vec![
-        ("HUBSPOT_API_BASE", hs.as_str()),
-        ("HUBSPOT_AUTH_BASE", hs.as_str()),
-        ("INTUIT_AUTHORIZE_URL", urls[0].as_str()),
-        ("INTUIT_TOKEN_URL", urls[1].as_str()),
-        ("INTUIT_REVOKE_URL", urls[2].as_str()),
-        ("QBO_API_BASE", q.as_str()),
-        ("QBO_SANDBOX_API_BASE", q.as_str()),
-    ];
-    config.extend_from_slice(more);
+    let mut config = simulator_config(qbo, hubspot);
+    config.extend(more.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let config: Vec<(&str, &str)> = config
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     h.app(&config).await
 }
 
@@ -66,8 +75,15 @@ fn tokens(access: String) -> TokenSet {
 }
 
 impl World {
+    /// The demo companies US, UK and CA connected to the demo account.
     pub async fn new() -> Self {
-        let qbo = QboSim::start(qbo_sim::Seed::demo()).await.expect("qbo sim");
+        Self::with_companies(qbo_sim::Seed::demo(), &[US, UK, CA]).await
+    }
+
+    /// `realms` of the QuickBooks simulator started from `seed` connected to the demo account (e.g. the
+    /// bench's generated company).
+    pub async fn with_companies(seed: qbo_sim::Seed, realms: &[&str]) -> Self {
+        let qbo = QboSim::start(seed).await.expect("qbo sim");
         let hubspot = HubSpotSim::start(hubspot_sim::Seed::demo())
             .await
             .expect("hubspot sim");
@@ -78,6 +94,7 @@ impl World {
             app,
             qbo,
             hubspot,
+            realms: realms.iter().map(|r| r.to_string()).collect(),
         };
         let now = chrono::Utc::now();
         Install {
@@ -97,7 +114,7 @@ impl World {
             .ensure_deal_properties()
             .await
             .expect("deal properties");
-        for realm in [US, UK, CA] {
+        for realm in &world.realms {
             let token = world.qbo.issue_access_token(realm);
             let profile = world
                 .app
@@ -130,7 +147,7 @@ impl World {
             .keep(&hubspot, &tokens(self.hubspot.issue_access_token()))
             .await
             .expect("hubspot tokens");
-        for realm in [US, UK, CA] {
+        for realm in &self.realms {
             let grant = Grant::QuickBooks {
                 portal_id: PORTAL,
                 realm_id: realm.parse().expect("a realm id"),

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use scheduled_sync::handle;
-use serde_json::{json, Value};
+use serde_json::Value;
 use shared::App;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -25,11 +25,7 @@ pub async fn queue(h: &Harness) -> LocalQueue {
 }
 
 pub fn scheduled_event() -> Value {
-    json!({
-        "version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event",
-        "source": "aws.events", "account": "123456789012", "time": "2026-11-22T12:00:00Z",
-        "region": "us-east-1", "resources": ["arn:aws:events:us-east-1:123456789012:rule/sync"], "detail": {}
-    })
+    test_support::queue::scheduled_event("53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa")
 }
 
 /// One scheduler tick: plans, then delivers jobs until the queue is empty, each invocation given
