@@ -749,8 +749,11 @@ async fn hubspot_throttling_or_down_leaves_the_sync_s_properties_to_the_first_sy
     ] {
         let w = World::new().await;
         // More than the client's retries: the install sees HubSpot refuse to answer.
-        w.hubspot
-            .with_state(|s| s.recorder.faults.push(contact_properties_fault(status, body, 10)));
+        w.hubspot.with_state(|s| {
+            s.recorder
+                .faults
+                .push(contact_properties_fault(status, body, 10))
+        });
         w.install().await;
         let install: Option<Value> =
             w.h.store
@@ -776,17 +779,18 @@ async fn hubspot_throttling_or_down_leaves_the_sync_s_properties_to_the_first_sy
 async fn hubspot_refusing_the_sync_s_properties_fails_the_install_and_stores_nothing() {
     let w = World::new().await;
     let missing_scope = r#"{"status":"error","message":"This app hasn't been granted all required scopes to make this call.","correlationId":"4a5e1b57-0d0c-4a38-9d3b-0c6f6b2d1b9e","errors":[{"message":"One or more of the following scopes are required.","context":{"requiredGranularScopes":["crm.schemas.contacts.write"]}}],"category":"MISSING_SCOPES"}"#;
-    w.hubspot
-        .with_state(|s| s.recorder.faults.push(contact_properties_fault(403, missing_scope, 1)));
+    w.hubspot.with_state(|s| {
+        s.recorder
+            .faults
+            .push(contact_properties_fault(403, missing_scope, 1))
+    });
     let res = handle(
         &w.app,
         unsigned_request("GET", "/oauth/hubspot/install", ""),
     )
     .await
     .unwrap();
-    let callback = w
-        .consent(res.headers()["location"].to_str().unwrap())
-        .await;
+    let callback = w.consent(res.headers()["location"].to_str().unwrap()).await;
     let (status, page) = w.browse(&callback).await;
     assert_eq!(status, 422, "{page}");
     assert!(

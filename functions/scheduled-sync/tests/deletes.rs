@@ -126,7 +126,8 @@ async fn by_default_a_deleted_invoice_and_deactivated_records_are_kept_and_marke
     let key = |r: &Value| format!("{US}:{}", r["Id"].as_str().unwrap());
     let invoices = hubspot_by(&w, "invoices", "qbo_invoice_key");
     assert_eq!(
-        invoices[&key(&deleted)]["qbo_invoice_status"], "Deleted",
+        invoices[&key(&deleted)]["qbo_invoice_status"],
+        "Deleted",
         "kept and marked"
     );
     let (archived, contact) = synced_record(&w, SyncObject::Contacts, &customer).await;
@@ -149,10 +150,7 @@ async fn by_default_a_deleted_invoice_and_deactivated_records_are_kept_and_marke
         .find(|l| l.snapshot.id == deleted["Id"])
         .unwrap();
     assert!(gone.snapshot.deleted);
-    assert_eq!(
-        gone.snapshot.status(chrono::Utc::now()).label(),
-        "Deleted"
-    );
+    assert_eq!(gone.snapshot.status(chrono::Utc::now()).label(), "Deleted");
     assert_eq!(
         gone.snapshot.total.to_string().parse::<f64>().ok(),
         deleted["TotalAmt"].as_f64(),
@@ -195,7 +193,11 @@ async fn a_deal_whose_only_invoice_was_deleted_says_so_and_bills_nothing() {
     let w = World::new().await;
     w.without_rate_limits().await;
     // HubSpot's invoice record is left alone, but the deal follows QuickBooks all the same.
-    save_settings(&w, &with_on_delete(&[(SyncObject::Invoices, OnDelete::Nothing)])).await;
+    save_settings(
+        &w,
+        &with_on_delete(&[(SyncObject::Invoices, OnDelete::Nothing)]),
+    )
+    .await;
     let deleted = qbo_pick(&w, US, "Invoice", open);
     link_to_deal_401(&w, &deleted).await;
     let q = common::queue(&w.h).await;
@@ -231,7 +233,10 @@ async fn a_deal_whose_only_invoice_was_deleted_says_so_and_bills_nothing() {
     assert_eq!(deal["qbo_invoice_status"], "Deleted", "{deal}");
     assert_eq!(deal["qbo_invoiced_total"], "0", "{deal}");
     assert!(
-        deal["qbo_invoice_link"].as_str().unwrap_or_default().is_empty(),
+        deal["qbo_invoice_link"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
         "no page left to open: {deal}"
     );
 }

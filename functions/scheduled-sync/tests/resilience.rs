@@ -52,10 +52,7 @@ async fn a_cdc_answer_at_the_cap_falls_back_to_paged_queries_and_loses_nothing()
         .filter(|r| r.path.contains(US))
         .map(|r| r.path.clone())
         .collect();
-    assert!(
-        us_calls.iter().any(|p| p.ends_with("/cdc")),
-        "{us_calls:?}"
-    );
+    assert!(us_calls.iter().any(|p| p.ends_with("/cdc")), "{us_calls:?}");
     assert!(
         us_calls.iter().any(|p| p.ends_with("/query")),
         "a capped CDC answer falls back to queries: {us_calls:?}"
@@ -225,11 +222,7 @@ async fn a_kill_after_any_hubspot_write_then_a_restart_ends_as_an_uninterrupted_
                 1,
                 "{write} #{k}: one crash"
             );
-            assert_eq!(
-                synced_state(&w),
-                synced_state(&reference),
-                "{write} #{k}"
-            );
+            assert_eq!(synced_state(&w), synced_state(&reference), "{write} #{k}");
             assert_eq!(counts(&w), counts(&reference), "{write} #{k}");
         }
     }

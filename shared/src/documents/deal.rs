@@ -107,7 +107,9 @@ fn invoiced(links: &[Link], currency: &str) -> Option<(Decimal, Option<Decimal>)
     links
         .iter()
         .map(|l| &l.snapshot)
-        .filter(|s| s.doc_type == DocType::Invoice && !s.voided && !s.deleted && s.currency == currency)
+        .filter(|s| {
+            s.doc_type == DocType::Invoice && !s.voided && !s.deleted && s.currency == currency
+        })
         .try_fold(
             (Decimal::ZERO, Some(Decimal::ZERO)),
             |(total, balance), s| {

@@ -272,7 +272,10 @@ mod tests {
         assert_eq!(deal_invoice([&gone], "USD").unwrap().id, "b");
         let mut estimate = snap("e", "USD", 0);
         estimate.doc_type = DocType::Estimate;
-        assert_eq!(estimate.into_deleted(None, now).status(now).label(), "Deleted");
+        assert_eq!(
+            estimate.into_deleted(None, now).status(now).label(),
+            "Deleted"
+        );
     }
 
     #[test]

@@ -272,13 +272,24 @@ fn unlinked(chunk: &[(String, String)], answer: &LinkAnswer) -> Vec<FailedPair> 
     let first = answer
         .errors
         .first()
-        .map_or("HubSpot did not make this association", |e| e.message.as_str());
+        .map_or("HubSpot did not make this association", |e| {
+            e.message.as_str()
+        });
     chunk
         .iter()
         .filter(|pair| !made.contains(pair))
         .map(|(from, to)| {
-            let names = |e: &&BatchError| e.context.values().flatten().any(|id| id == from || id == to);
-            let reason = answer.errors.iter().find(names).map_or(first, |e| e.message.as_str());
+            let names = |e: &&BatchError| {
+                e.context
+                    .values()
+                    .flatten()
+                    .any(|id| id == from || id == to)
+            };
+            let reason = answer
+                .errors
+                .iter()
+                .find(names)
+                .map_or(first, |e| e.message.as_str());
             FailedPair {
                 from: from.clone(),
                 to: to.clone(),

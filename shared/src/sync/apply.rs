@@ -386,7 +386,10 @@ async fn invoice_extras(
         }
     }
     if !removed.is_empty() {
-        let found = sink.hubspot.ids_by("line_items", LINE_KEY, &removed).await?;
+        let found = sink
+            .hubspot
+            .ids_by("line_items", LINE_KEY, &removed)
+            .await?;
         let ids: Vec<String> = found.into_values().collect();
         sink.hubspot.batch_archive("line_items", &ids).await?;
     }

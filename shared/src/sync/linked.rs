@@ -90,7 +90,9 @@ impl LinkedInvoices {
                 link.snapshot = match &snapshot {
                     Some(s) => s.clone(),
                     None => {
-                        let stamped = r.updated().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+                        let stamped = r
+                            .updated()
+                            .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
                         link.snapshot.into_deleted(stamped.map(|t| t.to_utc()), now)
                     }
                 };

@@ -36,9 +36,14 @@ pub fn scheduled_event() -> Value {
 /// `budget` before its deadline. Returns the invocations made.
 pub async fn tick(app: &App, q: &LocalQueue, budget: Duration) -> usize {
     let jobs = q.jobs();
-    Box::pin(handle(app, &jobs, scheduled_event(), Instant::now() + budget))
-        .await
-        .expect("plan");
+    Box::pin(handle(
+        app,
+        &jobs,
+        scheduled_event(),
+        Instant::now() + budget,
+    ))
+    .await
+    .expect("plan");
     drain(app, q, budget).await
 }
 
