@@ -36,8 +36,7 @@ async fn a_cdc_answer_at_the_cap_falls_back_to_paged_queries_and_loses_nothing()
             .await;
         created.push(customer["Customer"]["Id"].as_str().unwrap().to_string());
     }
-    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
-    let voided = qbo_pick(&w, US, "Invoice", open);
+    let voided = qbo_pick(&w, US, "Invoice", common::open_invoice);
     w.qbo_post(
         US,
         "invoice?operation=void",
@@ -122,8 +121,7 @@ async fn sync_all_restarting(w: &World) -> usize {
 /// Changes in QuickBooks that make the next sync update, mark and archive: an invoice deleted, a customer
 /// deactivated, a line removed from an invoice. The same in every world (the seeds are the same).
 async fn change_quickbooks(w: &World) {
-    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
-    let deleted = qbo_pick(w, US, "Invoice", open);
+    let deleted = qbo_pick(w, US, "Invoice", common::open_invoice);
     w.qbo_post(
         US,
         "invoice?operation=delete",
@@ -136,18 +134,9 @@ async fn change_quickbooks(w: &World) {
     let mut off = ids(&customer);
     off["Active"] = json!(false);
     w.qbo_post(US, "customer", off).await;
-    let sales = |i: &Value| {
-        i["Line"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|l| l["DetailType"] == "SalesItemLineDetail")
-            .cloned()
-            .collect::<Vec<Value>>()
-    };
-    let invoice = qbo_pick(w, US, "Invoice", |i| sales(i).len() >= 2);
+    let invoice = qbo_pick(w, US, "Invoice", |i| common::sales_lines(i).len() >= 2);
     let mut fewer = ids(&invoice);
-    fewer["Line"] = json!([sales(&invoice)[0]]);
+    fewer["Line"] = json!([common::sales_lines(&invoice)[0]]);
     w.qbo_post(US, "invoice", fewer).await;
     // The invoices' lines are archived by the sync with its usual settings; archiving records outright is
     // the contacts' setting here, so that a batch archive is among the writes.
@@ -157,12 +146,7 @@ async fn change_quickbooks(w: &World) {
     settings
         .objects
         .insert(shared::sync::SyncObject::Contacts, contacts);
-    let key = shared::store::keys::sync_settings(PORTAL.into(), &US.parse().unwrap());
-    w.app
-        .store
-        .save(&key, &settings, chrono::Utc::now().timestamp())
-        .await
-        .unwrap();
+    common::save_settings(w, US, &settings).await;
 }
 
 /// A first sync, changes in QuickBooks, and the sync of those changes; returns the crashed runs.
@@ -230,53 +214,19 @@ async fn a_kill_after_any_hubspot_write_then_a_restart_ends_as_an_uninterrupted_
 
 #[tokio::test]
 async fn a_207_on_an_association_batch_records_the_failed_one_with_its_reason_and_keeps_the_rest() {
-    use shared::documents::links::Link;
-    use shared::ids::{Record, RecordType};
     let w = World::new().await;
     w.without_rate_limits().await;
-    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
-    let invoice = qbo_pick(&w, US, "Invoice", open);
-    let doc: shared::quickbooks::entities::Document =
-        serde_json::from_value(invoice.clone()).unwrap();
-    let now = chrono::Utc::now();
-    let snapshot = shared::domain::snapshot::Snapshot::of(
-        &US.parse().unwrap(),
-        shared::quickbooks::entities::DocType::Invoice,
-        &doc,
-        "USD",
-        now.fixed_offset(),
-        now,
-    );
+    let invoice = qbo_pick(&w, US, "Invoice", common::open_invoice);
     // Linked by the card to deal 401, and to a deal deleted in HubSpot since.
     for deal in ["401", "987654"] {
-        Link {
-            portal_id: PORTAL,
-            record: Record::new(RecordType::Deals, deal).unwrap(),
-            snapshot: snapshot.clone(),
-            linked_at: now,
-        }
-        .save(&w.app.store)
-        .await
-        .unwrap();
+        common::link_to_deal(&w, US, &invoice, deal).await;
     }
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
 
     let key = format!("{US}:{}", invoice["Id"].as_str().unwrap());
-    let (deals, contacts, lines) = w.hubspot.with_state(|s| {
-        let id = s.objects["invoices"]
-            .values()
-            .find(|r| r.properties.get("qbo_invoice_key") == Some(&key))
-            .map(|r| r.id)
-            .expect("the invoice in HubSpot");
-        let to = |object: &str| {
-            s.associations_of("invoices", id, object)
-                .iter()
-                .map(|a| a.to_id)
-                .collect::<Vec<_>>()
-        };
-        (to("deals"), to("contacts"), to("line_items"))
-    });
+    let to = |object: &str| common::invoice_associations(&w, &key, object);
+    let (deals, contacts, lines) = (to("deals"), to("contacts"), to("line_items"));
     assert_eq!(deals, [401], "the association HubSpot could make is made");
     assert_eq!(contacts.len(), 1);
     assert!(!lines.is_empty());
