@@ -231,13 +231,7 @@ async fn a_207_on_an_association_batch_records_the_failed_one_with_its_reason_an
     assert_eq!(contacts.len(), 1);
     assert!(!lines.is_empty());
 
-    let realm = US.parse().unwrap();
-    let failures = shared::sync::failures::Failures {
-        store: &w.app.store,
-        portal_id: PORTAL,
-        realm_id: &realm,
-    };
-    let failed = failures.list().await.unwrap();
+    let failed = common::failures(&w, US).await;
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert_eq!(failed[0].qbo_id, invoice["Id"].as_str().unwrap());
     assert!(

@@ -250,13 +250,7 @@ async fn a_record_hubspot_refuses_is_kept_with_its_reason_and_applied_once_fixed
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
 
-    let realm = US.parse().unwrap();
-    let failures = shared::sync::failures::Failures {
-        store: &w.app.store,
-        portal_id: PORTAL,
-        realm_id: &realm,
-    };
-    let failed = failures.list().await.unwrap();
+    let failed = common::failures(&w, US).await;
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert_eq!(
         failed[0].qbo_id,
@@ -276,7 +270,7 @@ async fn a_record_hubspot_refuses_is_kept_with_its_reason_and_applied_once_fixed
     fix["PrimaryEmailAddr"] = serde_json::json!({"Address": "typo@example.com"});
     w.qbo_post(US, "customer", fix).await;
     common::tick(&w.app, &q, BUDGET).await;
-    assert!(failures.list().await.unwrap().is_empty());
+    assert!(common::failures(&w, US).await.is_empty());
     assert!(hubspot_by(&w, "contacts", "email").contains_key("typo@example.com"));
 }
 

@@ -210,3 +210,14 @@ pub async fn save_settings(
         .await
         .unwrap();
 }
+
+/// The records of a company the sync keeps as failed, with their reasons.
+pub async fn failures(w: &World, realm: &str) -> Vec<shared::sync::failures::Failure> {
+    let realm = realm.parse().unwrap();
+    let failures = shared::sync::failures::Failures {
+        store: &w.app.store,
+        portal_id: test_support::world::PORTAL,
+        realm_id: &realm,
+    };
+    failures.list().await.unwrap()
+}
