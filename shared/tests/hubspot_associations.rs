@@ -70,5 +70,6 @@ fn stuck_page(body: &str) -> hubspot_sim::FaultRule {
         },
         count: 2,
         delay_ms: 0,
+        skip: 0,
     }
 }

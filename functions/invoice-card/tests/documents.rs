@@ -21,6 +21,20 @@ async fn get(w: &World, path: &str) -> Value {
     body
 }
 
+/// Links US invoices to a HubSpot record, as "Add existing" does; the card's answer.
+async fn link_invoices(w: &World, object_type: &str, object_id: &str, ids: &[&str]) -> Value {
+    let documents: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({ "type": "invoice", "id": id }))
+        .collect();
+    let body = json!({
+        "realmId": US, "objectType": object_type, "objectId": object_id, "documents": documents,
+    });
+    let (status, linked) = call(w, "POST", "/card/links", body).await;
+    assert_eq!(status, 200, "{linked}");
+    linked
+}
+
 fn line(item: &str, qty: &str, price: &str, tax: Option<&str>) -> Value {
     let mut l = json!({ "itemId": item, "quantity": qty, "unitPrice": price });
     if let Some(t) = tax {
@@ -339,17 +353,7 @@ async fn add_existing_preview_send_and_statuses_over_time() {
     )
     .await;
     assert_eq!(by_number["invoices"][0]["id"], "130");
-    let (status, linked) = call(
-        &w,
-        "POST",
-        "/card/links",
-        json!({
-            "realmId": US, "objectType": "contacts", "objectId": "201",
-            "documents": [{ "type": "invoice", "id": "130" }, { "type": "invoice", "id": "132" }],
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{linked}");
+    let linked = link_invoices(&w, "contacts", "201", &["130", "132"]).await;
     let statuses: Vec<(&str, &str)> = linked["documents"]
         .as_array()
         .unwrap()
@@ -586,17 +590,7 @@ async fn deal_notes(w: &World, deal: &str) -> Vec<String> {
 #[tokio::test]
 async fn each_payment_becomes_one_note_on_the_deal() {
     let w = World::new().await;
-    let (status, linked) = call(
-        &w,
-        "POST",
-        "/card/links",
-        json!({
-            "realmId": US, "objectType": "deals", "objectId": "402",
-            "documents": [{ "type": "invoice", "id": "132" }],
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{linked}");
+    link_invoices(&w, "deals", "402", &["132"]).await;
     let notes = deal_notes(&w, "402").await;
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(
@@ -1181,17 +1175,7 @@ async fn an_invoice_quickbooks_gives_no_balance_is_never_shown_paid() {
         let invoice = s.companies.get_mut(US).unwrap().find_mut("Invoice", "133");
         invoice.unwrap().as_object_mut().unwrap().remove("Balance");
     });
-    let (status, linked) = call(
-        &w,
-        "POST",
-        "/card/links",
-        json!({
-            "realmId": US, "objectType": "contacts", "objectId": "201",
-            "documents": [{ "type": "invoice", "id": "133" }],
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{linked}");
+    let linked = link_invoices(&w, "contacts", "201", &["133"]).await;
     let invoice = linked["documents"]
         .as_array()
         .unwrap()
@@ -1212,17 +1196,7 @@ async fn an_invoice_quickbooks_gives_no_balance_is_never_shown_paid() {
 #[tokio::test]
 async fn a_linked_invoice_deleted_in_quickbooks_shows_as_deleted_and_leaves_the_deal_totals() {
     let w = World::new().await;
-    let (status, linked) = call(
-        &w,
-        "POST",
-        "/card/links",
-        json!({
-            "realmId": US, "objectType": "deals", "objectId": "401",
-            "documents": [{ "type": "invoice", "id": "130" }, { "type": "invoice", "id": "132" }],
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{linked}");
+    link_invoices(&w, "deals", "401", &["130", "132"]).await;
     let invoice = |id: &str| {
         w.qbo_entities(US, "Invoice")
             .into_iter()

@@ -600,6 +600,7 @@ fn sim_fault(path: &str, status: u16) -> qbo_sim::FaultRule {
         // More than the client's retries: the failure is what the user sees.
         count: 10,
         delay_ms: 0,
+        skip: 0,
     }
 }
 
@@ -702,6 +703,7 @@ fn contact_properties_fault(status: u16, body: &str, count: u32) -> hubspot_sim:
         },
         count,
         delay_ms: 0,
+        skip: 0,
     }
 }
 

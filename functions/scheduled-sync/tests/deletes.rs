@@ -14,43 +14,7 @@ use shared::sync::SyncObject;
 use std::collections::BTreeMap;
 use test_support::world::{World, PORTAL, US};
 
-fn open(i: &Value) -> bool {
-    i["Balance"].as_f64().is_some_and(|b| b > 0.0)
-}
-
-/// What the card does when a rep links `invoice` to deal 401.
-async fn link_to_deal_401(w: &World, invoice: &Value) {
-    let doc: shared::quickbooks::entities::Document =
-        serde_json::from_value(invoice.clone()).unwrap();
-    let now = chrono::Utc::now();
-    let snapshot = shared::domain::snapshot::Snapshot::of(
-        &US.parse().unwrap(),
-        shared::quickbooks::entities::DocType::Invoice,
-        &doc,
-        "USD",
-        now.fixed_offset(),
-        now,
-    );
-    Link {
-        portal_id: PORTAL,
-        record: Record::new(RecordType::Deals, "401").unwrap(),
-        snapshot,
-        linked_at: now,
-    }
-    .save(&w.app.store)
-    .await
-    .unwrap();
-}
-
-async fn save_settings(w: &World, settings: &SyncSettings) {
-    let key = shared::store::keys::sync_settings(PORTAL.into(), &US.parse().unwrap());
-    w.app
-        .store
-        .save(&key, settings, chrono::Utc::now().timestamp())
-        .await
-        .unwrap();
-}
-
+/// The default settings with these objects' delete behaviours.
 fn with_on_delete(changes: &[(SyncObject, OnDelete)]) -> SyncSettings {
     let mut settings = SyncSettings::default();
     for (object, on_delete) in changes {
@@ -107,10 +71,12 @@ async fn by_default_a_deleted_invoice_and_deactivated_records_are_kept_and_marke
 ) {
     let w = World::new().await;
     w.without_rate_limits().await;
-    let deleted = qbo_pick(&w, US, "Invoice", open);
-    let kept = qbo_pick(&w, US, "Invoice", |i| open(i) && i["Id"] != deleted["Id"]);
-    link_to_deal_401(&w, &deleted).await;
-    link_to_deal_401(&w, &kept).await;
+    let deleted = qbo_pick(&w, US, "Invoice", common::open_invoice);
+    let kept = qbo_pick(&w, US, "Invoice", |i| {
+        common::open_invoice(i) && i["Id"] != deleted["Id"]
+    });
+    common::link_to_deal(&w, US, &deleted, "401").await;
+    common::link_to_deal(&w, US, &kept, "401").await;
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
 
@@ -193,13 +159,14 @@ async fn a_deal_whose_only_invoice_was_deleted_says_so_and_bills_nothing() {
     let w = World::new().await;
     w.without_rate_limits().await;
     // HubSpot's invoice record is left alone, but the deal follows QuickBooks all the same.
-    save_settings(
+    common::save_settings(
         &w,
+        US,
         &with_on_delete(&[(SyncObject::Invoices, OnDelete::Nothing)]),
     )
     .await;
-    let deleted = qbo_pick(&w, US, "Invoice", open);
-    link_to_deal_401(&w, &deleted).await;
+    let deleted = qbo_pick(&w, US, "Invoice", common::open_invoice);
+    common::link_to_deal(&w, US, &deleted, "401").await;
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
     let key = format!("{US}:{}", deleted["Id"].as_str().unwrap());
@@ -245,8 +212,9 @@ async fn a_deal_whose_only_invoice_was_deleted_says_so_and_bills_nothing() {
 async fn deactivated_customers_and_items_are_archived_when_the_setting_says_so() {
     let w = World::new().await;
     w.without_rate_limits().await;
-    save_settings(
+    common::save_settings(
         &w,
+        US,
         &with_on_delete(&[
             (SyncObject::Contacts, OnDelete::Archive),
             (SyncObject::Products, OnDelete::Archive),
@@ -270,21 +238,12 @@ async fn deactivated_customers_and_items_are_archived_when_the_setting_says_so()
 async fn a_line_removed_from_an_invoice_in_quickbooks_is_archived_in_hubspot() {
     let w = World::new().await;
     w.without_rate_limits().await;
-    let sales = |i: &Value| {
-        i["Line"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|l| l["DetailType"] == "SalesItemLineDetail")
-            .cloned()
-            .collect::<Vec<Value>>()
-    };
-    let invoice = qbo_pick(&w, US, "Invoice", |i| sales(i).len() >= 2);
+    let invoice = qbo_pick(&w, US, "Invoice", |i| common::sales_lines(i).len() >= 2);
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
     let id = invoice["Id"].as_str().unwrap();
     let line_key = |l: &Value| format!("{US}:{id}:{}", l["Id"].as_str().unwrap());
-    let lines = sales(&invoice);
+    let lines = common::sales_lines(&invoice);
     let all: Vec<String> = lines.iter().map(line_key).collect();
     let synced = hubspot_by(&w, "line_items", "qbo_line_key");
     assert!(all.iter().all(|k| synced.contains_key(k)), "{all:?}");
@@ -304,17 +263,6 @@ async fn a_line_removed_from_an_invoice_in_quickbooks_is_archived_in_hubspot() {
     for l in kept {
         assert!(synced.contains_key(&line_key(l)), "{} kept", line_key(l));
     }
-    let key = format!("{US}:{id}");
-    let associated = w.hubspot.with_state(|s| {
-        let hs_invoice = s.objects["invoices"]
-            .values()
-            .find(|r| r.properties.get("qbo_invoice_key") == Some(&key))
-            .map(|r| r.id)
-            .expect("the invoice in HubSpot");
-        s.associations_of("invoices", hs_invoice, "line_items")
-            .iter()
-            .filter(|a| s.live("line_items", a.to_id).is_some())
-            .count()
-    });
+    let associated = common::invoice_associations(&w, &format!("{US}:{id}"), "line_items").len();
     assert_eq!(associated, kept.len(), "the invoice's live lines");
 }

@@ -250,13 +250,7 @@ async fn a_record_hubspot_refuses_is_kept_with_its_reason_and_applied_once_fixed
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
 
-    let realm = US.parse().unwrap();
-    let failures = shared::sync::failures::Failures {
-        store: &w.app.store,
-        portal_id: PORTAL,
-        realm_id: &realm,
-    };
-    let failed = failures.list().await.unwrap();
+    let failed = common::failures(&w, US).await;
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert_eq!(
         failed[0].qbo_id,
@@ -276,7 +270,7 @@ async fn a_record_hubspot_refuses_is_kept_with_its_reason_and_applied_once_fixed
     fix["PrimaryEmailAddr"] = serde_json::json!({"Address": "typo@example.com"});
     w.qbo_post(US, "customer", fix).await;
     common::tick(&w.app, &q, BUDGET).await;
-    assert!(failures.list().await.unwrap().is_empty());
+    assert!(common::failures(&w, US).await.is_empty());
     assert!(hubspot_by(&w, "contacts", "email").contains_key("typo@example.com"));
 }
 
@@ -409,7 +403,6 @@ async fn each_object_follows_its_settings_for_changes_and_deletes() {
     use shared::sync::SyncObject;
     let w = World::new().await;
     w.without_rate_limits().await;
-    let realm: shared::ids::RealmId = US.parse().unwrap();
     let mut settings = SyncSettings::default();
     let object = |s: &SyncSettings, o| s.objects[&o].clone();
     let mut products = object(&settings, SyncObject::Products);
@@ -421,12 +414,7 @@ async fn each_object_follows_its_settings_for_changes_and_deletes() {
     settings.objects.insert(SyncObject::Products, products);
     settings.objects.insert(SyncObject::Contacts, contacts);
     settings.objects.insert(SyncObject::Invoices, invoices);
-    let key = shared::store::keys::sync_settings(PORTAL.into(), &realm);
-    w.app
-        .store
-        .save(&key, &settings, chrono::Utc::now().timestamp())
-        .await
-        .unwrap();
+    common::save_settings(&w, US, &settings).await;
 
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
@@ -461,49 +449,16 @@ async fn each_object_follows_its_settings_for_changes_and_deletes() {
 
 #[tokio::test]
 async fn a_voided_invoice_reaches_the_deal_it_is_linked_to_with_the_card_s_own_code() {
-    use shared::documents::links::Link;
-    use shared::ids::{Record, RecordType};
     let w = World::new().await;
     w.without_rate_limits().await;
-    let open = |i: &Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
-    let invoice = qbo_pick(&w, US, "Invoice", open);
-    let doc: shared::quickbooks::entities::Document =
-        serde_json::from_value(invoice.clone()).unwrap();
-    let realm: shared::ids::RealmId = US.parse().unwrap();
-    let now = chrono::Utc::now();
-    let snapshot = shared::domain::snapshot::Snapshot::of(
-        &realm,
-        shared::quickbooks::entities::DocType::Invoice,
-        &doc,
-        "USD",
-        now.fixed_offset(),
-        now,
-    );
+    let invoice = qbo_pick(&w, US, "Invoice", common::open_invoice);
     // What the card does when a rep links the invoice to deal 401.
-    let link = Link {
-        portal_id: PORTAL,
-        record: Record::new(RecordType::Deals, "401").unwrap(),
-        snapshot,
-        linked_at: now,
-    };
-    link.save(&w.app.store).await.unwrap();
+    common::link_to_deal(&w, US, &invoice, "401").await;
 
     let q = common::queue(&w.h).await;
     common::tick(&w.app, &q, BUDGET).await;
     let key = format!("{US}:{}", invoice["Id"].as_str().unwrap());
-    let hs_invoice = w.hubspot.with_state(|s| {
-        s.objects["invoices"]
-            .values()
-            .find(|r| r.properties.get("qbo_invoice_key") == Some(&key))
-            .map(|r| r.id)
-            .expect("the invoice in HubSpot")
-    });
-    let to_deal = w.hubspot.with_state(|s| {
-        s.associations_of("invoices", hs_invoice, "deals")
-            .iter()
-            .map(|a| a.to_id)
-            .collect::<Vec<_>>()
-    });
+    let to_deal = common::invoice_associations(&w, &key, "deals");
     assert_eq!(to_deal, [401], "the invoice is associated with its deal");
 
     let body = serde_json::json!({"Id": invoice["Id"], "SyncToken": invoice["SyncToken"]});

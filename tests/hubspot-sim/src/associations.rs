@@ -3,7 +3,9 @@
 //! a page, `after` cursor, `paging.next.after` and `link`; highest target id first), default create
 //! (200), labelled create (201), delete, batch read (1,000 inputs, each paged like a read; ids without
 //! associations come back as errors with a 207), batch create (2,000), batch default create, batch archive. HUBSPOT_DEFINED type ids
-//! only; every association is kept in both directions.
+//! only; every association is kept in both directions. A batch create whose inputs name records that do not
+//! exist (deleted or merged meanwhile) makes the others and answers 207 with one error per missing record,
+//! in the shape HubSpot's single create uses (`INVALID_OBJECT_IDS`); when none could be made it answers 404.
 
 use crate::auth::{self, Needs};
 use crate::catalog;
@@ -347,6 +349,7 @@ async fn batch_link(
         Err(e) => return e,
     };
     let mut pairs = Vec::new();
+    let mut errors = Vec::new();
     for input in inputs {
         let (Some(id), Some(to_id)) = (body_id(&input["from"]), body_id(&input["to"])) else {
             return validation("inputs need from.id and to.id");
@@ -361,10 +364,19 @@ async fn batch_link(
             Ok(types) => types,
             Err(e) => return e,
         };
-        if sim.live(from, id).is_none() || sim.live(to, to_id).is_none() {
-            return missing(from, id, to, to_id);
+        let gone = [(from, id), (to, to_id)]
+            .into_iter()
+            .find(|(object, oid)| sim.live(object, *oid).is_none());
+        match gone {
+            Some((object, oid)) => errors.push(invalid_id(object, oid)),
+            None => pairs.push((id, to_id, types)),
         }
-        pairs.push((id, to_id, types));
+    }
+    if pairs.is_empty() {
+        if let Some(first) = inputs.first() {
+            let (id, to_id) = (body_id(&first["from"]), body_id(&first["to"]));
+            return missing(from, id.unwrap_or_default(), to, to_id.unwrap_or_default());
+        }
     }
     let mut results = Vec::new();
     for (id, to_id, types) in pairs {
@@ -376,11 +388,26 @@ async fn batch_link(
             false => default_result(from, id, to, to_id),
         });
     }
-    let status = match labelled {
-        true => StatusCode::CREATED,
-        false => StatusCode::OK,
+    let status = match (errors.is_empty(), labelled) {
+        (false, _) => StatusCode::MULTI_STATUS,
+        (true, true) => StatusCode::CREATED,
+        (true, false) => StatusCode::OK,
     };
-    (status, Json(batch_answer(&sim, results))).into_response()
+    let mut answer = batch_answer(&sim, results);
+    if !errors.is_empty() {
+        answer["numErrors"] = json!(errors.len());
+        answer["errors"] = Value::Array(errors);
+    }
+    (status, Json(answer)).into_response()
+}
+
+/// One input's error in a 207: the record it names that does not exist.
+fn invalid_id(object: &str, id: u64) -> Value {
+    let kind = object.trim_end_matches('s').to_ascii_uppercase();
+    json!({"status": "error", "category": "VALIDATION_ERROR",
+        "message": "One or more associations are invalid",
+        "context": {"INVALID_OBJECT_IDS": [format!("{kind}={id} is not valid")],
+            "objectId": [id.to_string()], "objectType": [kind]}})
 }
 
 pub async fn batch_create(

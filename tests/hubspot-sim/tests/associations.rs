@@ -255,6 +255,24 @@ async fn batch_read_create_default_and_archive() {
         "OBJECT_NOT_FOUND",
     );
 
+    // Some inputs name a missing record: the others are made, with a 207 naming the missing one.
+    let mixed = json!({"inputs": [
+        {"from": {"id": "403"}, "to": {"id": "601"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 63}]},
+        {"from": {"id": "403"}, "to": {"id": "999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 63}]}]});
+    let (status, body) = api
+        .call(
+            "POST",
+            "/crm/v4/associations/deals/quotes/batch/create",
+            Some(mixed),
+        )
+        .await;
+    assert_eq!(status, 207, "{body}");
+    assert_eq!(body["results"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(body["results"][0]["toObjectId"], "601");
+    assert_eq!(body["numErrors"], 1);
+    assert_eq!(body["errors"][0]["context"]["objectId"], json!(["999"]));
+    assert_eq!(body["errors"][0]["category"], "VALIDATION_ERROR");
+
     let default = json!({"inputs": [{"from": {"id": "403"}, "to": {"id": "501"}}]});
     let (status, body) = api
         .call(

@@ -22,6 +22,9 @@ pub struct FaultRule {
     /// How many matching requests get the fault (then the rule is spent).
     #[serde(default = "one")]
     pub count: u32,
+    /// How many matching requests pass untouched first (e.g. to fail only the fifth write of a run).
+    #[serde(default)]
+    pub skip: u32,
     /// Added before answering (any kind).
     #[serde(default)]
     pub delay_ms: u64,
@@ -47,6 +50,9 @@ pub enum FaultKind {
     MalformedJson,
     /// Run the real handler, then cut its body in half.
     Truncated,
+    /// Run the real handler, then answer 504 as a gateway does when the service's answer never reached it:
+    /// the write happened, the caller cannot know (a crash between a write and what follows it).
+    AnswerLost,
     /// Run the real handler after `delay_ms` and answer as it does: a slow service (e.g. to let a second
     /// writer overtake the first).
     Slow,
@@ -88,9 +94,13 @@ pub async fn middleware<S: Simulated>(
                         .as_deref()
                         .is_none_or(|m| m.eq_ignore_ascii_case(&method))
             })
-            .map(|r| {
+            .and_then(|r| {
+                if r.skip > 0 {
+                    r.skip -= 1;
+                    return None;
+                }
                 r.count -= 1;
-                (r.kind.clone(), r.delay_ms)
+                Some((r.kind.clone(), r.delay_ms))
             });
         (fault, sim.throttle(&path))
     };
@@ -126,6 +136,15 @@ pub async fn middleware<S: Simulated>(
             let full = to_bytes(body, MAX_BODY).await.unwrap_or_default();
             parts.headers.remove("content-length");
             Response::from_parts(parts, Body::from(full.slice(..full.len() / 2)))
+        }
+        Some(FaultKind::AnswerLost) => {
+            let _ = next.run(req).await;
+            (
+                StatusCode::GATEWAY_TIMEOUT,
+                [("content-type", "text/html")],
+                "<html><body><h1>504 Gateway Time-out</h1></body></html>",
+            )
+                .into_response()
         }
         Some(FaultKind::Slow) | None => next.run(req).await,
     }

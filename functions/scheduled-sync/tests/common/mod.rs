@@ -131,3 +131,89 @@ pub fn synced_state(w: &World) -> BTreeMap<String, BTreeMap<String, BTreeMap<Str
         })
         .collect()
 }
+
+/// An invoice with money still owed.
+pub fn open_invoice(i: &Value) -> bool {
+    i["Balance"].as_f64().is_some_and(|b| b > 0.0)
+}
+
+/// An invoice's sales lines, as QuickBooks holds them.
+pub fn sales_lines(invoice: &Value) -> Vec<Value> {
+    invoice["Line"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| l["DetailType"] == "SalesItemLineDetail")
+        .cloned()
+        .collect()
+}
+
+/// What the card does when a rep links a QuickBooks `invoice` of `realm` to HubSpot deal `deal`.
+pub async fn link_to_deal(w: &World, realm: &str, invoice: &Value, deal: &str) {
+    use shared::documents::links::Link;
+    use shared::ids::{Record, RecordType};
+    let doc: shared::quickbooks::entities::Document =
+        serde_json::from_value(invoice.clone()).unwrap();
+    let now = chrono::Utc::now();
+    let snapshot = shared::domain::snapshot::Snapshot::of(
+        &realm.parse().unwrap(),
+        shared::quickbooks::entities::DocType::Invoice,
+        &doc,
+        "USD",
+        now.fixed_offset(),
+        now,
+    );
+    Link {
+        portal_id: test_support::world::PORTAL,
+        record: Record::new(RecordType::Deals, deal).unwrap(),
+        snapshot,
+        linked_at: now,
+    }
+    .save(&w.app.store)
+    .await
+    .unwrap();
+}
+
+/// The HubSpot ids a synced invoice (by its key) is associated with, of object `to`.
+pub fn invoice_associations(w: &World, invoice_key: &str, to: &str) -> Vec<u64> {
+    w.hubspot.with_state(|s| {
+        let id = s.objects["invoices"]
+            .values()
+            .find(|r| r.properties.get("qbo_invoice_key").map(String::as_str) == Some(invoice_key))
+            .map(|r| r.id)
+            .expect("the invoice in HubSpot");
+        s.associations_of("invoices", id, to)
+            .iter()
+            .filter(|a| s.live(to, a.to_id).is_some())
+            .map(|a| a.to_id)
+            .collect()
+    })
+}
+
+/// Saves a company's sync settings, as the settings page does.
+pub async fn save_settings(
+    w: &World,
+    realm: &str,
+    settings: &shared::sync::settings::SyncSettings,
+) {
+    let key = shared::store::keys::sync_settings(
+        test_support::world::PORTAL.into(),
+        &realm.parse().unwrap(),
+    );
+    w.app
+        .store
+        .save(&key, settings, chrono::Utc::now().timestamp())
+        .await
+        .unwrap();
+}
+
+/// The records of a company the sync keeps as failed, with their reasons.
+pub async fn failures(w: &World, realm: &str) -> Vec<shared::sync::failures::Failure> {
+    let realm = realm.parse().unwrap();
+    let failures = shared::sync::failures::Failures {
+        store: &w.app.store,
+        portal_id: test_support::world::PORTAL,
+        realm_id: &realm,
+    };
+    failures.list().await.unwrap()
+}
