@@ -6,8 +6,10 @@
 use scheduled_sync::handle;
 use serde_json::{json, Value};
 use shared::App;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use test_support::queue::LocalQueue;
+use test_support::world::World;
 use test_support::Harness;
 
 pub async fn queue(h: &Harness) -> LocalQueue {
@@ -31,9 +33,14 @@ pub fn scheduled_event() -> Value {
 /// `budget` before its deadline. Returns the invocations made.
 pub async fn tick(app: &App, q: &LocalQueue, budget: Duration) -> usize {
     let jobs = q.jobs();
-    handle(app, &jobs, scheduled_event(), Instant::now() + budget)
-        .await
-        .expect("plan");
+    Box::pin(handle(
+        app,
+        &jobs,
+        scheduled_event(),
+        Instant::now() + budget,
+    ))
+    .await
+    .expect("plan");
     drain(app, q, budget).await
 }
 
@@ -43,7 +50,7 @@ pub async fn drain(app: &App, q: &LocalQueue, budget: Duration) -> usize {
     for invocations in 0..200 {
         let delivered = q
             .poll_once(5, 0, |event| async {
-                let answer = handle(app, &jobs, event, Instant::now() + budget).await?;
+                let answer = Box::pin(handle(app, &jobs, event, Instant::now() + budget)).await?;
                 Ok(serde_json::to_value(answer)?)
             })
             .await
@@ -53,4 +60,45 @@ pub async fn drain(app: &App, q: &LocalQueue, budget: Duration) -> usize {
         }
     }
     panic!("the queue never emptied");
+}
+
+/// The live records of a HubSpot object with a property set, by that property's value.
+pub fn hubspot_by(
+    w: &World,
+    object: &str,
+    property: &str,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    w.hubspot.with_state(|s| {
+        s.objects
+            .get(object)
+            .into_iter()
+            .flat_map(|records| records.values())
+            .filter(|r| r.archived_at.is_none())
+            .filter_map(|r| Some((r.properties.get(property)?.clone(), r.properties.clone())))
+            .collect()
+    })
+}
+
+/// A QuickBooks company's records of one entity, as the simulator holds them.
+pub fn qbo_records(w: &World, realm: &str, entity: &str) -> Vec<Value> {
+    w.qbo.with_state(|s| {
+        s.companies[realm]
+            .seed
+            .entities
+            .get(entity)
+            .cloned()
+            .unwrap_or_default()
+    })
+}
+
+/// The first record of `entity` matching `pick`, as QuickBooks holds it.
+pub fn qbo_pick(w: &World, realm: &str, entity: &str, pick: impl Fn(&Value) -> bool) -> Value {
+    qbo_records(w, realm, entity)
+        .into_iter()
+        .find(|r| pick(r))
+        .unwrap_or_else(|| panic!("no {entity} to pick"))
+}
+
+pub fn ids(r: &Value) -> Value {
+    serde_json::json!({"Id": r["Id"], "SyncToken": r["SyncToken"], "sparse": true})
 }
