@@ -60,6 +60,7 @@ fn every_code() -> Vec<ErrorCode> {
         AmountOutOfRange,
         InvalidText,
         InvalidDaysUntilDue,
+        InvalidMapping,
         HubSpotAccessDenied,
         HubSpotNotFound,
         HubSpotRejected,
@@ -71,7 +72,8 @@ fn every_code() -> Vec<ErrorCode> {
             | Internal | Throttled | TaxCodeRequired | CustomerMissingEmail | ItemNotFound
             | ItemNotMatched | CustomerNotFound | DuplicateDocNumber | NoContact | NoLineItems
             | PaidInvoiceTaxable | QuoteNotUsable | Rejected | AmountOutOfRange | InvalidText
-            | InvalidDaysUntilDue | HubSpotAccessDenied | HubSpotNotFound | HubSpotRejected => {}
+            | InvalidDaysUntilDue | InvalidMapping | HubSpotAccessDenied | HubSpotNotFound
+            | HubSpotRejected => {}
         }
     }
     all

@@ -241,6 +241,7 @@ export type CardErrorCode =
   | 'amount_out_of_range'
   | 'invalid_text'
   | 'invalid_days_until_due'
+  | 'invalid_mapping'
   | 'duplicate_parameter'
   | 'bad_request'
   | 'unauthorized'
