@@ -60,6 +60,7 @@ fn every_code() -> Vec<ErrorCode> {
         AmountOutOfRange,
         InvalidText,
         InvalidDaysUntilDue,
+        InvalidMapping,
         HubSpotAccessDenied,
         HubSpotNotFound,
         HubSpotRejected,

@@ -4,6 +4,7 @@
 
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use shared::sync::SqsQueue;
 use shared::App;
 use std::sync::Arc;
 use test_support::serve::{from_lambda, to_lambda};
@@ -30,10 +31,11 @@ impl Function {
     async fn call(
         self,
         app: &App,
+        queue: &SqsQueue,
         req: lambda_http::Request,
     ) -> lambda_http::Response<lambda_http::Body> {
         let res = match self {
-            Self::OauthCallback => oauth_callback::handle(app, req).await,
+            Self::OauthCallback => oauth_callback::handle_with(app, Some(queue), req).await,
             Self::InvoiceCard => invoice_card::handle(app, req).await,
             Self::WorkflowActions => workflow_actions::handle(app, req).await,
         };
@@ -52,6 +54,8 @@ impl Function {
 
 pub struct Gateway {
     pub app: App,
+    /// The sync's job queue, where the settings page's resync and retry go.
+    pub queue: SqsQueue,
     pub routes: Vec<(Route, Function)>,
 }
 
@@ -95,7 +99,7 @@ async fn dispatch(State(gw): State<Arc<Gateway>>, req: Request) -> Response {
             .into_response();
     };
     match to_lambda(req).await {
-        Ok(req) => from_lambda(function.call(&gw.app, req).await),
+        Ok(req) => from_lambda(function.call(&gw.app, &gw.queue, req).await),
         Err(too_large) => too_large,
     }
 }

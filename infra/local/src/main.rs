@@ -163,6 +163,7 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         listener,
         gateway::router(Gateway {
             app: (*app).clone(),
+            queue: queue.jobs(),
             routes,
         }),
     )

@@ -1,6 +1,7 @@
 //! One CloudWatch Embedded Metric Format line per sync run (DESIGN.md's operations notes; README "Metrics
 //! and alarms"): records read, written and failed, calls to each API, throttled answers, the run's
-//! duration and its oldest cursor's age. CloudWatch Logs turns the line into metrics without an API call.
+//! duration and its oldest cursor's age; and one per schedule tick with the companies planned and those
+//! waiting for a reconnect. CloudWatch Logs turns the lines into metrics without an API call.
 //!
 //! Cardinality: metrics carry the dimension set `[Stage]` (what the alarms watch) and `[Stage, RealmId]`
 //! (a self-hosted install has a handful of companies, so a series per company stays cheap). The portal
@@ -98,6 +99,40 @@ impl RunMetrics<'_> {
     }
 }
 
+/// What one schedule tick planned: companies queued, and companies left out until someone reconnects them
+/// (their cursors stand still without a run to measure it, so the plan reports them).
+pub struct PlanMetrics<'a> {
+    pub stage: &'a str,
+    pub queued: usize,
+    pub reconnect_needed: usize,
+    pub at: DateTime<Utc>,
+}
+
+impl PlanMetrics<'_> {
+    pub fn document(&self) -> Value {
+        json!({
+            "_aws": {
+                "Timestamp": self.at.timestamp_millis(),
+                "CloudWatchMetrics": [{
+                    "Namespace": NAMESPACE,
+                    "Dimensions": [["Stage"]],
+                    "Metrics": [
+                        {"Name": "CompaniesQueued", "Unit": "Count"},
+                        {"Name": "CompaniesReconnectNeeded", "Unit": "Count"},
+                    ],
+                }],
+            },
+            "Stage": self.stage,
+            "CompaniesQueued": self.queued,
+            "CompaniesReconnectNeeded": self.reconnect_needed,
+        })
+    }
+
+    pub fn emit(&self) {
+        println!("{}", self.document());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +196,17 @@ mod tests {
         assert_eq!(doc["RunFailed"], 0);
         assert_eq!(doc["Objects"]["contacts"]["failed"], 1);
         assert!(!doc.to_string().contains('\n'));
+        let plan = PlanMetrics {
+            stage: "prod",
+            queued: 3,
+            reconnect_needed: 1,
+            at: Utc::now(),
+        }
+        .document();
+        assert_eq!(plan["CompaniesReconnectNeeded"], 1);
+        assert_eq!(
+            plan["_aws"]["CloudWatchMetrics"][0]["Metrics"][1]["Name"],
+            "CompaniesReconnectNeeded"
+        );
     }
 }

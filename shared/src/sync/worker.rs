@@ -7,7 +7,7 @@
 
 use super::cursor::Cursor;
 use super::health::{Counts, Health, Outcome};
-use super::metrics::RunMetrics;
+use super::metrics::{PlanMetrics, RunMetrics};
 use super::queue::{Job, JobQueue};
 use super::run::{run, Deadline, Ending};
 use super::settings::SyncSettings;
@@ -84,6 +84,13 @@ pub async fn plan(app: &App, queue: &dyn JobQueue) -> Result<Planned, PlanError>
     }
     queue.send(&jobs, 0).await?;
     planned.queued = jobs.len();
+    PlanMetrics {
+        stage: &app.config.stage,
+        queued: planned.queued,
+        reconnect_needed: planned.reconnect_needed,
+        at: Utc::now(),
+    }
+    .emit();
     Ok(planned)
 }
 
