@@ -9,6 +9,7 @@ mod contacts;
 pub mod cursor;
 pub mod failures;
 pub mod idmap;
+mod invoices;
 pub mod linked;
 pub mod properties;
 pub mod pull;
