@@ -11,6 +11,7 @@ pub mod failures;
 pub mod fields;
 pub mod health;
 pub mod idmap;
+mod invoices;
 pub mod linked;
 pub mod metrics;
 pub mod properties;

@@ -100,6 +100,33 @@ async fn faults_by_path_with_status_delay_and_count() {
 }
 
 #[tokio::test]
+async fn a_fault_can_skip_matching_requests_and_lose_the_answer_of_a_write_it_let_through() {
+    let api = Api::start().await;
+    fault(&api, json!({"path_contains": "/objects/deals", "method": "PATCH", "skip": 1, "kind": {"type": "answer_lost"}})).await;
+    let rename = |name: &str| Some(json!({"properties": {"dealname": name}}));
+    let path = "/crm/v3/objects/deals/401";
+    assert_eq!(
+        api.call("PATCH", path, rename("first")).await.0,
+        200,
+        "skipped"
+    );
+    let (status, _) = api.call("PATCH", path, rename("second")).await;
+    assert_eq!(status, 504, "the answer is lost");
+    let (_, deal) = api
+        .call("GET", &format!("{path}?properties=dealname"), None)
+        .await;
+    assert_eq!(
+        deal["properties"]["dealname"], "second",
+        "the write was made"
+    );
+    assert_eq!(
+        api.call("PATCH", path, rename("third")).await.0,
+        200,
+        "spent"
+    );
+}
+
+#[tokio::test]
 async fn timeouts_malformed_and_truncated_bodies() {
     let api = Api::start().await;
     fault(
