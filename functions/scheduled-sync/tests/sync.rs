@@ -3,41 +3,13 @@
 
 mod common;
 
+use common::{hubspot_by, ids, qbo_pick, qbo_records};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use test_support::world::{World, PORTAL, UK, US};
 
 const BUDGET: Duration = Duration::from_secs(600);
-
-/// The live records of a HubSpot object with a property set, by that property's value.
-fn hubspot_by(
-    w: &World,
-    object: &str,
-    property: &str,
-) -> BTreeMap<String, BTreeMap<String, String>> {
-    w.hubspot.with_state(|s| {
-        s.objects
-            .get(object)
-            .into_iter()
-            .flat_map(|records| records.values())
-            .filter(|r| r.archived_at.is_none())
-            .filter_map(|r| Some((r.properties.get(property)?.clone(), r.properties.clone())))
-            .collect()
-    })
-}
-
-/// A QuickBooks company's records of one entity, as the simulator holds them.
-fn qbo_records(w: &World, realm: &str, entity: &str) -> Vec<Value> {
-    w.qbo.with_state(|s| {
-        s.companies[realm]
-            .seed
-            .entities
-            .get(entity)
-            .cloned()
-            .unwrap_or_default()
-    })
-}
 
 #[tokio::test]
 async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_nothing_to_do() {
@@ -102,18 +74,6 @@ async fn a_first_sync_brings_every_customer_item_and_invoice_and_a_second_finds_
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert!(hubspot_calls.is_empty(), "{hubspot_calls:#?}");
-}
-
-/// The first record of `entity` matching `pick`, as QuickBooks holds it.
-fn qbo_pick(w: &World, realm: &str, entity: &str, pick: impl Fn(&Value) -> bool) -> Value {
-    qbo_records(w, realm, entity)
-        .into_iter()
-        .find(|r| pick(r))
-        .unwrap_or_else(|| panic!("no {entity} to pick"))
-}
-
-fn ids(r: &Value) -> Value {
-    serde_json::json!({"Id": r["Id"], "SyncToken": r["SyncToken"], "sparse": true})
 }
 
 #[tokio::test]

@@ -127,12 +127,17 @@ pub struct Outbox {
     pub attempts: Vec<Attempt>,
 }
 
-impl Outbox {
-    /// Notifications not yet answered 200.
-    pub fn undelivered(&self) -> usize {
-        self.queue.len() + usize::from(!self.gathering.is_empty())
+impl Sim {
+    /// Notifications not yet answered 200: changes not yet gathered, gathering, queued or being retried.
+    pub fn undelivered_webhooks(&self) -> usize {
+        let outbox = &self.webhooks;
+        let fresh =
+            outbox.endpoint.is_some() && self.companies.values().any(|c| !c.changes.is_empty());
+        outbox.queue.len() + usize::from(fresh || !outbox.gathering.is_empty())
     }
+}
 
+impl Outbox {
     fn gather(&mut self, realm: &str, changes: Vec<Change>) {
         if self.endpoint.is_none() || changes.is_empty() {
             return;
