@@ -173,7 +173,7 @@ async fn a_webhook_storm_during_a_scheduled_run_neither_repeats_work_nor_loses_a
     }
     common::webhooks_delivered(&w.qbo).await;
     let notifications = w.qbo.webhook_attempts().len();
-    // Woken while the run holds the portal's lease: each job goes back on the queue for later.
+    // Woken while the run holds the portal's lease: each job goes back on the queue for a few seconds.
     common::drain(&w.app, &q, BUDGET).await;
     assert_eq!(scheduled.await.unwrap(), Vec::<String>::new());
     assert_eq!(
@@ -184,7 +184,7 @@ async fn a_webhook_storm_during_a_scheduled_run_neither_repeats_work_nor_loses_a
     let before = w.qbo.requests().len();
     let hubspot_before = w.hubspot.requests().len();
     tokio::time::sleep(Duration::from_secs(
-        shared::sync::worker::BUSY_DELAY_SECS as u64 + 2,
+        worker::WOKEN_BUSY_DELAY_SECS as u64 + 1,
     ))
     .await;
     let invocations = common::drain(&w.app, &q, BUDGET).await;

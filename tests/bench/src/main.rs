@@ -5,6 +5,7 @@ mod cold_start;
 mod handlers;
 mod report;
 mod runtime_api;
+mod webhook;
 
 use std::path::PathBuf;
 
@@ -58,5 +59,6 @@ async fn handlers_report() -> anyhow::Result<()> {
     }
     println!("{}", handlers::explain());
     println!("{}", handlers::draft_burst().await?.line());
+    println!("{}", webhook::measure().await?.line());
     Ok(())
 }
