@@ -5,6 +5,7 @@
 use lambda_http::{Body, Request, Response};
 use shared::quickbooks::webhook;
 use shared::sync::webhook::wake;
+use shared::sync::SqsQueue;
 use shared::verify::intuit;
 use shared::{http, App, AppError};
 
@@ -26,13 +27,13 @@ pub async fn serve(app: &App, req: &Request) -> Result<Response<Body>, AppError>
     };
     intuit::verify(verifier, body, signature).map_err(|e| AppError::Unauthorized(e.to_string()))?;
     let events = webhook::parse(body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let queue = app.sync_queue.as_ref().ok_or_else(|| {
+    let queue = SqsQueue::of(app).ok_or_else(|| {
         AppError::internal(
             "webhook route",
             "SYNC_QUEUE_URL is not configured for this function",
         )
     })?;
-    let woken = wake(app, queue, &events)
+    let woken = wake(app, &queue, &events)
         .await
         .map_err(|e| AppError::internal("queueing a webhook's sync", e))?;
     tracing::info!(
