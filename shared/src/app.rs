@@ -8,7 +8,6 @@ use crate::outbound::Outbound;
 use crate::quickbooks::api::{base_for, Auth, Environment};
 use crate::quickbooks::QboApi;
 use crate::store::Store;
-use crate::sync::SqsQueue;
 use crate::tokens::TokenBroker;
 use crate::vault::{Vault, VaultError};
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -34,8 +33,8 @@ pub struct App {
     /// HubSpot's and Intuit's OAuth clients: consent URLs, code exchanges, refreshes, revocation.
     pub oauth: Arc<OAuthClients>,
     pub tokens: Arc<TokenBroker>,
-    /// The sync's job queue, when `SYNC_QUEUE_URL` is configured (the sync function and the webhook route).
-    pub sync_queue: Option<SqsQueue>,
+    /// SQS, for the sync's job queue (`sync::SqsQueue::of`), which the schedule and the webhook route fill.
+    pub sqs: aws_sdk_sqs::Client,
 }
 
 impl App {
@@ -64,12 +63,8 @@ impl App {
             oauth.clone(),
             Arc::new(ConnectionRecords::new(store.clone())),
         ));
-        let sync_queue = config.sync_queue_url.as_ref().map(|url| SqsQueue {
-            client: aws_sdk_sqs::Client::new(sdk),
-            url: url.clone(),
-        });
         Ok(Self {
-            sync_queue,
+            sqs: aws_sdk_sqs::Client::new(sdk),
             config,
             credentials,
             store,

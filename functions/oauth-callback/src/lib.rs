@@ -15,7 +15,7 @@ use lambda_http::{Body, Request, Response};
 use settings::SettingsCall;
 use shared::connect::{HUBSPOT_CALLBACK, QUICKBOOKS_CALLBACK};
 use shared::http::{self, Found, NoRoute, Params, Route, Routes, VerifiedCaller};
-use shared::sync::JobQueue;
+use shared::sync::{JobQueue, SqsQueue};
 use shared::{App, AppError};
 use sync::SyncCall;
 
@@ -97,12 +97,14 @@ static ROUTES: Routes<Served> = Routes::new(&[
     Route::post("/webhooks/quickbooks", Served::Webhook),
 ]);
 
+/// Serves a request with the sync's job queue the app is configured with (`SYNC_QUEUE_URL`), if any.
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, lambda_http::Error> {
-    handle_with(app, None, req).await
+    let queue = SqsQueue::of(app);
+    handle_with(app, queue.as_ref().map(|q| q as &dyn JobQueue), req).await
 }
 
-/// The same, with the sync's job queue for the calls that queue work (resync, retry); without one they
-/// answer a 500 that says the queue is not configured.
+/// The same, with the sync's job queue for the calls that queue work (the webhook, resync, retry); without
+/// one they answer a 500 that says the queue is not configured.
 pub async fn handle_with(
     app: &App,
     queue: Option<&dyn JobQueue>,
@@ -120,7 +122,7 @@ pub async fn handle_with(
         Ok(Found {
             handler: Served::Webhook,
             ..
-        }) => return http::respond(&req, webhook::serve(app, &req)).await,
+        }) => return http::respond(&req, webhook::serve(app, queue, &req)).await,
         Err(miss) if miss.path_handler() == Some(Served::Webhook) => return Ok(miss.answer()),
         Err(miss) if is_page(&miss, &req) => return Ok(browser::serve(app, &req, Err(miss)).await),
         Err(miss) => Err(miss),

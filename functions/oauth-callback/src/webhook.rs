@@ -5,10 +5,15 @@
 use lambda_http::{Body, Request, Response};
 use shared::quickbooks::webhook;
 use shared::sync::webhook::wake;
+use shared::sync::JobQueue;
 use shared::verify::intuit;
 use shared::{http, App, AppError};
 
-pub async fn serve(app: &App, req: &Request) -> Result<Response<Body>, AppError> {
+pub async fn serve(
+    app: &App,
+    queue: Option<&dyn JobQueue>,
+    req: &Request,
+) -> Result<Response<Body>, AppError> {
     let body = http::body_bytes(req)?;
     let verifier = &app.credentials.intuit_webhook_verifier;
     if verifier.is_empty() {
@@ -26,7 +31,7 @@ pub async fn serve(app: &App, req: &Request) -> Result<Response<Body>, AppError>
     };
     intuit::verify(verifier, body, signature).map_err(|e| AppError::Unauthorized(e.to_string()))?;
     let events = webhook::parse(body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let queue = app.sync_queue.as_ref().ok_or_else(|| {
+    let queue = queue.ok_or_else(|| {
         AppError::internal(
             "webhook route",
             "SYNC_QUEUE_URL is not configured for this function",

@@ -96,9 +96,14 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         .await
         .context("creating the app-credentials secret in moto")?;
 
+    // The sync's job queue and its dead-letter queue, as template.yaml declares them (a failed job comes
+    // back after 30 s; the fifth failure goes to the dead-letter queue). The webhook route and the
+    // schedule fill it.
+    let queue = Arc::new(LocalQueue::create(&sdk, SYNC_QUEUE, 30, 5).await?);
     let public_base = env_or("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}"));
     let config = shared::Config::from_lookup(|name| match name {
         "STAGE" => Some("local".into()),
+        "SYNC_QUEUE_URL" => Some(queue.url.clone()),
         "TABLE_NAME" => Some(TABLE.into()),
         "APP_SECRET_ID" => Some(APP_SECRET.into()),
         "TOKEN_SECRET_PREFIX" => Some(TOKEN_PREFIX.into()),
@@ -129,9 +134,12 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
         println!("    {:<6} {:<28} → {function:?}", route.method, route.path);
     }
     let mut tasks = tokio::task::JoinSet::new();
-    // The sync's job queue and its dead-letter queue, as template.yaml declares them (a failed job comes
-    // back after 30 s; the fifth failure goes to the dead-letter queue).
-    let queue = Arc::new(LocalQueue::create(&sdk, SYNC_QUEUE, 30, 5).await?);
+    if let Some((qbo, _)) = &upstreams.sims {
+        println!(
+            "{}",
+            webhooks_to_gateway(qbo, port, &app.credentials.intuit_webhook_verifier)?
+        );
+    }
     let app = Arc::new(app);
     println!(
         "  sqs (moto)  {}   polled like Lambda's event source → functions/scheduled-sync",
@@ -173,6 +181,28 @@ async fn serve(template: &Template, moto_endpoint: &str, port: u16) -> anyhow::R
     let result = server.await.context("gateway failed");
     tasks.shutdown().await;
     result
+}
+
+/// Points the QuickBooks simulator's webhooks at the gateway's `/webhooks/quickbooks`, signed with the app's
+/// verifier, in the format `QBO_WEBHOOK_FORMAT` names (`cloud_events`, the default, or `legacy`), so a change
+/// made in the simulator reaches the HubSpot simulator within seconds. Returns the banner line.
+fn webhooks_to_gateway(qbo: &qbo_sim::QboSim, port: u16, verifier: &str) -> anyhow::Result<String> {
+    let format = match env_or("QBO_WEBHOOK_FORMAT", "cloud_events").as_str() {
+        "cloud_events" => qbo_sim::Format::CloudEvents,
+        "legacy" => qbo_sim::Format::Legacy,
+        other => anyhow::bail!("QBO_WEBHOOK_FORMAT is {other:?}: use cloud_events or legacy"),
+    };
+    let url = format!("http://127.0.0.1:{port}/webhooks/quickbooks");
+    qbo.send_webhooks_to(qbo_sim::Endpoint {
+        url: url.clone(),
+        verifier: verifier.to_string(),
+        format,
+        gather_ms: 50,
+    });
+    Ok(format!(
+        "  webhooks  QuickBooks simulator → POST {url} ({format:?}, signed with the app's verifier; GET {}/_sim/webhooks lists deliveries)",
+        qbo.base_url()
+    ))
 }
 
 fn env_or(name: &str, default: &str) -> String {

@@ -156,6 +156,46 @@ async fn starts_routes_and_stops_cleanly_on_ctrl_c() {
         sent.body
     );
 
+    // A change in QuickBooks reaches HubSpot within seconds: the simulator's webhook, the gateway's
+    // /webhooks/quickbooks, the queue and the sync. A merge (as a person makes it in QuickBooks) moves an
+    // invoice to customer 58, whose contact the woken job brings (the company's first sync of contacts).
+    assert!(banner.contains("/webhooks/quickbooks"), "{banner}");
+    let merge = serde_json::json!({"realm_id": "9130357766900011", "from": "59", "into": "58"});
+    let merged = http
+        .post(format!("{}/_sim/merge", sims[0]))
+        .json(&merge)
+        .send()
+        .await
+        .unwrap();
+    assert!(merged.status().is_success(), "{}", merged.status());
+    let started = std::time::Instant::now();
+    loop {
+        let state: serde_json::Value = http
+            .get(format!("{}/_sim/state", sims[1]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let synced = state["objects"]["contacts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                c["properties"]["email"] == "billing@acme.example"
+                    && c["properties"]["qbo_customer_key"] == "9130357766900011:58"
+            });
+        if synced {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the merge did not reach HubSpot"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     let pid = stack.0.id().to_string();
     assert!(Command::new("kill")
         .args(["-INT", &pid])

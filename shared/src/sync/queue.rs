@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use super::SyncObject;
 use crate::ids::RealmId;
+use crate::App;
 
 /// SQS's most entries per SendMessageBatch.
 const PER_CALL: usize = 10;
@@ -44,6 +45,17 @@ pub trait JobQueue: Send + Sync {
 pub struct SqsQueue {
     pub client: aws_sdk_sqs::Client,
     pub url: String,
+}
+
+impl SqsQueue {
+    /// The queue the app is configured with (`SYNC_QUEUE_URL`), if any.
+    pub fn of(app: &App) -> Option<Self> {
+        let url = app.config.sync_queue_url.clone()?;
+        Some(Self {
+            client: app.sqs.clone(),
+            url,
+        })
+    }
 }
 
 #[async_trait]

@@ -7,9 +7,6 @@ use crate::App;
 
 pub async fn from_env() -> Result<(App, SqsQueue), StartupError> {
     let app = App::from_env().await?;
-    let queue = app
-        .sync_queue
-        .clone()
-        .ok_or(ConfigError::Missing("SYNC_QUEUE_URL"))?;
+    let queue = SqsQueue::of(&app).ok_or(ConfigError::Missing("SYNC_QUEUE_URL"))?;
     Ok((app, queue))
 }

@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 
 /// How long a busy portal's job waits before it is delivered again.
 pub const BUSY_DELAY_SECS: i32 = 30;
+/// The same for a webhook's job, which should land within seconds: it is cheap to try again, since once
+/// the lease is free it either pulls the change or finds it applied and makes no call.
+pub const WOKEN_BUSY_DELAY_SECS: i32 = 3;
 /// What a lease outlives its run by, in case the Lambda dies holding it.
 const LEASE_SLACK: Duration = Duration::from_secs(60);
 /// The APIs' limits (quickbooks-api.md §8: 10 a second and 500 a minute per company; hubspot-api.md §6: 110
@@ -155,6 +158,7 @@ async fn one(app: &App, queue: &dyn JobQueue, d: &Delivery, stop_at: Instant, la
         .await
     {
         Ok(Some(lease)) => lease,
+        Ok(None) if job.changed_at.is_some() => return requeue(WOKEN_BUSY_DELAY_SECS).await,
         Ok(None) => return requeue(BUSY_DELAY_SECS).await,
         Err(e) => {
             tracing::error!(error = %e, "taking the portal's sync lease failed");

@@ -8,6 +8,7 @@ mod handlers;
 mod report;
 mod runtime_api;
 mod sync;
+mod webhook;
 
 use std::path::{Path, PathBuf};
 
@@ -92,5 +93,6 @@ async fn handlers_report() -> anyhow::Result<()> {
     }
     println!("{}", handlers::explain());
     println!("{}", handlers::draft_burst().await?.line());
+    println!("{}", webhook::measure().await?.line());
     Ok(())
 }

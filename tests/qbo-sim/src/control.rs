@@ -172,7 +172,7 @@ async fn webhooks(State(sim): State<Shared<Sim>>) -> Json<Webhooks> {
     let sim = sim_kit::lock(&sim);
     Json(Webhooks {
         endpoint: sim.webhooks.endpoint.clone(),
-        undelivered: sim.webhooks.undelivered(),
+        undelivered: sim.undelivered_webhooks(),
         attempts: sim.webhooks.attempts.clone(),
     })
 }

@@ -119,7 +119,7 @@ impl QboSim {
 
     /// Notifications not yet answered 200 (gathering, queued or being retried).
     pub fn webhooks_undelivered(&self) -> usize {
-        self.with_state(|s| s.webhooks.undelivered())
+        self.with_state(|s| s.undelivered_webhooks())
     }
 
     /// Direct access for assertions and set-up.

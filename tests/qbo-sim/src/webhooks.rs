@@ -127,12 +127,17 @@ pub struct Outbox {
     pub attempts: Vec<Attempt>,
 }
 
-impl Outbox {
-    /// Notifications not yet answered 200.
-    pub fn undelivered(&self) -> usize {
-        self.queue.len() + usize::from(!self.gathering.is_empty())
+impl Sim {
+    /// Notifications not yet answered 200: changes not yet gathered, gathering, queued or being retried.
+    pub fn undelivered_webhooks(&self) -> usize {
+        let outbox = &self.webhooks;
+        let fresh =
+            outbox.endpoint.is_some() && self.companies.values().any(|c| !c.changes.is_empty());
+        outbox.queue.len() + usize::from(fresh || !outbox.gathering.is_empty())
     }
+}
 
+impl Outbox {
     fn gather(&mut self, realm: &str, changes: Vec<Change>) {
         if self.endpoint.is_none() || changes.is_empty() {
             return;
@@ -142,25 +147,26 @@ impl Outbox {
             .extend(changes.into_iter().map(|c| (realm.to_string(), c)));
     }
 
-    /// Turns what gathered into notifications once the window has passed.
+    /// Turns what gathered into notifications: a full one (100 events) at once, the rest once the window
+    /// has passed.
     fn close_window(&mut self, now: DateTime<Utc>) {
         let (Some(endpoint), Some(since)) = (&self.endpoint, self.since) else {
             return;
         };
-        let window = std::time::Duration::from_millis(endpoint.gather_ms);
-        if since.elapsed() < window && self.gathering.len() < MAX_EVENTS {
-            return;
-        }
         let format = endpoint.format;
-        let gathered = std::mem::take(&mut self.gathering);
-        self.since = None;
-        for chunk in gathered.chunks(MAX_EVENTS) {
+        let window_passed = since.elapsed() >= std::time::Duration::from_millis(endpoint.gather_ms);
+        while self.gathering.len() >= MAX_EVENTS || (window_passed && !self.gathering.is_empty()) {
+            let take = self.gathering.len().min(MAX_EVENTS);
+            let chunk: Vec<(String, Change)> = self.gathering.drain(..take).collect();
             self.queue.push_back(Notification {
-                body: render(format, chunk).to_string(),
+                body: render(format, &chunk).to_string(),
                 events: chunk.len(),
                 failures: 0,
                 due: now,
             });
+        }
+        if self.gathering.is_empty() {
+            self.since = None;
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::clock::Moment;
 use crate::faults::Fault;
 use crate::rules::{self, Options};
 use crate::state::{Company, Tombstone};
-use crate::webhooks::Operation as Change;
+use crate::webhooks::Operation as Notified;
 use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 
@@ -59,10 +59,16 @@ pub fn perform(
         )));
     }
     let (record, operation) = match op {
-        Operation::Create => (create(company, entity, body, at, options)?, Change::Create),
-        Operation::Update => (update(company, entity, body, at, options)?, Change::Update),
-        Operation::Void => (void(company, entity, body, at)?, Change::Void),
-        Operation::Delete => (delete(company, entity, body, at)?, Change::Delete),
+        Operation::Create => (
+            create(company, entity, body, at, options)?,
+            Notified::Create,
+        ),
+        Operation::Update => (
+            update(company, entity, body, at, options)?,
+            Notified::Update,
+        ),
+        Operation::Void => (void(company, entity, body, at)?, Notified::Void),
+        Operation::Delete => (delete(company, entity, body, at)?, Notified::Delete),
     };
     notify(company, entity, &record, operation, at, None);
     Ok(record)
@@ -73,7 +79,7 @@ fn notify(
     company: &mut Company,
     entity: &str,
     record: &Value,
-    operation: Change,
+    operation: Notified,
     at: &Moment,
     deleted_id: Option<&str>,
 ) {
@@ -292,7 +298,7 @@ pub fn send(
     invoice["DeliveryInfo"] = json!({"DeliveryType": "Email", "DeliveryTime": at.stamp()});
     rules::bump(invoice, at);
     let invoice = invoice.clone();
-    notify(company, "Invoice", &invoice, Change::Emailed, at, None);
+    notify(company, "Invoice", &invoice, Notified::Emailed, at, None);
     Ok(invoice)
 }
 
@@ -344,7 +350,7 @@ pub fn merge_customers(
     };
     rules::bump(kept, at);
     let kept = kept.clone();
-    notify(company, "Customer", &kept, Change::Merge, at, Some(from));
+    notify(company, "Customer", &kept, Notified::Merge, at, Some(from));
     Ok(())
 }
 

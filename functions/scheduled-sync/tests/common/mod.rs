@@ -62,6 +62,43 @@ pub async fn drain(app: &App, q: &LocalQueue, budget: Duration) -> usize {
     panic!("the queue never emptied");
 }
 
+/// The webhook route (the oauth-callback function's handler) on loopback, where the QuickBooks simulator
+/// delivers its notifications, signed with the test app's verifier, in `format`.
+pub async fn webhooks_to_route(
+    app: &App,
+    qbo: &qbo_sim::QboSim,
+    format: qbo_sim::Format,
+) -> test_support::serve::Served {
+    let (listener, url) = test_support::serve::bind().await;
+    let route = app.clone();
+    let served = test_support::serve::serve(listener, url, move |req| {
+        let app = route.clone();
+        async move {
+            oauth_callback::handle(&app, req)
+                .await
+                .expect("the route answers")
+        }
+    });
+    qbo.send_webhooks_to(qbo_sim::Endpoint {
+        url: format!("{}{}", served.url, test_support::WEBHOOK_PATH),
+        verifier: test_support::INTUIT_VERIFIER.into(),
+        format,
+        gather_ms: 50,
+    });
+    served
+}
+
+/// Waits until the simulator has no notification left to deliver.
+pub async fn webhooks_delivered(qbo: &qbo_sim::QboSim) {
+    for _ in 0..500 {
+        if qbo.webhooks_undelivered() == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("webhooks not delivered: {:#?}", qbo.webhook_attempts());
+}
+
 /// The live records of a HubSpot object with a property set, by that property's value.
 pub fn hubspot_by(
     w: &World,
