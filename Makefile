@@ -7,7 +7,7 @@ run:        ## the whole integration on loopback (moto, gateway, scheduler); Ctr
 test:       ## fmt, all Rust tests against moto, clippy, cfn-lint + sam validate (+ --lint) + sam build
 	infra/scripts/test.sh
 
-bench:      ## release binary sizes and cold-start times of the four functions
+bench:      ## release binary sizes and cold starts of the four functions, handler latency, the sync at scale
 	infra/scripts/bench.sh
 
 fmt:

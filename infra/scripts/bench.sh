@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: builds the deployable functions exactly as `sam build` does (x86_64 here; release profile tuned
-# for size and start-up in Cargo.toml) and prints each one's size and cold-start time.
+# for size and start-up in Cargo.toml) and prints each one's size and cold-start time, the handlers' latency
+# and the sync's figures. `infra/scripts/bench.sh --sync-only` (or `--cold-starts-only`, `--handlers-only`)
+# runs one part.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -12,4 +14,4 @@ infra/scripts/venv.sh
 # The bench tool runs the handlers in-process too, so it is optimised (profile bench-tool: release without
 # fat LTO, quicker to build).
 cargo build --locked --profile bench-tool -p bench
-infra/scripts/with-moto.sh target/bench-tool/bench "$root/.aws-sam/build"
+infra/scripts/with-moto.sh target/bench-tool/bench "$@" "$root/.aws-sam/build"

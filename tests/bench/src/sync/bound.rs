@@ -38,12 +38,14 @@ fn active(r: &&Value) -> bool {
     r["Active"] != false
 }
 
-/// Σ ceil(N/1000) QuickBooks reads (inactive customers and items are read too: a full read must see them)
-/// + Σ ceil(N/100) HubSpot batch writes of contacts (one per e-mail: customers sharing one share a
-/// contact; one per customer without), products (active items), invoices and their line items (HubSpot
-/// takes an invoice's amount from its line items) + ceil(N/2000) association creates per association type
-/// (invoice → line item, invoice → its customer's contact; a batch create holds one type pair) + the
-/// property calls.
+/// The sum of:
+/// - Σ ceil(N/1000) QuickBooks reads (inactive customers and items too: a full read must see them);
+/// - Σ ceil(N/100) HubSpot batch writes of contacts (one per e-mail, since customers sharing one share a
+///   contact, and one per customer without), products (active items), invoices and their line items
+///   (HubSpot takes an invoice's amount from its line items);
+/// - ceil(N/2000) association creates per association type (invoice → line item, invoice → its customer's
+///   contact), since a batch create holds one type pair;
+/// - the property calls.
 pub fn of(company: &Company) -> Bound {
     let quickbooks = [company.customers, company.items, company.invoices]
         .iter()

@@ -2,6 +2,7 @@
 //! renamed, items repriced, invoices re-dated, voided and deleted.
 
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::time::Duration;
 use test_support::world::World;
 
@@ -13,6 +14,12 @@ const DELETED: usize = 5;
 pub const COUNT: usize = RENAMED + REPRICED + REDATED + VOIDED + DELETED;
 /// Under QuickBooks' 10 requests a second per company, which the simulator enforces.
 const SPACING: Duration = Duration::from_millis(150);
+
+fn uses_active_item(line: &Value, active: &HashSet<String>) -> bool {
+    line.pointer("/SalesItemLineDetail/ItemRef/value")
+        .and_then(Value::as_str)
+        .is_none_or(|id| active.contains(id))
+}
 
 fn version(r: &Value) -> Value {
     json!({"Id": r["Id"], "SyncToken": r["SyncToken"]})
@@ -31,7 +38,27 @@ pub async fn make(w: &World, realm: &str) -> usize {
     let items = w.qbo_entities(realm, "Item");
     let invoices = w.qbo_entities(realm, "Invoice");
     let live = |r: &&Value| r["Active"] != false;
-    let open = |i: &&Value| i["Balance"].as_f64().is_some_and(|b| b > 0.0);
+    let active_ids = |records: &[Value]| -> HashSet<String> {
+        records
+            .iter()
+            .filter(live)
+            .filter_map(|r| r["Id"].as_str().map(str::to_string))
+            .collect()
+    };
+    let (active_customers, active_items) = (active_ids(&customers), active_ids(&items));
+    // QuickBooks refuses to update an invoice that uses a deactivated customer or item.
+    let open = |i: &&Value| {
+        let uses_active = |pointer: &str, active: &HashSet<String>| {
+            i.pointer(pointer)
+                .and_then(Value::as_str)
+                .is_none_or(|id| active.contains(id))
+        };
+        i["Balance"].as_f64().is_some_and(|b| b > 0.0)
+            && uses_active("/CustomerRef/value", &active_customers)
+            && i["Line"]
+                .as_array()
+                .is_some_and(|lines| lines.iter().all(|l| uses_active_item(l, &active_items)))
+    };
 
     let mut writes: Vec<(&str, Value)> = Vec::new();
     for (n, c) in customers

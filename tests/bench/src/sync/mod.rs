@@ -20,7 +20,9 @@ use std::time::Instant;
 pub async fn report(build_dir: &Path) -> anyhow::Result<()> {
     let mut bench = Bench::start(build_dir).await?;
     let (full, detail) = full(&mut bench).await?;
+    println!("{}", full.line());
     let idle = incremental(&mut bench, 2).await?;
+    println!("{}", idle.line("idle"));
     let made = changes::make(&bench.world, &bench.realm).await;
     anyhow::ensure!(
         made == changes::COUNT,
@@ -28,8 +30,6 @@ pub async fn report(build_dir: &Path) -> anyhow::Result<()> {
         changes::COUNT
     );
     let changed = incremental(&mut bench, 3).await?;
-    println!("{}", full.line());
-    println!("{}", idle.line("idle"));
     println!("{}", changed.line("50 changes"));
     println!("{detail}");
     Ok(())
