@@ -15,9 +15,7 @@ fn settings_path() -> String {
 }
 
 async fn read_settings(w: &World) -> Value {
-    let (status, body) = call(w, None, "GET", &settings_path(), None).await;
-    assert_eq!(status, 200, "{body}");
-    body
+    common::get_ok(w, &settings_path()).await
 }
 
 fn mapping<'a>(settings: &'a Value, object: &str, target: &str) -> &'a Value {

@@ -15,16 +15,7 @@ use test_support::world::{World, US};
 const BUDGET: Duration = Duration::from_secs(600);
 
 async fn settings(w: &World) -> Value {
-    let (status, body) = api::call(
-        w,
-        None,
-        "GET",
-        &format!("/sync/settings?realmId={US}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body
+    api::get_ok(w, &format!("/sync/settings?realmId={US}")).await
 }
 
 /// Saves what `change` makes of the page's save body.
@@ -56,10 +47,7 @@ fn synced(w: &World, object: &str, key_property: &str, qbo_id: &Value) -> BTreeM
 }
 
 async fn health(w: &World) -> Value {
-    let (status, body) =
-        api::call(w, None, "GET", &format!("/sync/health?realmId={US}"), None).await;
-    assert_eq!(status, 200, "{body}");
-    body
+    api::get_ok(w, &format!("/sync/health?realmId={US}")).await
 }
 
 async fn world() -> (World, LocalQueue) {

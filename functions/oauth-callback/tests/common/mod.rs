@@ -40,6 +40,13 @@ pub async fn call(
     )
 }
 
+/// A GET that must answer 200, and its body.
+pub async fn get_ok(w: &World, path: &str) -> Value {
+    let (status, body) = call(w, None, "GET", path, None).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
 /// The PUT body the page sends for `settings` (a GET answer): what the server accepts, nothing else.
 pub fn save_body(settings: &Value) -> Value {
     let mut body = serde_json::json!({ "version": settings["version"], "objects": {} });
