@@ -244,6 +244,15 @@ async fn update_existing(
     prepared: &[Prepared<'_>],
     applied: &mut Applied,
 ) -> Result<(), ApplyError> {
+    // Only a record the sync wrote carries its key, and the id map holds each one it wrote (a page is
+    // applied again until its writes are remembered): HubSpot is asked about those alone, so a first run's
+    // inactive customers and items cost no call.
+    let ids: Vec<&str> = prepared.iter().map(|p| p.record.id.as_str()).collect();
+    let known = sink.ids.find(object, &ids).await?;
+    let (prepared, never): (Vec<&Prepared>, Vec<&Prepared>) = prepared
+        .iter()
+        .partition(|p| known.contains_key(&p.record.id));
+    applied.skipped += never.len();
     if prepared.is_empty() {
         return Ok(());
     }
