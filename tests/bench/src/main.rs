@@ -20,7 +20,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("scheduled-sync", "ScheduledSyncFunction"),
 ];
 const RUNS: usize = 9;
-const PARTS: &[&str] = &["cold-starts", "handlers", "sync"];
+const PARTS: &[&str] = &["cold-starts", "handlers", "sync", "webhook"];
 
 struct Args {
     only: Option<String>,
@@ -58,6 +58,9 @@ async fn main() -> anyhow::Result<()> {
     if args.wants("sync") {
         sync::report(&args.build_dir).await?;
     }
+    if args.wants("webhook") {
+        println!("{}", webhook::measure().await?.line());
+    }
     Ok(())
 }
 
@@ -93,6 +96,5 @@ async fn handlers_report() -> anyhow::Result<()> {
     }
     println!("{}", handlers::explain());
     println!("{}", handlers::draft_burst().await?.line());
-    println!("{}", webhook::measure().await?.line());
     Ok(())
 }
