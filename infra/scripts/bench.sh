@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: builds the deployable functions exactly as `sam build` does (x86_64 here; release profile tuned
-# for size and start-up in Cargo.toml) and prints each one's size and cold-start time, the handlers' latency
+# for size and start-up in Cargo.toml) and prints each one's size and cold-start time, the handlers' latency,
 # the sync's and the webhook's figures. `infra/scripts/bench.sh --sync-only` (or `--cold-starts-only`,
 # `--handlers-only`, `--webhook-only`)
 # runs one part.
