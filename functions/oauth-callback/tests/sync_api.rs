@@ -524,6 +524,9 @@ async fn failures_come_fifty_a_page_with_their_reasons_and_an_expired_one_never_
     )
     .await;
     assert_eq!(status, 400, "a token of another company is refused");
+    let huge = format!("FAIL#{US}#Customer#{}", "9".repeat(2_000));
+    let (status, _) = call(&w, None, "GET", &path("contacts", Some(&huge)), None).await;
+    assert_eq!(status, 400, "a token longer than any sort key is refused");
 
     let (status, health) = call(&w, None, "GET", &format!("/sync/health?realmId={US}"), None).await;
     assert_eq!(status, 200);
@@ -578,6 +581,17 @@ async fn retry_and_resync_queue_a_job_for_the_company() {
     )
     .await;
     assert_eq!(status, 400);
+    for bad in [json!("5".repeat(2_000)), json!("12a"), json!(58)] {
+        let (status, _) = call(
+            &w,
+            Some(&jobs),
+            "POST",
+            &retry,
+            Some(&json!({"object": "contacts", "qboId": bad})),
+        )
+        .await;
+        assert_eq!(status, 400, "qboId {bad} is refused");
+    }
 
     let (status, answer) = call(
         &w,

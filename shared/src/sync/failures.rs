@@ -12,6 +12,9 @@ use thiserror::Error;
 
 pub const KEEP: Duration = Duration::days(30);
 
+/// DynamoDB's limit on a sort key's length, in bytes.
+const MAX_SORT_KEY: usize = 1024;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub object: SyncObject,
@@ -80,6 +83,23 @@ impl Failures<'_> {
         Ok(all)
     }
 
+    /// The live failure of one record, if it has one (one read, for a retry of that record).
+    pub async fn find(
+        &self,
+        object: SyncObject,
+        qbo_id: &str,
+    ) -> Result<Option<Failure>, StoreError> {
+        let now = Utc::now();
+        let found: Option<Failure> = self
+            .store
+            .get(
+                &key(self.portal_id, self.realm_id, object, qbo_id),
+                now.timestamp(),
+            )
+            .await?;
+        Ok(found.filter(|f| f.expires_at() > now))
+    }
+
     /// One page of live failures, of one object or of all, after `after` (a previous page's `next`).
     pub async fn page(
         &self,
@@ -88,7 +108,8 @@ impl Failures<'_> {
         limit: usize,
     ) -> Result<Page<Failure>, PageError> {
         let prefix = self.prefix(object);
-        if after.is_some_and(|sk| !sk.starts_with(&prefix.sk_prefix)) {
+        // A sort key is at most 1,024 bytes: a longer token is none we gave out, and DynamoDB would refuse it.
+        if after.is_some_and(|sk| sk.len() > MAX_SORT_KEY || !sk.starts_with(&prefix.sk_prefix)) {
             return Err(BadToken);
         }
         let now = Utc::now();

@@ -160,11 +160,7 @@ pub async fn serve(
             let object = match (body.object, body.qbo_id) {
                 (None, None) => None,
                 (Some(object), Some(qbo_id)) => {
-                    let listed = failures_of(app, &c).list().await?;
-                    if !listed
-                        .iter()
-                        .any(|f| f.object == object && f.qbo_id == qbo_id)
-                    {
+                    if failures_of(app, &c).find(object, &qbo_id).await?.is_none() {
                         return Err(AppError::NotFound(format!(
                             "QuickBooks record {qbo_id} has no failure to retry (it may have been applied since)"
                         )));

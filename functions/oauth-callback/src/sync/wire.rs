@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::domain::mapping::{defaults, Mapping, Shape};
+use shared::ids::QboId;
 use shared::sync::fields::locked;
 use shared::sync::health::{Assessed, LastRun, State};
 use shared::sync::settings::{ObjectSettings, OnChange, OnDelete, SyncSettings};
@@ -141,7 +142,7 @@ impl From<&MappingBody> for Mapping {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RetryBody {
     pub object: Option<SyncObject>,
-    pub qbo_id: Option<String>,
+    pub qbo_id: Option<QboId>,
 }
 
 #[derive(Serialize)]
